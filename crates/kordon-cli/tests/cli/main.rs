@@ -1,0 +1,5 @@
+//! Tests of the `kordon` binary: exit codes, output formats, and bad input.
+
+mod support;
+
+mod scan;

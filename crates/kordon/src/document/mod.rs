@@ -1,0 +1,262 @@
+//! Span-preserving reading of Kubernetes manifests: YAML and JSON streams become [`Document`]s
+//! holding [`Object`]s whose every node knows where it is written.
+
+mod lines;
+mod node;
+mod yaml;
+
+use std::sync::Arc;
+
+pub use lines::{LineIndex, Position};
+pub use node::{display_path, Entry, Node, NodeValue, PathSegment, Resolved, Span};
+pub use yaml::{parse_stream, DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError};
+
+/// Text to scan, with the name findings will show for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The name shown in findings: a path relative to where the scan was asked for, or `<stdin>`.
+    pub name: String,
+    /// The file on disk, when there is one.
+    pub path: Option<std::path::PathBuf>,
+    /// The text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source held in memory under `name`.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            name: name.into(),
+            path: None,
+            text: text.into(),
+        }
+    }
+}
+
+/// A Kubernetes object read from a document.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// The object's mapping node.
+    pub root: Node,
+    /// `apiVersion`, e.g. `apps/v1`.
+    pub api_version: String,
+    /// `kind`, e.g. `Deployment`.
+    pub kind: String,
+    /// `metadata.name`, when set.
+    pub name: Option<String>,
+    /// `metadata.namespace`, when set.
+    pub namespace: Option<String>,
+    /// Which document of the file holds it (0-based).
+    pub document_index: usize,
+    /// Duplicate keys found inside the object.
+    pub duplicates: Vec<DuplicateKey>,
+    /// The object's value as Rego sees it, converted once.
+    pub rego: regorus::Value,
+}
+
+impl Object {
+    fn from_node(root: Node, document_index: usize) -> Option<Object> {
+        let api_version = root.get("apiVersion")?.as_str()?.to_string();
+        let kind = root.get("kind")?.as_str()?.to_string();
+        let metadata = root.get("metadata");
+        let name = metadata
+            .and_then(|m| m.get("name"))
+            .and_then(Node::as_str)
+            .map(str::to_string);
+        let namespace = metadata
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+            .map(str::to_string);
+        let rego = root.to_rego();
+        Some(Object {
+            root,
+            api_version,
+            kind,
+            name,
+            namespace,
+            document_index,
+            duplicates: Vec::new(),
+            rego,
+        })
+    }
+
+    /// The API group (`""` for the core group).
+    pub fn group(&self) -> &str {
+        self.api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+    }
+
+    /// The API version without its group.
+    pub fn version(&self) -> &str {
+        self.api_version
+            .rsplit_once('/')
+            .map_or(self.api_version.as_str(), |(_, version)| version)
+    }
+
+    /// `Kind/name` (or `Kind/namespace/name`), for messages.
+    pub fn display_name(&self) -> String {
+        let name = self.name.as_deref().unwrap_or("<unnamed>");
+        match &self.namespace {
+            Some(ns) => format!("{}/{}/{}", self.kind, ns, name),
+            None => format!("{}/{}", self.kind, name),
+        }
+    }
+
+    /// The span that stands for the whole object in a finding: its `metadata.name` entry, else
+    /// its `kind` entry, else the object's first line.
+    pub fn anchor_span(&self) -> Span {
+        if let Some(entry) = self.root.get("metadata").and_then(|m| m.entry("name")) {
+            return entry.key_span.join(entry.value.span);
+        }
+        if let Some(entry) = self.root.entry("kind") {
+            return entry.key_span.join(entry.value.span);
+        }
+        Span::new(self.root.span.start, self.root.span.start)
+    }
+}
+
+/// What kind of problem stopped part of a file from being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The file could not be read.
+    Io,
+    /// The file is binary or not UTF-8.
+    Binary,
+    /// The file is larger than the limit.
+    TooLarge,
+    /// YAML or JSON syntax error.
+    Syntax,
+    /// Template syntax that must be rendered first.
+    UnrenderedTemplate,
+    /// A limit on nesting or alias expansion.
+    Limit,
+    /// A rule failed to load or evaluate.
+    Rule,
+    /// A configuration problem.
+    Config,
+    /// A Helm chart or kustomization failed to render.
+    Render,
+    /// Skipped on purpose, with a reason (not an error).
+    Skipped,
+}
+
+/// A problem with one document of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentProblem {
+    /// The kind of problem.
+    pub kind: ProblemKind,
+    /// What went wrong.
+    pub message: String,
+    /// Byte offset in the source, when known.
+    pub offset: Option<usize>,
+}
+
+/// A parsed file: its objects and the problems found while reading it.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The text and its name.
+    pub source: Arc<Source>,
+    /// Line starts, to turn byte offsets into line and column.
+    pub lines: LineIndex,
+    /// The Kubernetes objects it holds, in order (`List` items expanded).
+    pub objects: Vec<Object>,
+    /// Documents that could not be read.
+    pub problems: Vec<DocumentProblem>,
+}
+
+impl Document {
+    /// Parses a source into objects. Never fails: problems are recorded in
+    /// [`Document::problems`] and the readable documents are kept.
+    pub fn parse(source: Arc<Source>, limits: ParseLimits) -> Document {
+        let lines = LineIndex::new(&source.text);
+        let stream = parse_stream(&source.text, limits);
+        let looks_templated = source.text.contains("{{");
+        let mut objects = Vec::new();
+        let mut problems = Vec::new();
+        for (index, raw) in stream.documents.into_iter().enumerate() {
+            match raw {
+                Ok(raw) => {
+                    let Some(root) = raw.root else { continue };
+                    let before = objects.len();
+                    collect_objects(root, index, &mut objects);
+                    attach_duplicates(&mut objects[before..], raw.duplicates);
+                }
+                Err(error) => {
+                    let is_limit = error.message.contains("refusing");
+                    let (kind, message) = if looks_templated && !is_limit {
+                        (
+                            ProblemKind::UnrenderedTemplate,
+                            format!(
+                                "{} (this file holds `{{{{ … }}}}` template syntax: render it first, e.g. `helm template CHART | kordon scan -`, or scan the chart directory)",
+                                error.message
+                            ),
+                        )
+                    } else if is_limit {
+                        (ProblemKind::Limit, error.message)
+                    } else {
+                        (ProblemKind::Syntax, error.message)
+                    };
+                    problems.push(DocumentProblem {
+                        kind,
+                        message,
+                        offset: Some(error.offset),
+                    });
+                }
+            }
+        }
+        Document {
+            source,
+            lines,
+            objects,
+            problems,
+        }
+    }
+
+    /// Line and column (1-based, columns in characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.source.text, offset)
+    }
+}
+
+/// Kinds ending in `List` with `items` are expanded into their items, as `kubectl apply` does.
+fn collect_objects(root: Node, document_index: usize, out: &mut Vec<Object>) {
+    let is_list = root
+        .get("kind")
+        .and_then(Node::as_str)
+        .is_some_and(|k| k.ends_with("List"))
+        && root.get("apiVersion").is_some()
+        && matches!(root.get("items").map(|n| &n.value), Some(NodeValue::Seq(_)));
+    if is_list {
+        if let NodeValue::Map(entries) = root.value {
+            for entry in entries {
+                if entry.key == "items" {
+                    if let NodeValue::Seq(items) = entry.value.value {
+                        for item in items {
+                            if let Some(object) = Object::from_node(item, document_index) {
+                                out.push(object);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if let Some(object) = Object::from_node(root, document_index) {
+        out.push(object);
+    }
+}
+
+fn attach_duplicates(objects: &mut [Object], duplicates: Vec<DuplicateKey>) {
+    for duplicate in duplicates {
+        let owner = objects.iter_mut().find(|o| {
+            o.root.span.start <= duplicate.duplicate.start && duplicate.duplicate.start <= o.root.span.end
+        });
+        if let Some(object) = owner {
+            object.duplicates.push(duplicate);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Findings: what a rule reports, made concrete at a place in a file.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{PathSegment, Position, Span};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational: worth knowing, rarely worth failing on.
+    Info,
+    /// Low risk.
+    Low,
+    /// Medium risk.
+    Medium,
+    /// High risk.
+    High,
+    /// Critical: a direct path to node or cluster compromise.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, most serious first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lowercase name used in config, JSON and flags.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(format!(
+                "unknown severity `{other}` (expected critical, high, medium, low or info)"
+            )),
+        }
+    }
+}
+
+/// A place in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Location {
+    /// The file's display name.
+    pub file: String,
+    /// Byte range.
+    pub span: Span,
+    /// Where the range starts.
+    pub start: Position,
+    /// Where the range ends (exclusive column).
+    pub end: Position,
+}
+
+/// How precisely a finding's location names the offending field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    /// The location is the field the rule named.
+    Exact,
+    /// The field is absent; the location is its nearest existing parent.
+    Ancestor,
+    /// The rule named no field; the location is the object's name.
+    Object,
+}
+
+/// The object a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ObjectRef {
+    /// `apiVersion`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.namespace`, when set.
+    pub namespace: Option<String>,
+    /// `metadata.name`, when set.
+    pub name: Option<String>,
+    /// Where the object is named in its file.
+    pub location: Location,
+}
+
+/// Whether a fix may be applied without review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The rule offers no fix.
+    #[default]
+    None,
+    /// Cannot change behaviour beyond the rule's intent; applied by `--fix`.
+    Safe,
+    /// May break the workload; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// The operation of a patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PatchKind {
+    /// Add a field (or replace it if present).
+    Add,
+    /// Replace an existing field's value.
+    Replace,
+    /// Remove a field.
+    Remove,
+}
+
+/// One patch operation at a path of the object, as rules give them in `details.fix`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchOp {
+    /// What to do.
+    pub op: PatchKind,
+    /// Where, from the object's root.
+    pub path: Vec<PathSegment>,
+    /// The new value (for add and replace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+/// A suggested change that resolves a finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    /// A short description of the change.
+    pub title: String,
+    /// Safe or unsafe.
+    pub applicability: Applicability,
+    /// The patch operations.
+    pub ops: Vec<PatchOp>,
+}
+
+/// A rule's verdict on one field of one object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule_id: String,
+    /// Severity after configuration overrides.
+    pub severity: Severity,
+    /// The rule's message.
+    pub message: String,
+    /// Where the finding is.
+    pub location: Location,
+    /// How precise the location is.
+    pub precision: Precision,
+    /// The object the finding is about.
+    pub object: ObjectRef,
+    /// The field the rule named (empty when it named none).
+    pub path: Vec<PathSegment>,
+    /// A suggested fix, when the rule offers one.
+    pub fix: Option<Fix>,
+    /// A stable identity: rule, object identity and field path — not line numbers.
+    pub fingerprint: String,
+    /// Other places that explain the finding.
+    pub related: Vec<RelatedLocation>,
+    /// The rule's `details`, untouched.
+    pub details: serde_json::Value,
+}
+
+/// A secondary location with a note.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct RelatedLocation {
+    /// Where.
+    pub location: Location,
+    /// Why it is relevant.
+    pub message: String,
+}
+
+/// A stable 64-bit FNV-1a fingerprint rendered as hex. Stable across versions and platforms,
+/// which a `std` hasher does not promise.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0u8)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

@@ -1,0 +1,45 @@
+//! kordon: a Kubernetes manifest security linter.
+//!
+//! kordon reads Kubernetes YAML and JSON, evaluates every object against a corpus of Rego rules
+//! written in the OPA Gatekeeper contract (`violation[{"msg": ..., "details": ...}]` over
+//! `input.review.object` and `input.parameters`), and reports each finding at the exact line and
+//! column of the offending field.
+//!
+//! ```
+//! use kordon::{Scanner, Source};
+//!
+//! let scanner = Scanner::builder().build().expect("the built-in rules load");
+//! let manifest = "\
+//! apiVersion: v1
+//! kind: Pod
+//! metadata:
+//!   name: web
+//! spec:
+//!   containers:
+//!     - name: app
+//!       image: nginx:1.27
+//!       securityContext:
+//!         privileged: true
+//! ";
+//! let report = scanner.scan_sources(vec![Source::new("pod.yaml", manifest)]);
+//! let finding = report
+//!     .findings
+//!     .iter()
+//!     .find(|f| f.rule_id == "privileged-container")
+//!     .expect("privileged is reported");
+//! assert_eq!((finding.location.start.line, finding.location.start.column), (10, 9));
+//! ```
+#![deny(missing_docs)]
+
+pub mod document;
+pub mod engine;
+pub mod finding;
+pub mod input;
+pub mod report;
+pub mod rules;
+pub mod scan;
+
+pub use document::{Document, Object, Source};
+pub use finding::{Applicability, Finding, Fix, Location, PatchOp, Precision, Severity};
+pub use rules::{Rule, RuleMeta, RuleSet};
+pub use scan::{Problem, ProblemLevel, ScanReport, Scanner, ScannerBuilder};

@@ -1,0 +1,48 @@
+//! Rendering scan results: human diagnostics and versioned JSON.
+
+mod human;
+mod json;
+
+pub use human::{render_human, HumanOptions};
+pub use json::{render_json, JSON_SCHEMA_VERSION};
+
+use crate::finding::Severity;
+use crate::scan::ScanReport;
+
+/// Finding counts per severity, most serious first.
+pub fn severity_counts(report: &ScanReport) -> Vec<(Severity, usize)> {
+    Severity::ALL
+        .iter()
+        .map(|&s| (s, report.findings.iter().filter(|f| f.severity == s).count()))
+        .collect()
+}
+
+/// The one-line summary printed after a scan.
+pub fn summary_line(report: &ScanReport) -> String {
+    let counts = severity_counts(report);
+    let total = report.findings.len();
+    let breakdown: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let errors = report
+        .problems
+        .iter()
+        .filter(|p| p.level == crate::scan::ProblemLevel::Error)
+        .count();
+    let mut line = format!(
+        "{} finding{}{} in {} object{} across {} file{}",
+        total,
+        if total == 1 { "" } else { "s" },
+        if breakdown.is_empty() { String::new() } else { format!(" ({})", breakdown.join(", ")) },
+        report.stats.objects,
+        if report.stats.objects == 1 { "" } else { "s" },
+        report.stats.files,
+        if report.stats.files == 1 { "" } else { "s" },
+    );
+    if errors > 0 {
+        line.push_str(&format!("; {errors} error{}", if errors == 1 { "" } else { "s" }));
+    }
+    line
+}

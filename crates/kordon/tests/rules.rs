@@ -1,0 +1,114 @@
+//! The built-in corpus checks itself: Rego unit tests pass, samples behave as labelled,
+//! metadata is complete and ids are unique.
+
+use std::path::PathBuf;
+
+use kordon::rules::{run_rego_tests, RegoModule};
+use kordon::{RuleSet, Scanner, Source};
+
+fn corpus() -> RuleSet {
+    RuleSet::builtin().unwrap_or_else(|errors| {
+        panic!(
+            "built-in rules fail to load:\n{}",
+            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+        )
+    })
+}
+
+fn rules_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../rules")
+}
+
+#[test]
+fn every_rule_has_tests_and_they_pass() {
+    let rules = corpus();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for rule in rules.rules() {
+        let Some(module) = &rule.module else { continue };
+        let Some(tests) = &rule.tests else {
+            failures.push(format!("{}: no rule_test.rego", rule.id()));
+            continue;
+        };
+        let mut modules: Vec<&RegoModule> = rule.libs.iter().map(|l| l.as_ref()).collect();
+        modules.push(module);
+        let results = run_rego_tests(&modules, tests);
+        if results.is_empty() {
+            failures.push(format!("{}: rule_test.rego defines no test_ rule", rule.id()));
+        }
+        for result in results {
+            ran += 1;
+            if let Err(e) = result.outcome {
+                failures.push(format!("{}: {}: {e}", rule.id(), result.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ran > 0);
+}
+
+#[test]
+fn library_tests_pass() {
+    let rules = corpus();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for entry in std::fs::read_dir(rules_dir().join("lib")).expect("rules/lib exists") {
+        let path = entry.expect("readable").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if !name.ends_with("_test.rego") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let tests = RegoModule::new(format!("lib/{name}"), text).expect("has a package");
+        let modules: Vec<&RegoModule> = rules.libs().iter().map(|l| l.as_ref()).collect();
+        for result in run_rego_tests(&modules, &tests) {
+            ran += 1;
+            if let Err(e) = result.outcome {
+                failures.push(format!("{}: {e}", result.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ran > 0);
+}
+
+#[test]
+fn samples_behave_as_labelled() {
+    let rules = corpus();
+    let scanner = Scanner::builder().rules(rules.clone()).build().expect("scanner builds");
+    let mut failures = Vec::new();
+    for rule in rules.rules() {
+        if rule.module.is_none() {
+            continue;
+        }
+        for (sample, must_fire) in [("disallowed.yaml", true), ("allowed.yaml", false)] {
+            let Some(text) = rule.samples.get(sample) else {
+                failures.push(format!("{}: missing samples/{sample}", rule.id()));
+                continue;
+            };
+            let report = scanner.scan_sources(vec![Source::new(format!("{}/{sample}", rule.id()), text.clone())]);
+            if report.has_errors() {
+                failures.push(format!("{}: {sample} has problems: {:?}", rule.id(), report.problems));
+            }
+            let fired = report.findings.iter().any(|f| f.rule_id == rule.id());
+            if fired != must_fire {
+                failures.push(format!(
+                    "{}: {sample} {}",
+                    rule.id(),
+                    if must_fire { "does not trigger the rule" } else { "triggers the rule" }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn rule_ids_are_unique_and_listed() {
+    let rules = corpus();
+    let ids: Vec<&str> = rules.rules().iter().map(|r| r.id()).collect();
+    let mut sorted = ids.clone();
+    sorted.dedup();
+    assert_eq!(ids.len(), sorted.len(), "duplicate rule ids");
+    insta::assert_snapshot!("rule_ids", ids.join("\n"));
+}
