@@ -9,25 +9,34 @@ fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let packaged = manifest_dir.join("rules");
     let workspace = manifest_dir.join("../../rules");
-    let root = if packaged.is_dir() { packaged } else { workspace };
+    let root = if packaged.is_dir() {
+        packaged
+    } else {
+        workspace
+    };
     println!("cargo:rerun-if-changed={}", root.display());
 
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
 
-    let mut out = String::from("/// Every file of the built-in corpus: (path relative to `rules/`, contents).\n");
+    let mut out = String::from(
+        "/// Every file of the built-in corpus: (path relative to `rules/`, contents).\n",
+    );
     out.push_str("pub(crate) static BUILTIN_RULE_FILES: &[(&str, &str)] = &[\n");
     for (relative, absolute) in &files {
         let _ = writeln!(out, "    ({relative:?}, include_str!({absolute:?})),");
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("builtin_rules.rs");
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

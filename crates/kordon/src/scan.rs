@@ -7,11 +7,16 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::document::{display_path, Document, Object, ParseLimits, PathSegment, Position, ProblemKind, Source, Span};
-use crate::engine::{inventory, Evaluator, Violation};
-use crate::finding::{fingerprint, Applicability, Finding, Fix, Location, ObjectRef, PatchOp, Precision, RelatedLocation};
-use crate::input::{discover, read_source, InputOptions};
-use crate::rules::{Rule, RuleLoadError, RuleSet, DUPLICATE_KEY_RULE};
+use crate::document::{
+    Document, Object, ParseLimits, PathSegment, Position, ProblemKind, Source, Span, display_path,
+};
+use crate::engine::{Evaluator, Violation, inventory};
+use crate::finding::{
+    Applicability, Finding, Fix, Location, ObjectRef, PatchOp, Precision, RelatedLocation,
+    fingerprint,
+};
+use crate::input::{InputOptions, discover, read_source};
+use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleSet};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -272,7 +277,11 @@ impl Scanner {
         let mut problems: Vec<Problem> = walk_problems
             .into_iter()
             .map(|p| Problem {
-                level: if p.kind == ProblemKind::Skipped { ProblemLevel::Warning } else { ProblemLevel::Error },
+                level: if p.kind == ProblemKind::Skipped {
+                    ProblemLevel::Warning
+                } else {
+                    ProblemLevel::Error
+                },
                 kind: p.kind,
                 file: Some(p.name),
                 position: None,
@@ -280,7 +289,12 @@ impl Scanner {
                 message: p.message,
             })
             .collect();
-        let read: Vec<_> = self.in_pool(|| files.par_iter().map(|f| read_source(f, &self.input)).collect());
+        let read: Vec<_> = self.in_pool(|| {
+            files
+                .par_iter()
+                .map(|f| read_source(f, &self.input))
+                .collect()
+        });
         let mut sources = Vec::new();
         for result in read {
             match result {
@@ -314,9 +328,12 @@ impl Scanner {
                 .map(|source| {
                     let document = Document::parse(Arc::new(source), self.limits);
                     if let Some(progress) = &self.progress {
-                        let files_done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        let objects = found.fetch_add(document.objects.len(), std::sync::atomic::Ordering::Relaxed)
-                            + document.objects.len();
+                        let files_done =
+                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        let objects = found.fetch_add(
+                            document.objects.len(),
+                            std::sync::atomic::Ordering::Relaxed,
+                        ) + document.objects.len();
                         progress(Progress {
                             files_done,
                             files_total: total,
@@ -385,20 +402,33 @@ impl Scanner {
                         violations: violations.len(),
                     });
                     for violation in violations {
-                        report.findings.push(make_finding(rule, document, object, &report.objects[verdict.object], violation));
+                        report.findings.push(make_finding(
+                            rule,
+                            document,
+                            object,
+                            &report.objects[verdict.object],
+                            violation,
+                        ));
                     }
                 }
                 Err(message) => {
                     // A rule that cannot compile fails the same way on every object: say it once.
                     let first_time = broken_rules.insert(verdict.rule);
-                    if first_time || !message.contains(rule.module.as_ref().map_or("", |m| m.name.as_str())) {
+                    if first_time
+                        || !message.contains(rule.module.as_ref().map_or("", |m| m.name.as_str()))
+                    {
                         report.problems.push(Problem {
                             level: ProblemLevel::Error,
                             kind: ProblemKind::Rule,
                             file: Some(document.source.name.clone()),
                             position: Some(document.position(object.anchor_span().start)),
                             rule: Some(rule.id().to_string()),
-                            message: format!("rule `{}` failed on {}: {}", rule.id(), object.display_name(), message),
+                            message: format!(
+                                "rule `{}` failed on {}: {}",
+                                rule.id(),
+                                object.display_name(),
+                                message
+                            ),
                         });
                     }
                 }
@@ -459,7 +489,8 @@ impl Scanner {
 }
 
 fn sort_problems(problems: &mut [Problem]) {
-    problems.sort_by(|a, b| (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message)));
+    problems
+        .sort_by(|a, b| (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message)));
 }
 
 /// A location in `document` for a byte span.
@@ -527,14 +558,26 @@ fn node_span(document: &Document, node: &crate::document::Node, key_span: Option
         None => {
             let text = &document.source.text;
             let start = node.span.start.min(text.len());
-            let line_end = text[start..].find(['\n', '\r']).map_or(text.len(), |p| start + p);
+            let line_end = text[start..]
+                .find(['\n', '\r'])
+                .map_or(text.len(), |p| start + p);
             Span::new(start, line_end.min(node.span.end.max(start)))
         }
     }
 }
 
-fn make_finding(rule: &Rule, document: &Document, object: &Object, object_ref: &ObjectRef, violation: Violation) -> Finding {
-    let path = violation.details.get("path").and_then(parse_path).unwrap_or_default();
+fn make_finding(
+    rule: &Rule,
+    document: &Document,
+    object: &Object,
+    object_ref: &ObjectRef,
+    violation: Violation,
+) -> Finding {
+    let path = violation
+        .details
+        .get("path")
+        .and_then(parse_path)
+        .unwrap_or_default();
     let (span, precision) = if path.is_empty() {
         (object.anchor_span(), Precision::Object)
     } else {
@@ -542,17 +585,33 @@ fn make_finding(rule: &Rule, document: &Document, object: &Object, object_ref: &
         if resolved.depth == 0 {
             (object.anchor_span(), Precision::Object)
         } else {
-            let precision = if resolved.exact { Precision::Exact } else { Precision::Ancestor };
-            (node_span(document, resolved.node, resolved.key_span), precision)
+            let precision = if resolved.exact {
+                Precision::Exact
+            } else {
+                Precision::Ancestor
+            };
+            (
+                node_span(document, resolved.node, resolved.key_span),
+                precision,
+            )
         }
     };
     let fix = match rule.meta.fix.applicability {
         Applicability::None => None,
-        applicability => violation.details.get("fix").and_then(|ops| parse_fix(ops)).map(|ops| Fix {
-            title: rule.meta.fix.title.clone().unwrap_or_else(|| "apply the suggested patch".into()),
-            applicability,
-            ops,
-        }),
+        applicability => violation
+            .details
+            .get("fix")
+            .and_then(parse_fix)
+            .map(|ops| Fix {
+                title: rule
+                    .meta
+                    .fix
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| "apply the suggested patch".into()),
+                applicability,
+                ops,
+            }),
     };
     let shown_path = display_path(&path);
     Finding {

@@ -3,14 +3,18 @@
 
 use std::path::PathBuf;
 
-use kordon::rules::{run_rego_tests, RegoModule};
+use kordon::rules::{RegoModule, run_rego_tests};
 use kordon::{RuleSet, Scanner, Source};
 
 fn corpus() -> RuleSet {
     RuleSet::builtin().unwrap_or_else(|errors| {
         panic!(
             "built-in rules fail to load:\n{}",
-            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
         )
     })
 }
@@ -34,7 +38,10 @@ fn every_rule_has_tests_and_they_pass() {
         modules.push(module);
         let results = run_rego_tests(&modules, tests);
         if results.is_empty() {
-            failures.push(format!("{}: rule_test.rego defines no test_ rule", rule.id()));
+            failures.push(format!(
+                "{}: rule_test.rego defines no test_ rule",
+                rule.id()
+            ));
         }
         for result in results {
             ran += 1;
@@ -54,7 +61,11 @@ fn library_tests_pass() {
     let mut ran = 0;
     for entry in std::fs::read_dir(rules_dir().join("lib")).expect("rules/lib exists") {
         let path = entry.expect("readable").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if !name.ends_with("_test.rego") {
             continue;
         }
@@ -75,7 +86,10 @@ fn library_tests_pass() {
 #[test]
 fn samples_behave_as_labelled() {
     let rules = corpus();
-    let scanner = Scanner::builder().rules(rules.clone()).build().expect("scanner builds");
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .build()
+        .expect("scanner builds");
     let mut failures = Vec::new();
     for rule in rules.rules() {
         if rule.module.is_none() {
@@ -86,16 +100,27 @@ fn samples_behave_as_labelled() {
                 failures.push(format!("{}: missing samples/{sample}", rule.id()));
                 continue;
             };
-            let report = scanner.scan_sources(vec![Source::new(format!("{}/{sample}", rule.id()), text.clone())]);
+            let report = scanner.scan_sources(vec![Source::new(
+                format!("{}/{sample}", rule.id()),
+                text.clone(),
+            )]);
             if report.has_errors() {
-                failures.push(format!("{}: {sample} has problems: {:?}", rule.id(), report.problems));
+                failures.push(format!(
+                    "{}: {sample} has problems: {:?}",
+                    rule.id(),
+                    report.problems
+                ));
             }
             let fired = report.findings.iter().any(|f| f.rule_id == rule.id());
             if fired != must_fire {
                 failures.push(format!(
                     "{}: {sample} {}",
                     rule.id(),
-                    if must_fire { "does not trigger the rule" } else { "triggers the rule" }
+                    if must_fire {
+                        "does not trigger the rule"
+                    } else {
+                        "triggers the rule"
+                    }
                 ));
             }
         }

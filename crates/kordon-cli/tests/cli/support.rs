@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 pub struct Run {
     pub code: i32,
     pub stdout: String,
+    #[allow(dead_code)] // read by some test modules only
     pub stderr: String,
 }
 
@@ -31,7 +32,8 @@ pub fn kordon_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     {
         let mut pipe = child.stdin.take().expect("stdin is piped");
         if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).expect("stdin accepts input");
+            pipe.write_all(text.as_bytes())
+                .expect("stdin accepts input");
         }
     }
     let output = child.wait_with_output().expect("kordon finishes");

@@ -8,8 +8,8 @@ mod yaml;
 use std::sync::Arc;
 
 pub use lines::{LineIndex, Position};
-pub use node::{display_path, Entry, Node, NodeValue, PathSegment, Resolved, Span};
-pub use yaml::{parse_stream, DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError};
+pub use node::{Entry, Node, NodeValue, PathSegment, Resolved, Span, display_path};
+pub use yaml::{DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream};
 
 /// Text to scan, with the name findings will show for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,12 +232,12 @@ fn collect_objects(root: Node, document_index: usize, out: &mut Vec<Object>) {
     if is_list {
         if let NodeValue::Map(entries) = root.value {
             for entry in entries {
-                if entry.key == "items" {
-                    if let NodeValue::Seq(items) = entry.value.value {
-                        for item in items {
-                            if let Some(object) = Object::from_node(item, document_index) {
-                                out.push(object);
-                            }
+                if entry.key == "items"
+                    && let NodeValue::Seq(items) = entry.value.value
+                {
+                    for item in items {
+                        if let Some(object) = Object::from_node(item, document_index) {
+                            out.push(object);
                         }
                     }
                 }
@@ -253,7 +253,8 @@ fn collect_objects(root: Node, document_index: usize, out: &mut Vec<Object>) {
 fn attach_duplicates(objects: &mut [Object], duplicates: Vec<DuplicateKey>) {
     for duplicate in duplicates {
         let owner = objects.iter_mut().find(|o| {
-            o.root.span.start <= duplicate.duplicate.start && duplicate.duplicate.start <= o.root.span.end
+            o.root.span.start <= duplicate.duplicate.start
+                && duplicate.duplicate.start <= o.root.span.end
         });
         if let Some(object) = owner {
             object.duplicates.push(duplicate);

@@ -69,7 +69,9 @@ pub enum NodeValue {
 }
 
 /// One step of a path into an object: a mapping key or a sequence index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(untagged)]
 pub enum PathSegment {
     /// An index into a sequence.

@@ -109,7 +109,10 @@ fn document_chunks(text: &str, from: usize) -> Vec<(usize, usize)> {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes[from..].iter().position(|&b| b == b'\n').map(|p| p + from)
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| p + from)
 }
 
 fn is_document_marker(line: &str) -> bool {
@@ -144,10 +147,7 @@ impl<'a> OffsetMap<'a> {
     fn byte(&self, char_index: usize) -> usize {
         let local = match &self.char_bytes {
             None => char_index.min(self.chunk.len()),
-            Some(offsets) => offsets
-                .get(char_index)
-                .copied()
-                .unwrap_or(self.chunk.len()),
+            Some(offsets) => offsets.get(char_index).copied().unwrap_or(self.chunk.len()),
         };
         self.base + local
     }
@@ -533,7 +533,12 @@ impl<'a> Builder<'a> {
 fn anchored_size(node: &Node) -> usize {
     match &node.value {
         NodeValue::Seq(items) => 1 + items.iter().map(anchored_size).sum::<usize>(),
-        NodeValue::Map(entries) => 1 + entries.iter().map(|e| anchored_size(&e.value)).sum::<usize>(),
+        NodeValue::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|e| anchored_size(&e.value))
+                .sum::<usize>()
+        }
         _ => 1,
     }
 }
@@ -542,7 +547,9 @@ fn mark_via_alias(node: &mut Node) {
     node.via_alias = true;
     match &mut node.value {
         NodeValue::Seq(items) => items.iter_mut().for_each(mark_via_alias),
-        NodeValue::Map(entries) => entries.iter_mut().for_each(|e| mark_via_alias(&mut e.value)),
+        NodeValue::Map(entries) => entries
+            .iter_mut()
+            .for_each(|e| mark_via_alias(&mut e.value)),
         _ => {}
     }
 }
@@ -572,7 +579,10 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
 fn trim_plain_end(chunk: &str, base: usize, span: Span) -> Span {
     let local_start = span.start.saturating_sub(base);
     let local_end = span.end.saturating_sub(base).min(chunk.len());
-    if local_start >= local_end || !chunk.is_char_boundary(local_start) || !chunk.is_char_boundary(local_end) {
+    if local_start >= local_end
+        || !chunk.is_char_boundary(local_start)
+        || !chunk.is_char_boundary(local_end)
+    {
         return span;
     }
     let trimmed = chunk[local_start..local_end].trim_end();
@@ -580,7 +590,8 @@ fn trim_plain_end(chunk: &str, base: usize, span: Span) -> Span {
 }
 
 fn core_tag(tag: Option<&Tag>) -> Option<&str> {
-    tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str())
+    tag.filter(|t| t.is_yaml_core_schema())
+        .map(|t| t.suffix.as_str())
 }
 
 fn scalar_key(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> String {
@@ -606,7 +617,9 @@ pub(crate) fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) 
         }
         _ => {}
     }
-    if style != ScalarStyle::Plain || tag.is_some_and(|t| !t.is_yaml_core_schema() && t.suffix.is_empty()) {
+    if style != ScalarStyle::Plain
+        || tag.is_some_and(|t| !t.is_yaml_core_schema() && t.suffix.is_empty())
+    {
         return NodeValue::String(text.to_string());
     }
     resolve_plain(text).unwrap_or_else(|| NodeValue::String(text.to_string()))
@@ -638,7 +651,11 @@ fn resolve_plain(text: &str) -> Option<NodeValue> {
         return Some(int);
     }
     if is_yaml_float(text) {
-        return text.replace('_', "").parse::<f64>().ok().map(NodeValue::Float);
+        return text
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .map(NodeValue::Float);
     }
     None
 }
@@ -653,11 +670,20 @@ fn parse_yaml11_int(text: &str) -> Option<NodeValue> {
     if digits.is_empty() {
         return None;
     }
-    let (radix, body) = if let Some(rest) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let (radix, body) = if let Some(rest) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         (16, rest)
-    } else if let Some(rest) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+    } else if let Some(rest) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
         (2, rest)
-    } else if let Some(rest) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
+    } else if let Some(rest) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
         (8, rest)
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, &digits[1..])
@@ -676,7 +702,10 @@ fn parse_yaml11_int(text: &str) -> Option<NodeValue> {
                 Err(_) => Some(NodeValue::Float(value as f64)),
             }
         }
-        Err(_) => body.parse::<f64>().ok().map(|v| NodeValue::Float(if negative { -v } else { v })),
+        Err(_) => body
+            .parse::<f64>()
+            .ok()
+            .map(|v| NodeValue::Float(if negative { -v } else { v })),
     }
 }
 
@@ -736,7 +765,9 @@ mod tests {
 
     #[test]
     fn yaml11_scalars_decode_like_kubernetes() {
-        let node = root("a: yes\nb: off\nc: 0755\nd: 0x1F\ne: 1_000\nf: '0755'\ng: 1.5\nh: ~\ni: y\nj: 12e3\nk: 1.2.3\n");
+        let node = root(
+            "a: yes\nb: off\nc: 0755\nd: 0x1F\ne: 1_000\nf: '0755'\ng: 1.5\nh: ~\ni: y\nj: 12e3\nk: 1.2.3\n",
+        );
         let json = node.to_json();
         assert_eq!(
             json,
@@ -757,14 +788,20 @@ mod tests {
     #[test]
     fn merge_keys_and_aliases_resolve() {
         let node = root("base: &b {x: 1, z: 2}\nobj:\n  <<: *b\n  z: 3\n");
-        assert_eq!(node.get("obj").expect("obj").to_json(), serde_json::json!({"z": 3, "x": 1}));
+        assert_eq!(
+            node.get("obj").expect("obj").to_json(),
+            serde_json::json!({"z": 3, "x": 1})
+        );
     }
 
     #[test]
     fn duplicate_keys_keep_the_last_and_are_reported() {
         let stream = parse_stream("a: 1\na: 2\n", ParseLimits::default());
         let doc = stream.documents[0].as_ref().expect("parses");
-        assert_eq!(doc.root.as_ref().expect("root").to_json(), serde_json::json!({"a": 2}));
+        assert_eq!(
+            doc.root.as_ref().expect("root").to_json(),
+            serde_json::json!({"a": 2})
+        );
         assert_eq!(doc.duplicates.len(), 1);
     }
 
@@ -793,7 +830,10 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let text = "a:\n".to_string() + &(1..5000).map(|i| format!("{}a:\n", " ".repeat(i))).collect::<String>();
+        let text = "a:\n".to_string()
+            + &(1..5000)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>();
         let stream = parse_stream(&text, ParseLimits::default());
         let error = stream.documents[0].as_ref().expect_err("refused");
         assert!(error.message.contains("nesting"), "{}", error.message);

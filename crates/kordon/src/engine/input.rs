@@ -7,7 +7,10 @@ use regorus::Value;
 use crate::document::Object;
 
 fn object(pairs: Vec<(&str, Value)>) -> Value {
-    let map: BTreeMap<Value, Value> = pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect();
+    let map: BTreeMap<Value, Value> = pairs
+        .into_iter()
+        .map(|(k, v)| (Value::from(k), v))
+        .collect();
     Value::from(map)
 }
 
@@ -23,7 +26,10 @@ pub fn review(o: &Object) -> Value {
                 ("kind", Value::from(o.kind.as_str())),
             ]),
         ),
-        ("name", o.name.as_deref().map_or(Value::from(""), Value::from)),
+        (
+            "name",
+            o.name.as_deref().map_or(Value::from(""), Value::from),
+        ),
         (
             "namespace",
             o.namespace.as_deref().map_or(Value::from(""), Value::from),
@@ -64,13 +70,15 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
     CLUSTER_SCOPED.contains(&kind)
 }
 
+/// Objects by name, by kind, by group/version.
+type ByGroupVersion = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
+
 /// `data.inventory` as Gatekeeper's sync builds it: `cluster[gv][kind][name]` and
 /// `namespace[ns][gv][kind][name]`. Namespaced objects without a namespace go under `default`,
 /// where `kubectl apply` would put them.
 pub fn inventory(objects: &[&Object]) -> Value {
-    let mut cluster: BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>> = BTreeMap::new();
-    let mut namespaced: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>> =
-        BTreeMap::new();
+    let mut cluster: ByGroupVersion = BTreeMap::new();
+    let mut namespaced: BTreeMap<String, ByGroupVersion> = BTreeMap::new();
     for o in objects {
         let name = o.name.clone().unwrap_or_default();
         if is_cluster_scoped(&o.kind) {
@@ -93,11 +101,17 @@ pub fn inventory(objects: &[&Object]) -> Value {
         }
     }
     fn to_value<T, F: Fn(T) -> Value>(map: BTreeMap<String, T>, f: F) -> Value {
-        let converted: BTreeMap<Value, Value> = map.into_iter().map(|(k, v)| (Value::from(k), f(v))).collect();
+        let converted: BTreeMap<Value, Value> = map
+            .into_iter()
+            .map(|(k, v)| (Value::from(k), f(v)))
+            .collect();
         Value::from(converted)
     }
     let leaf = |m: BTreeMap<String, Value>| to_value(m, |v| v);
     let cluster_value = to_value(cluster, |gv| to_value(gv, leaf));
     let namespace_value = to_value(namespaced, |ns| to_value(ns, |gv| to_value(gv, leaf)));
-    object(vec![("cluster", cluster_value), ("namespace", namespace_value)])
+    object(vec![
+        ("cluster", cluster_value),
+        ("namespace", namespace_value),
+    ])
 }

@@ -140,7 +140,11 @@ impl Evaluator {
     }
 }
 
-fn build_engine(rule: &Rule, inventory: &regorus::Value, timeout: Duration) -> Result<regorus::Engine, String> {
+fn build_engine(
+    rule: &Rule,
+    inventory: &regorus::Value,
+    timeout: Duration,
+) -> Result<regorus::Engine, String> {
     let mut engine = regorus::Engine::new();
     // Gatekeeper templates are Rego v0; v0 mode also accepts `import rego.v1` modules.
     engine.set_rego_v0(true);
@@ -184,7 +188,9 @@ fn evaluate_one(
     input.insert(regorus::Value::from("review"), review.clone());
     input.insert(regorus::Value::from("parameters"), parameters.clone());
     engine.set_input(regorus::Value::from(input));
-    let result = engine.eval_rule(query.to_string()).map_err(|e| e.to_string())?;
+    let result = engine
+        .eval_rule(query.to_string())
+        .map_err(|e| e.to_string())?;
     Ok(violations_of(&result))
 }
 
@@ -204,7 +210,10 @@ pub fn violations_of(result: &regorus::Value) -> Vec<Violation> {
                 Some(other) => other.to_string(),
                 None => "policy violation".to_string(),
             };
-            let details = json.get("details").cloned().unwrap_or(serde_json::Value::Null);
+            let details = json
+                .get("details")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
             Violation { message, details }
         })
         .collect()

@@ -49,7 +49,10 @@ const VENDORED: &[&str] = &["vendor", "node_modules", "third_party", "target"];
 /// Whether a file name has an extension kordon reads while walking.
 pub fn is_manifest_name(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("yaml" | "yml" | "json")
     )
 }
@@ -73,20 +76,35 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
         if options.respect_ignores {
             builder.filter_entry(|entry| {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.depth() > 0 && entry.file_name().to_str().is_some_and(|n| VENDORED.contains(&n)))
+                !(is_dir
+                    && entry.depth() > 0
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(|n| VENDORED.contains(&n)))
             });
         }
         for entry in builder.build() {
             match entry {
                 Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(entry.path()) {
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && is_manifest_name(entry.path())
+                    {
                         files.push(entry.into_path());
                     }
                 }
                 Err(error) => {
                     let (name, message) = describe_walk_error(&error, root);
-                    let kind = if message.contains("loop") { ProblemKind::Skipped } else { ProblemKind::Io };
-                    problems.push(InputProblem { name, kind, message });
+                    let kind = if message.contains("loop") {
+                        ProblemKind::Skipped
+                    } else {
+                        ProblemKind::Io
+                    };
+                    problems.push(InputProblem {
+                        name,
+                        kind,
+                        message,
+                    });
                 }
             }
         }
@@ -103,7 +121,9 @@ fn describe_walk_error(error: &ignore::Error, root: &Path) -> (String, String) {
                 path = Some(p.display().to_string());
                 current = err;
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => current = err,
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err
+            }
             ignore::Error::Loop { child, .. } => {
                 return (
                     child.display().to_string(),
@@ -136,7 +156,8 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
             .map_err(|e| problem(ProblemKind::Io, format!("cannot read standard input: {e}")))?;
         bytes
     } else {
-        let metadata = std::fs::metadata(path).map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?;
+        let metadata = std::fs::metadata(path)
+            .map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?;
         if metadata.is_dir() {
             return Err(problem(ProblemKind::Io, "is a directory".into()));
         }
@@ -155,7 +176,10 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
     if bytes.len() as u64 > options.max_file_size {
         return Err(problem(
             ProblemKind::TooLarge,
-            format!("input is over the {} limit (raise it with --max-file-size)", human_size(options.max_file_size)),
+            format!(
+                "input is over the {} limit (raise it with --max-file-size)",
+                human_size(options.max_file_size)
+            ),
         ));
     }
     let text = decode(bytes).map_err(|message| problem(ProblemKind::Binary, message))?;

@@ -7,7 +7,10 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 
 use crate::document::LineIndex;
 use crate::finding::{Applicability, Finding, Severity};
@@ -38,19 +41,29 @@ impl SourceCode for IndexedSource<'_> {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let start = span.offset().min(self.text.len());
         let end = (span.offset() + span.len()).min(self.text.len());
-        let first_line = self.lines.line_of(start).saturating_sub(context_lines_before);
-        let last_line = (self.lines.line_of(end.saturating_sub(1).max(start)) + context_lines_after)
+        let first_line = self
+            .lines
+            .line_of(start)
+            .saturating_sub(context_lines_before);
+        let last_line = (self.lines.line_of(end.saturating_sub(1).max(start))
+            + context_lines_after)
             .min(self.lines.line_count().saturating_sub(1));
         let window_start = self.lines.line_start(first_line).min(self.text.len());
         let next = self.lines.line_start(last_line + 1);
-        let mut window_end = if next == usize::MAX { self.text.len() } else { next.saturating_sub(1) };
+        let mut window_end = if next == usize::MAX {
+            self.text.len()
+        } else {
+            next.saturating_sub(1)
+        };
         if window_end > window_start && self.text.as_bytes().get(window_end - 1) == Some(&b'\r') {
             window_end -= 1;
         }
         let window_end = window_end.max(window_start).min(self.text.len());
         // miette takes the header's line:col from a zero-context read: give the span's own column.
         let column = if context_lines_before == 0 {
-            self.text.get(window_start..start).map_or(0, |s| s.chars().count())
+            self.text
+                .get(window_start..start)
+                .map_or(0, |s| s.chars().count())
         } else {
             0
         };
@@ -74,7 +87,9 @@ struct FindingDiagnostic<'a> {
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FindingDiagnostic").field("rule", &self.finding.rule_id).finish()
+        f.debug_struct("FindingDiagnostic")
+            .field("rule", &self.finding.rule_id)
+            .finish()
     }
 }
 
@@ -96,7 +111,10 @@ fn miette_severity(severity: Severity) -> miette::Severity {
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}[{}]", self.finding.severity, self.finding.rule_id)))
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.finding.severity, self.finding.rule_id
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -104,7 +122,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -120,7 +140,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
         for related in &self.finding.related {
             if related.location.file == self.finding.location.file {
                 let s = related.location.span;
-                labels.push(LabeledSpan::new_with_span(Some(related.message.clone()), (s.start, s.end - s.start)));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(related.message.clone()),
+                    (s.start, s.end - s.start),
+                ));
             }
         }
         Some(Box::new(labels.into_iter()))
@@ -171,8 +194,14 @@ fn label_for(finding: &Finding) -> String {
 
 /// Renders findings and problems as diagnostics, followed by the summary line.
 pub fn render_human(report: &ScanReport, rules: Option<&RuleSet>, options: HumanOptions) -> String {
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::none() };
-    let mut handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_context_lines(1);
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::none()
+    };
+    let mut handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_context_lines(1);
     if let Some(width) = options.width {
         handler = handler.with_width(width);
     }
@@ -206,7 +235,12 @@ pub fn render_human(report: &ScanReport, rules: Option<&RuleSet>, options: Human
             None => {
                 out.push_str(&format!(
                     "{}[{}]: {}\n  --> {}:{}:{}\n\n",
-                    finding.severity, finding.rule_id, finding.message, file, finding.location.start.line, finding.location.start.column
+                    finding.severity,
+                    finding.rule_id,
+                    finding.message,
+                    file,
+                    finding.location.start.line,
+                    finding.location.start.column
                 ));
             }
         }

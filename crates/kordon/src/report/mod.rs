@@ -3,8 +3,8 @@
 mod human;
 mod json;
 
-pub use human::{render_human, HumanOptions};
-pub use json::{render_json, JSON_SCHEMA_VERSION};
+pub use human::{HumanOptions, render_human};
+pub use json::{JSON_SCHEMA_VERSION, render_json};
 
 use crate::finding::Severity;
 use crate::scan::ScanReport;
@@ -13,7 +13,12 @@ use crate::scan::ScanReport;
 pub fn severity_counts(report: &ScanReport) -> Vec<(Severity, usize)> {
     Severity::ALL
         .iter()
-        .map(|&s| (s, report.findings.iter().filter(|f| f.severity == s).count()))
+        .map(|&s| {
+            (
+                s,
+                report.findings.iter().filter(|f| f.severity == s).count(),
+            )
+        })
         .collect()
 }
 
@@ -35,14 +40,21 @@ pub fn summary_line(report: &ScanReport) -> String {
         "{} finding{}{} in {} object{} across {} file{}",
         total,
         if total == 1 { "" } else { "s" },
-        if breakdown.is_empty() { String::new() } else { format!(" ({})", breakdown.join(", ")) },
+        if breakdown.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", breakdown.join(", "))
+        },
         report.stats.objects,
         if report.stats.objects == 1 { "" } else { "s" },
         report.stats.files,
         if report.stats.files == 1 { "" } else { "s" },
     );
     if errors > 0 {
-        line.push_str(&format!("; {errors} error{}", if errors == 1 { "" } else { "s" }));
+        line.push_str(&format!(
+            "; {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        ));
     }
     line
 }

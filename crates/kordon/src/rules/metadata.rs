@@ -185,7 +185,11 @@ impl RuleMeta {
     /// Parameters from the schema's `default`s.
     pub fn default_parameters(&self) -> serde_json::Value {
         let mut out = serde_json::Map::new();
-        if let Some(properties) = self.parameters.get("properties").and_then(|p| p.as_object()) {
+        if let Some(properties) = self
+            .parameters
+            .get("properties")
+            .and_then(|p| p.as_object())
+        {
             for (name, schema) in properties {
                 if let Some(default) = schema.get("default") {
                     out.insert(name.clone(), default.clone());
@@ -205,11 +209,17 @@ impl RuleMeta {
         let Some(given) = value.as_object() else {
             return Err(fail("parameters must be a mapping".into()));
         };
-        let properties = self.parameters.get("properties").and_then(|p| p.as_object());
+        let properties = self
+            .parameters
+            .get("properties")
+            .and_then(|p| p.as_object());
         for (name, v) in given {
             let Some(schema) = properties.and_then(|p| p.get(name)) else {
-                let known: Vec<&String> = properties.map(|p| p.keys().collect()).unwrap_or_default();
-                return Err(fail(format!("unknown parameter `{name}` (known: {known:?})")));
+                let known: Vec<&String> =
+                    properties.map(|p| p.keys().collect()).unwrap_or_default();
+                return Err(fail(format!(
+                    "unknown parameter `{name}` (known: {known:?})"
+                )));
             };
             validate_value(schema, v).map_err(|m| fail(format!("parameter `{name}`: {m}")))?;
         }
@@ -232,20 +242,27 @@ fn validate_value(schema: &serde_json::Value, value: &serde_json::Value) -> Resu
             return Err(format!("expected {expected}, found {value}"));
         }
     }
-    if let Some(allowed) = schema.get("enum").and_then(|e| e.as_array()) {
-        if !allowed.contains(value) {
-            return Err(format!("{value} is not one of {}", serde_json::Value::Array(allowed.clone())));
-        }
+    if let Some(allowed) = schema.get("enum").and_then(|e| e.as_array())
+        && !allowed.contains(value)
+    {
+        return Err(format!(
+            "{value} is not one of {}",
+            serde_json::Value::Array(allowed.clone())
+        ));
     }
-    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(|m| m.as_f64()), value.as_f64()) {
-        if n < min {
-            return Err(format!("{n} is below the minimum {min}"));
-        }
+    if let (Some(min), Some(n)) = (
+        schema.get("minimum").and_then(|m| m.as_f64()),
+        value.as_f64(),
+    ) && n < min
+    {
+        return Err(format!("{n} is below the minimum {min}"));
     }
-    if let (Some(max), Some(n)) = (schema.get("maximum").and_then(|m| m.as_f64()), value.as_f64()) {
-        if n > max {
-            return Err(format!("{n} is above the maximum {max}"));
-        }
+    if let (Some(max), Some(n)) = (
+        schema.get("maximum").and_then(|m| m.as_f64()),
+        value.as_f64(),
+    ) && n > max
+    {
+        return Err(format!("{n} is above the maximum {max}"));
     }
     if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
         for (i, item) in array.iter().enumerate() {

@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
-pub use testing::{run_rego_tests, RegoTestResult};
 pub use metadata::{FixSpec, Frameworks, ParameterError, PssLevel, RuleDocs, RuleMeta};
+pub use testing::{RegoTestResult, run_rego_tests};
 
-use crate::document::{parse_stream, ParseLimits};
+use crate::document::{ParseLimits, parse_stream};
 use crate::finding::Severity;
 
 mod embedded {
@@ -49,8 +49,13 @@ impl RegoModule {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Result<Self, String> {
         let name = name.into();
         let text = text.into();
-        let package = package_of(&text).ok_or_else(|| format!("{name}: no `package` declaration"))?;
-        Ok(RegoModule { name, package, text })
+        let package =
+            package_of(&text).ok_or_else(|| format!("{name}: no `package` declaration"))?;
+        Ok(RegoModule {
+            name,
+            package,
+            text,
+        })
     }
 
     /// Packages under `data.lib.` that this module refers to.
@@ -61,7 +66,9 @@ impl RegoModule {
         while let Some(pos) = self.text[from..].find("data.lib.") {
             let start = from + pos + "data.".len();
             let mut end = start;
-            while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_' || bytes[end] == b'.') {
+            while end < bytes.len()
+                && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_' || bytes[end] == b'.')
+            {
                 end += 1;
             }
             found.insert(self.text[start..end].trim_end_matches('.').to_string());
@@ -105,7 +112,9 @@ impl Rule {
 
     /// The Rego reference whose value is the set of violations.
     pub fn violation_ref(&self) -> Option<String> {
-        self.module.as_ref().map(|m| format!("data.{}.violation", m.package))
+        self.module
+            .as_ref()
+            .map(|m| format!("data.{}.violation", m.package))
     }
 
     /// Whether the rule looks at objects of this group and kind.
@@ -156,7 +165,9 @@ impl RuleSet {
     /// `rule.rego` and `metadata.yaml`; helper packages under `lib.` anywhere in the tree).
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<RuleLoadError>> {
         let mut files = Vec::new();
-        let walker = ignore::WalkBuilder::new(dir).standard_filters(false).build();
+        let walker = ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .build();
         for entry in walker {
             let entry = entry.map_err(|e| {
                 vec![RuleLoadError {
@@ -173,7 +184,10 @@ impl RuleSet {
                 .unwrap_or(path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if !matches!(path.extension().and_then(|e| e.to_str()), Some("rego" | "yaml" | "yml" | "md")) {
+            if !matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("rego" | "yaml" | "yml" | "md")
+            ) {
                 continue;
             }
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -191,11 +205,20 @@ impl RuleSet {
     /// Adds one rule built in memory (the embedding API; libraries must already be loaded or
     /// given with [`RuleSet::add_lib`]).
     pub fn add_rule(&mut self, meta: RuleMeta, rego: &str) -> Result<(), RuleLoadError> {
-        let module = RegoModule::new(format!("{}/rule.rego", meta.id), rego).map_err(|message| RuleLoadError {
-            location: meta.id.clone(),
-            message,
-        })?;
-        let rule = self.finish_rule(meta, module, None, BTreeMap::new(), RuleOrigin::Directory(".".into()))?;
+        let module =
+            RegoModule::new(format!("{}/rule.rego", meta.id), rego).map_err(|message| {
+                RuleLoadError {
+                    location: meta.id.clone(),
+                    message,
+                }
+            })?;
+        let rule = self.finish_rule(
+            meta,
+            module,
+            None,
+            BTreeMap::new(),
+            RuleOrigin::Directory(".".into()),
+        )?;
         self.insert(rule)
     }
 
@@ -220,7 +243,11 @@ impl RuleSet {
         Ok(())
     }
 
-    fn load_files(&mut self, files: &[(String, String)], origin: RuleOrigin) -> Result<(), Vec<RuleLoadError>> {
+    fn load_files(
+        &mut self,
+        files: &[(String, String)],
+        origin: RuleOrigin,
+    ) -> Result<(), Vec<RuleLoadError>> {
         let mut errors = Vec::new();
         // Libraries first: every `.rego` whose package starts with `lib.` and is not a test.
         let mut folders: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
@@ -230,25 +257,32 @@ impl RuleSet {
                 Some((folder, sample)) => (folder, format!("samples/{sample}")),
                 None => path
                     .rsplit_once('/')
-                    .map_or(("", path.clone()), |(folder, file)| (folder, file.to_string())),
+                    .map_or(("", path.clone()), |(folder, file)| {
+                        (folder, file.to_string())
+                    }),
             };
             let file = file.as_str();
-            if file.ends_with(".rego") && !file.ends_with("_test.rego") {
-                if let Some(package) = package_of(text) {
-                    if package.starts_with("lib.") {
-                        self.libs.push(Arc::new(RegoModule {
-                            name: path.clone(),
-                            package,
-                            text: text.clone(),
-                        }));
-                        continue;
-                    }
-                }
+            if file.ends_with(".rego")
+                && !file.ends_with("_test.rego")
+                && let Some(package) = package_of(text)
+                && package.starts_with("lib.")
+            {
+                self.libs.push(Arc::new(RegoModule {
+                    name: path.clone(),
+                    package,
+                    text: text.clone(),
+                }));
+                continue;
             }
-            folders.entry(folder.to_string()).or_default().insert(file.to_string(), text.clone());
+            folders
+                .entry(folder.to_string())
+                .or_default()
+                .insert(file.to_string(), text.clone());
         }
         for (folder, mut contents) in folders {
-            let Some(meta_text) = contents.remove("metadata.yaml") else { continue };
+            let Some(meta_text) = contents.remove("metadata.yaml") else {
+                continue;
+            };
             match self.load_rule(&folder, &meta_text, contents, origin.clone()) {
                 Ok(rule) => {
                     if let Err(e) = self.insert(rule) {
@@ -259,7 +293,11 @@ impl RuleSet {
             }
         }
         self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     fn load_rule(
@@ -278,17 +316,21 @@ impl RuleSet {
             location: folder.to_string(),
             message: "rule folder has metadata.yaml but no rule.rego".into(),
         })?;
-        let module = RegoModule::new(format!("{folder}/rule.rego"), rego).map_err(|message| RuleLoadError {
-            location: folder.to_string(),
-            message,
+        let module = RegoModule::new(format!("{folder}/rule.rego"), rego).map_err(|message| {
+            RuleLoadError {
+                location: folder.to_string(),
+                message,
+            }
         })?;
         let tests = match contents.remove("rule_test.rego") {
-            Some(text) => Some(RegoModule::new(format!("{folder}/rule_test.rego"), text).map_err(|message| {
-                RuleLoadError {
-                    location: folder.to_string(),
-                    message,
-                }
-            })?),
+            Some(text) => Some(
+                RegoModule::new(format!("{folder}/rule_test.rego"), text).map_err(|message| {
+                    RuleLoadError {
+                        location: folder.to_string(),
+                        message,
+                    }
+                })?,
+            ),
             None => None,
         };
         let samples = contents
@@ -330,10 +372,14 @@ impl RuleSet {
             let matches: Vec<&Arc<RegoModule>> = self
                 .libs
                 .iter()
-                .filter(|lib| reference == lib.package || reference.starts_with(&format!("{}.", lib.package)))
+                .filter(|lib| {
+                    reference == lib.package || reference.starts_with(&format!("{}.", lib.package))
+                })
                 .collect();
             if matches.is_empty() {
-                return Err(format!("imports `data.{reference}`, which no loaded library provides"));
+                return Err(format!(
+                    "imports `data.{reference}`, which no loaded library provides"
+                ));
             }
             for lib in matches {
                 if !chosen.iter().any(|c| c.name == lib.name) {
@@ -368,7 +414,11 @@ impl RuleSet {
 
     /// Changes a rule's parameters (merged over its defaults) after validating them against the
     /// rule's schema.
-    pub fn set_parameters(&mut self, id: &str, parameters: &serde_json::Value) -> Result<(), ParameterError> {
+    pub fn set_parameters(
+        &mut self,
+        id: &str,
+        parameters: &serde_json::Value,
+    ) -> Result<(), ParameterError> {
         let Some(rule) = self.rules.iter_mut().find(|r| r.meta.id == id) else {
             return Err(ParameterError {
                 rule: id.to_string(),

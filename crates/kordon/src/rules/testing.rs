@@ -50,7 +50,9 @@ pub fn run_rego_tests(modules: &[&RegoModule], tests: &RegoModule) -> Vec<RegoTe
                     engine.set_input(regorus::Value::new_object());
                     match engine.eval_rule(name.clone()) {
                         Ok(regorus::Value::Bool(true)) => Ok(()),
-                        Ok(regorus::Value::Undefined) => Err("undefined (a condition failed)".into()),
+                        Ok(regorus::Value::Undefined) => {
+                            Err("undefined (a condition failed)".into())
+                        }
                         Ok(other) => Err(format!("evaluated to {other}")),
                         Err(e) => Err(e.to_string()),
                     }

@@ -1,0 +1,76 @@
+//! `kordon scan`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kordon::report::{HumanOptions, render_human, render_json};
+use kordon::{ScanReport, Scanner, Severity};
+
+use crate::args::{Format, ScanArgs};
+use crate::output::{wants_color, write_output};
+
+pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
+    let mut builder = Scanner::builder()
+        .max_file_size(args.selection.max_file_size)
+        .respect_ignores(!args.selection.no_ignore_files);
+    for dir in &args.selection.rule_dirs {
+        builder = builder.rule_dir(dir);
+    }
+    if let Some(jobs) = args.selection.jobs {
+        builder = builder.jobs(jobs);
+    }
+    if show_progress {
+        let started = std::time::Instant::now();
+        builder = builder.on_progress(move |p| {
+            let phase = if p.evaluating {
+                "evaluating"
+            } else {
+                "reading"
+            };
+            eprint!(
+                "\r\x1b[2K{phase}: {}/{} files, {} objects, {:.1}s",
+                p.files_done,
+                p.files_total,
+                p.objects,
+                started.elapsed().as_secs_f64()
+            );
+        });
+    }
+    let scanner = builder.build().map_err(|e| e.to_string())?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let report = scanner.scan_paths(&paths);
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
+    let text = match args.output.format {
+        Format::Human => render_human(
+            &report,
+            Some(scanner.rules()),
+            HumanOptions {
+                color: wants_color(args.output.no_color, to_terminal),
+                width: None,
+            },
+        ),
+        Format::Json => render_json(&report),
+    };
+    write_output(args.output.output.as_deref(), &text)?;
+    Ok(exit_code(&report, args.output.fail_on))
+}
+
+/// 2 when the scan is incomplete, 1 for findings at or above the threshold, else 0.
+pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
+    if report.has_errors() {
+        ExitCode::from(2)
+    } else if report.findings.iter().any(|f| f.severity >= fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
