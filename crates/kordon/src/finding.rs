@@ -182,6 +182,29 @@ pub struct Finding {
     pub related: Vec<RelatedLocation>,
     /// The rule's `details`, untouched.
     pub details: serde_json::Value,
+    /// Set when the finding is silenced (it then sits in [`crate::ScanReport::suppressed`]).
+    pub suppression: Option<Suppression>,
+}
+
+/// Where a silencing came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    /// A comment or annotation in the manifest itself.
+    InSource,
+    /// Configuration or a baseline outside the manifest.
+    External,
+}
+
+/// Why a finding is silenced. A suppression always carries a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Suppression {
+    /// In the source, or external.
+    pub kind: SuppressionKind,
+    /// The reason given.
+    pub reason: String,
+    /// Where the suppression is written, when it is in a file.
+    pub location: Option<Location>,
 }
 
 /// A secondary location with a note.

@@ -40,6 +40,9 @@ pub mod rules;
 pub mod scan;
 
 pub use document::{Document, Object, Source};
-pub use finding::{Applicability, Finding, Fix, Location, PatchOp, Precision, Severity};
+pub use finding::{
+    Applicability, Finding, Fix, Location, PatchOp, Precision, Severity, Suppression,
+    SuppressionKind,
+};
 pub use rules::{Rule, RuleMeta, RuleSet};
 pub use scan::{Problem, ProblemLevel, ScanReport, Scanner, ScannerBuilder};

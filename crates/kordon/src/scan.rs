@@ -85,6 +85,8 @@ pub struct Check {
 pub struct ScanReport {
     /// Findings, sorted by file, line, column and rule.
     pub findings: Vec<Finding>,
+    /// Findings silenced by a suppression (each has `suppression` set), in the same order.
+    pub suppressed: Vec<Finding>,
     /// Problems, sorted by file and position.
     pub problems: Vec<Problem>,
     /// Every object scanned.
@@ -470,6 +472,7 @@ impl Scanner {
                             message: "the earlier value, which is discarded".into(),
                         }],
                         details: serde_json::Value::Null,
+                        suppression: None,
                     });
                 }
             }
@@ -633,6 +636,7 @@ fn make_finding(
         fix,
         related: Vec::new(),
         details: violation.details,
+        suppression: None,
     }
 }
 
