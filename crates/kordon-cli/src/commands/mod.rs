@@ -1,4 +1,7 @@
 //! One module per subcommand.
 
+pub mod expand;
+pub mod export;
 pub mod rules;
 pub mod scan;
+pub mod verify;
