@@ -2,4 +2,5 @@
 
 mod support;
 
+mod gatekeeper;
 mod scan;

@@ -208,6 +208,7 @@ impl PolicySet {
             let span = object.anchor_span();
             let json = object.root.to_json();
             let file = document.source.name.clone();
+            let name = object.name.as_deref().unwrap_or("<unnamed>");
             if group == "templates.gatekeeper.sh" && object.kind == "ConstraintTemplate" {
                 match read_template(&json, &file, span, document.position(span.start)) {
                     Ok(t) => self.templates.push(t),
@@ -215,7 +216,7 @@ impl PolicySet {
                         ProblemLevel::Error,
                         document,
                         span,
-                        format!("ConstraintTemplate {}: {m}", object.display_name()),
+                        format!("ConstraintTemplate {name}: {m}"),
                     )),
                 }
             } else if group == "constraints.gatekeeper.sh" {
@@ -231,7 +232,7 @@ impl PolicySet {
                         ProblemLevel::Error,
                         document,
                         span,
-                        format!("Constraint {}: {m}", object.display_name()),
+                        format!("Constraint {}/{name}: {m}", object.kind),
                     )),
                 }
             } else if group == "expansion.gatekeeper.sh" && object.kind == "ExpansionTemplate" {
@@ -245,7 +246,7 @@ impl PolicySet {
                         ProblemLevel::Error,
                         document,
                         span,
-                        format!("ExpansionTemplate {}: {m}", object.display_name()),
+                        format!("ExpansionTemplate {name}: {m}"),
                     )),
                 }
             }
@@ -395,7 +396,10 @@ fn make_rule(template: &ConstraintTemplate, module: &RegoModule, constraint: &Co
                 what,
                 why: "A policy of your own Gatekeeper corpus.".into(),
                 example: String::new(),
-                remediation: "See the ConstraintTemplate's documentation.".into(),
+                remediation: format!(
+                    "policy: ConstraintTemplate `{}` with Constraint `{}` ({})",
+                    template.name, constraint.name, constraint.file
+                ),
             },
         },
         module: Some(module.clone()),

@@ -267,8 +267,8 @@ fn run_case(scanner: &Scanner, case: &Value, base: &Path) -> Vec<String> {
         };
         if !ok {
             let wanted = match expectation {
-                Value::Bool(false) => "none".to_string(),
-                Value::String(s) if s == "no" => "none".to_string(),
+                Value::Bool(false) => "no".to_string(),
+                Value::String(s) if s == "no" => "no".to_string(),
                 Value::Number(n) => n.to_string(),
                 _ => "at least one".to_string(),
             };
