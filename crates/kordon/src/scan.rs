@@ -758,15 +758,20 @@ fn make_finding(
         message: violation.message.clone(),
         location: location(document, span),
         precision,
-        fingerprint: fingerprint(&[
-            rule.id(),
-            &object.api_version,
-            &object.kind,
-            object.namespace.as_deref().unwrap_or(""),
-            object.name.as_deref().unwrap_or(""),
-            &shown_path,
-            distinguishing,
-        ]),
+        fingerprint: {
+            let mut parts = vec![
+                rule.id(),
+                &object.api_version,
+                &object.kind,
+                object.namespace.as_deref().unwrap_or(""),
+                object.name.as_deref().unwrap_or(""),
+                &shown_path,
+            ];
+            if !distinguishing.is_empty() {
+                parts.push(distinguishing);
+            }
+            fingerprint(&parts)
+        },
         object: object_ref.clone(),
         path,
         fix,

@@ -3,4 +3,5 @@
 mod support;
 
 mod gatekeeper;
+mod hostile;
 mod scan;
