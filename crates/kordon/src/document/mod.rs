@@ -146,6 +146,8 @@ pub enum ProblemKind {
     Render,
     /// Skipped on purpose, with a reason (not an error).
     Skipped,
+    /// A suggested fix could not be applied or written.
+    Fix,
 }
 
 /// A problem with one document of a file.

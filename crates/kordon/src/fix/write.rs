@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{FixMode, FixOutcome, SkipReason, SkippedFix, apply_fixes};
 use crate::document::{Document, ParseLimits, ProblemKind, Source};
 use crate::finding::Finding;
-use crate::scan::Scanner;
+use crate::scan::{Problem, ProblemLevel, ScanReport, Scanner};
 
 /// Most rounds of fixing one file: a fix that conflicted in one round is tried again on the
 /// re-scanned text of the next.
@@ -174,4 +174,149 @@ pub fn write_fixed(scanner: &Scanner, source: &Source, outcome: &FixOutcome) -> 
     temp.persist(&target)
         .map_err(|e| format!("cannot replace the file: {}", e.error))?;
     Ok(())
+}
+
+/// What fixing the files of a scan did to one file.
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    /// The file's display name.
+    pub name: String,
+    /// The text before fixing.
+    pub original: String,
+    /// The fixes applied and skipped, and the new text.
+    pub outcome: FixOutcome,
+    /// True when the new text was written over the file.
+    pub written: bool,
+}
+
+impl FileFix {
+    /// The change as a unified diff (empty when nothing changed).
+    pub fn diff(&self) -> String {
+        super::unified_diff(&self.name, &self.original, &self.outcome.new_text)
+    }
+}
+
+/// Everything fixing a scan's files did.
+#[derive(Debug, Clone, Default)]
+pub struct FixRun {
+    /// Files that had fixes to apply.
+    pub files: Vec<FileFix>,
+    /// Fixes that could not be applied or written: errors for failed writes and checks, warnings
+    /// for fixes skipped (Helm output, standard input, anchors, conflicts).
+    pub problems: Vec<Problem>,
+    /// Findings whose fix needs `--unsafe-fixes`.
+    pub unsafe_skipped: usize,
+}
+
+impl FixRun {
+    /// Number of fixes applied over all files.
+    pub fn applied(&self) -> usize {
+        self.files.iter().map(|f| f.outcome.applied.len()).sum()
+    }
+}
+
+/// Fixes the files of a finished scan: every file with fixable findings is fixed in memory
+/// ([`fix_source`]), checked ([`verify_fixed`]), and, when `write` is true, written
+/// ([`write_fixed`]). Helm-rendered text and standard input are never written: a warning says
+/// where to make the change instead.
+pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: bool) -> FixRun {
+    let mut run = FixRun::default();
+    for source in &report.sources {
+        let findings: Vec<Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.location.file == source.name && f.fix.is_some())
+            .cloned()
+            .collect();
+        let allowed: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| mode.allows(x.applicability)))
+            .collect();
+        run.unsafe_skipped += findings.len() - allowed.len();
+        if allowed.is_empty() {
+            continue;
+        }
+        let warn = |finding: Option<&Finding>, message: String| Problem {
+            level: ProblemLevel::Warning,
+            kind: ProblemKind::Fix,
+            file: Some(source.name.clone()),
+            position: finding.map(|f| f.location.start),
+            rule: finding.map(|f| f.rule_id.clone()),
+            message,
+        };
+        if super::is_helm_rendered(&source.text) {
+            let mut templates: Vec<&str> = allowed
+                .iter()
+                .filter_map(|f| super::helm_template_at(&source.text, f.object.location.span.start))
+                .collect();
+            templates.sort_unstable();
+            templates.dedup();
+            run.problems.push(warn(
+                None,
+                format!(
+                    "{} fix(es) not applied: this is rendered Helm output, and a change here would be lost at the next render; make it in the chart instead: {}",
+                    allowed.len(),
+                    if templates.is_empty() {
+                        "the chart's templates or values".to_string()
+                    } else {
+                        templates.join(", ")
+                    }
+                ),
+            ));
+            continue;
+        }
+        if source.path.is_none() && write {
+            run.problems.push(warn(
+                None,
+                format!(
+                    "{} fix(es) not applied: standard input cannot be fixed in place; use --diff to print the changes",
+                    allowed.len()
+                ),
+            ));
+            continue;
+        }
+        let outcome = fix_source(scanner, source, &findings, mode);
+        for skipped in &outcome.skipped {
+            if skipped.reason != SkipReason::Unsafe {
+                run.problems.push(Problem {
+                    level: ProblemLevel::Warning,
+                    kind: ProblemKind::Fix,
+                    file: Some(source.name.clone()),
+                    position: Some(skipped.location.start),
+                    rule: Some(skipped.rule_id.clone()),
+                    message: format!("`{}` not fixed: {}", skipped.rule_id, skipped.reason),
+                });
+            }
+        }
+        if outcome.applied.is_empty() {
+            continue;
+        }
+        let checked = if write {
+            write_fixed(scanner, source, &outcome)
+        } else {
+            verify_fixed(scanner, source, &outcome.new_text, &outcome)
+        };
+        let written = write && checked.is_ok();
+        if let Err(why) = checked {
+            run.problems.push(Problem {
+                level: ProblemLevel::Error,
+                kind: ProblemKind::Fix,
+                file: Some(source.name.clone()),
+                position: None,
+                rule: None,
+                message: format!(
+                    "{} fix(es) not applied, the file is unchanged: {why}",
+                    outcome.applied.len()
+                ),
+            });
+            continue;
+        }
+        run.files.push(FileFix {
+            name: source.name.clone(),
+            original: source.text.clone(),
+            outcome,
+            written,
+        });
+    }
+    run
 }
