@@ -34,6 +34,7 @@
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod input;
 pub mod report;
 pub mod rules;
