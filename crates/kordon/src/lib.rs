@@ -35,6 +35,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod gatekeeper;
 pub mod input;
 pub mod report;
 pub mod rules;
