@@ -35,6 +35,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod input;
+mod provenance;
 pub mod report;
 pub mod rules;
 pub mod scan;
