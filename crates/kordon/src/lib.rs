@@ -37,6 +37,7 @@ pub mod finding;
 pub mod fix;
 pub mod gatekeeper;
 pub mod input;
+mod provenance;
 pub mod report;
 pub mod rules;
 pub mod scan;
