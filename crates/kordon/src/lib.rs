@@ -40,6 +40,11 @@ pub mod rules;
 pub mod scan;
 
 pub use document::{Document, Object, Source};
+
+// The crate README's example is compiled and run as a doc test, so it cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use finding::{
     Applicability, Finding, Fix, Location, PatchOp, Precision, Severity, Suppression,
     SuppressionKind,

@@ -185,7 +185,16 @@ impl Document {
                     attach_duplicates(&mut objects[before..], raw.duplicates);
                 }
                 Err(error) => {
-                    let is_limit = error.message.contains("refusing");
+                    let is_limit = error.message.contains("refusing")
+                        || error.message.contains("recursion limit");
+                    let error = if error.message.contains("recursion limit") {
+                        SyntaxError {
+                            message: "flow collections nested deeper than the parser's limit of 256 levels; refusing to read further".into(),
+                            offset: error.offset,
+                        }
+                    } else {
+                        error
+                    };
                     let (kind, message) = if looks_templated && !is_limit {
                         (
                             ProblemKind::UnrenderedTemplate,

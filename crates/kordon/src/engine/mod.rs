@@ -91,13 +91,21 @@ impl Evaluator {
                 tasks.push((rule_index, chunk.to_vec()));
             }
         }
+        // Rules that read the inventory hold this scan's objects as data: their engines live for
+        // one evaluation only, or a scanner reused for another scan would judge stale objects.
+        let per_scan: Vec<OnceLock<Result<regorus::Engine, String>>> =
+            self.rules.iter().map(|_| OnceLock::new()).collect();
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
             .flat_map_iter(|(rule_index, object_indices)| {
                 let prepared = &self.rules[*rule_index];
-                let engine = prepared
-                    .engine
-                    .get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout));
+                let cell = if prepared.rule.meta.inventory {
+                    &per_scan[*rule_index]
+                } else {
+                    &prepared.engine
+                };
+                let engine =
+                    cell.get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout));
                 let mut out = Vec::with_capacity(object_indices.len());
                 match engine {
                     Err(message) => {

@@ -130,6 +130,17 @@ fn describe_walk_error(error: &ignore::Error, root: &Path) -> (String, String) {
                     "skipped: symbolic link loop (it points back to a folder above it)".to_string(),
                 );
             }
+            ignore::Error::Io(io) => {
+                let name = path.unwrap_or_else(|| root.display().to_string());
+                let dangling =
+                    std::fs::symlink_metadata(&name).is_ok() && std::fs::metadata(&name).is_err();
+                let message = if dangling {
+                    format!("cannot read: broken symbolic link ({io})")
+                } else {
+                    format!("cannot read: {io}")
+                };
+                return (name, message);
+            }
             other => {
                 return (
                     path.unwrap_or_else(|| root.display().to_string()),
