@@ -91,7 +91,28 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
+    pub fix: FixArgs,
+    #[command(flatten)]
     pub gatekeeper: PolicyArgs,
+}
+
+/// Applying the fixes that rules suggest.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Fixes")]
+pub struct FixArgs {
+    /// Apply safe fixes to the files in place, then report the findings that remain. Each file is
+    /// written atomically, and only after the result re-parses and re-scans clean of the fixed
+    /// findings.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes (they may change how the workload runs, e.g. runAsNonRoot).
+    /// Needs --fix or --diff.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as unified diffs (for `git apply`) instead of writing them; exit code 1
+    /// when there are changes to make.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Gatekeeper policies run beside the rules.

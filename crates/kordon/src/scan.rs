@@ -16,6 +16,7 @@ use crate::finding::{
     fingerprint,
 };
 use crate::gatekeeper::{Expander, Generated, Labels, severity_for_action};
+use crate::input::render::{self, RenderOptions, Rendered};
 use crate::input::{InputOptions, discover, read_source};
 use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleOrigin, RuleSet};
 
@@ -141,6 +142,7 @@ pub struct ScannerBuilder {
     jobs: Option<usize>,
     progress: Option<ProgressFn>,
     default_expansions: bool,
+    render: RenderOptions,
 }
 
 impl Default for ScannerBuilder {
@@ -155,6 +157,7 @@ impl Default for ScannerBuilder {
             jobs: None,
             progress: None,
             default_expansions: true,
+            render: RenderOptions::default(),
         }
     }
 }
@@ -236,6 +239,12 @@ impl ScannerBuilder {
         self
     }
 
+    /// How Helm charts and kustomizations found among the paths are rendered.
+    pub fn render(mut self, options: RenderOptions) -> Self {
+        self.render = options;
+        self
+    }
+
     /// Loads the rules and builds the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         let mut rules = match self.rules {
@@ -276,6 +285,7 @@ impl ScannerBuilder {
             limits: self.limits,
             pool,
             progress: self.progress,
+            render: self.render,
         })
     }
 }
@@ -292,6 +302,7 @@ pub struct Scanner {
     limits: ParseLimits,
     pool: Option<rayon::ThreadPool>,
     progress: Option<ProgressFn>,
+    render: RenderOptions,
 }
 
 impl Scanner {
@@ -336,12 +347,36 @@ impl Scanner {
                 message: p.message,
             })
             .collect();
-        let read: Vec<_> = self.in_pool(|| {
-            files
-                .par_iter()
-                .map(|f| read_source(f, &self.input))
-                .collect()
+        let plan = render::plan(files, paths);
+        problems.extend(plan.problems.into_iter().map(render_problem));
+        let files = plan.files;
+        let (read, rendered): (Vec<_>, Vec<_>) = self.in_pool(|| {
+            rayon::join(
+                || {
+                    files
+                        .par_iter()
+                        .map(|f| read_source(f, &self.input))
+                        .collect()
+                },
+                || {
+                    let charts = plan
+                        .charts
+                        .par_iter()
+                        .map(|dir| render::render_chart(dir, &self.render, &self.input));
+                    let kustomizations = plan.kustomizations.par_iter().map(|(dir, component)| {
+                        render::render_kustomization(dir, *component, &self.render, &self.input)
+                    });
+                    charts.chain(kustomizations).collect()
+                },
+            )
         });
+        let mut renders: Vec<Rendered> = Vec::new();
+        for result in rendered {
+            match result {
+                Ok(render) => renders.push(render),
+                Err(problem) => problems.push(render_problem(problem)),
+            }
+        }
         let mut sources = Vec::new();
         for result in read {
             match result {
@@ -356,15 +391,21 @@ impl Scanner {
                 }),
             }
         }
-        let mut report = self.scan_sources(sources);
+        sources.extend(renders.iter().map(|r| r.source.clone()));
+        let mut report = self.scan_sources_rendered(sources, &renders);
         report.problems.extend(problems);
         sort_problems(&mut report.problems);
         report.stats.duration = started.elapsed();
         report
     }
 
-    /// Scans texts held in memory.
+    /// Scans texts held in memory. A `helm template` render among them (recognised by its
+    /// `# Source:` comments) has its findings related to their templates.
     pub fn scan_sources(&self, sources: Vec<Source>) -> ScanReport {
+        self.scan_sources_rendered(sources, &[])
+    }
+
+    fn scan_sources_rendered(&self, sources: Vec<Source>, renders: &[Rendered]) -> ScanReport {
         let started = Instant::now();
         let total = sources.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -393,6 +434,7 @@ impl Scanner {
                 .collect()
         });
         let mut report = self.scan_documents(documents);
+        crate::provenance::attribute(&mut report, renders);
         report.stats.duration = started.elapsed();
         report
     }
@@ -619,6 +661,17 @@ impl Scanner {
     }
 }
 
+fn render_problem(problem: render::RenderProblem) -> Problem {
+    Problem {
+        level: problem.level,
+        kind: problem.kind,
+        file: Some(problem.name),
+        position: None,
+        rule: None,
+        message: problem.message,
+    }
+}
+
 fn sort_problems(problems: &mut [Problem]) {
     problems
         .sort_by(|a, b| (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message)));
@@ -682,7 +735,11 @@ pub fn parse_path(value: &serde_json::Value) -> Option<Vec<PathSegment>> {
 
 /// The span that shows a node: `key: value` for scalars, the key alone for collections, and
 /// the first line of a sequence item.
-fn node_span(document: &Document, node: &crate::document::Node, key_span: Option<Span>) -> Span {
+pub(crate) fn node_span(
+    document: &Document,
+    node: &crate::document::Node,
+    key_span: Option<Span>,
+) -> Span {
     match key_span {
         Some(key) if node.is_scalar() => key.join(node.span),
         Some(key) => key,

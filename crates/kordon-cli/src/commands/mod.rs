@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod fix;
 pub mod expand;
 pub mod export;
 pub mod rules;

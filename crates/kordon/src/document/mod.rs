@@ -11,6 +11,11 @@ pub use lines::{LineIndex, Position};
 pub use node::{Entry, Node, NodeValue, PathSegment, Resolved, Span, display_path};
 pub use yaml::{DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream};
 
+/// How a plain (unquoted) scalar decodes, as Kubernetes reads it.
+pub(crate) fn resolve_plain_scalar(text: &str) -> NodeValue {
+    yaml::resolve_scalar(text, saphyr_parser::ScalarStyle::Plain, None)
+}
+
 /// Text to scan, with the name findings will show for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -166,6 +171,8 @@ pub enum ProblemKind {
     Render,
     /// Skipped on purpose, with a reason (not an error).
     Skipped,
+    /// A suggested fix could not be applied or written.
+    Fix,
 }
 
 /// A problem with one document of a file.
