@@ -815,20 +815,16 @@ fn make_finding(
         message: violation.message.clone(),
         location: location(document, span),
         precision,
-        fingerprint: {
-            let mut parts = vec![
-                rule.id(),
-                &object.api_version,
-                &object.kind,
-                object.namespace.as_deref().unwrap_or(""),
-                object.name.as_deref().unwrap_or(""),
-                &shown_path,
-            ];
-            if !distinguishing.is_empty() {
-                parts.push(distinguishing);
-            }
-            fingerprint(&parts)
-        },
+        // The last part is empty for most findings (fingerprints already recorded stay valid).
+        fingerprint: fingerprint(&[
+            rule.id(),
+            &object.api_version,
+            &object.kind,
+            object.namespace.as_deref().unwrap_or(""),
+            object.name.as_deref().unwrap_or(""),
+            &shown_path,
+            distinguishing,
+        ]),
         object: object_ref.clone(),
         path,
         fix,
