@@ -2,5 +2,6 @@
 
 mod support;
 
+mod fix;
 mod hostile;
 mod scan;
