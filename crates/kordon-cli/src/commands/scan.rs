@@ -22,6 +22,9 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     for dir in &args.selection.rule_dirs {
         builder = builder.rule_dir(dir);
     }
+    for path in &args.gatekeeper.policies {
+        builder = builder.policy(path);
+    }
     if let Some(jobs) = args.selection.jobs {
         builder = builder.jobs(jobs);
     }

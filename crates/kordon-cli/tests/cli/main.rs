@@ -4,4 +4,5 @@ mod support;
 
 mod fix;
 mod hostile;
+mod gatekeeper;
 mod scan;

@@ -60,6 +60,31 @@ pub struct Object {
 }
 
 impl Object {
+    /// An object from a mapping node that has `apiVersion` and `kind` (`None` otherwise).
+    pub fn from_root(root: Node, document_index: usize) -> Option<Object> {
+        Object::from_node(root, document_index)
+    }
+
+    /// `metadata.labels` as strings.
+    pub fn labels(&self) -> std::collections::BTreeMap<String, String> {
+        self.root
+            .get("metadata")
+            .and_then(|m| m.get("labels"))
+            .map(|labels| {
+                labels
+                    .entries()
+                    .iter()
+                    .filter_map(|e| match &e.value.value {
+                        NodeValue::String(s) => Some((e.key.clone(), s.clone())),
+                        NodeValue::Bool(b) => Some((e.key.clone(), b.to_string())),
+                        NodeValue::Int(i) => Some((e.key.clone(), i.to_string())),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn from_node(root: Node, document_index: usize) -> Option<Object> {
         let api_version = root.get("apiVersion")?.as_str()?.to_string();
         let kind = root.get("kind")?.as_str()?.to_string();

@@ -168,6 +168,19 @@ fn finding_help(finding: &Finding, rules: Option<&RuleSet>) -> Option<String> {
             parts.push(format!("{how} ({})", fix.title));
         }
     }
+    // Related places in other files (a render, a template, a kustomization) cannot be drawn
+    // in the snippet: name them.
+    for related in &finding.related {
+        if related.location.file != finding.location.file {
+            parts.push(format!(
+                "{}: {}:{}:{}",
+                related.message,
+                related.location.file,
+                related.location.start.line,
+                related.location.start.column
+            ));
+        }
+    }
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
@@ -189,6 +202,21 @@ fn label_for(finding: &Finding) -> String {
             crate::document::display_path(&finding.path)
         ),
         Precision::Object => object,
+        Precision::TemplateKey => format!(
+            "{} ({object}; template line matched by key names)",
+            finding.rule_id
+        ),
+        Precision::TemplateAncestor => format!(
+            "`{}` is written by template logic under this key, or absent ({object})",
+            crate::document::display_path(&finding.path)
+        ),
+        Precision::TemplateFile => {
+            format!("{object} is rendered from this template (line not traced)")
+        }
+        Precision::Transformed => format!(
+            "`{}`: the kustomization changes this field ({object})",
+            crate::document::display_path(&finding.path)
+        ),
     }
 }
 
