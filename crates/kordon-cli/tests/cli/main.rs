@@ -3,6 +3,6 @@
 mod support;
 
 mod fix;
-mod hostile;
 mod gatekeeper;
+mod hostile;
 mod scan;
