@@ -2,6 +2,7 @@
 
 mod support;
 
+mod fix;
 mod gatekeeper;
 mod hostile;
 mod scan;
