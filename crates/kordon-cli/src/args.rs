@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan manifests (files, directories, or - for standard input).
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(RulesArgs),
 }
