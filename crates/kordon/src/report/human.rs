@@ -278,7 +278,31 @@ pub fn render_human(report: &ScanReport, rules: Option<&RuleSet>, options: Human
     }
     out.push_str(&super::summary_line(report));
     out.push('\n');
+    if let Some(line) = fixable_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+/// `2 fixable with --fix (1 more with --fix --unsafe-fixes)`, when any finding has a fix.
+fn fixable_line(report: &ScanReport) -> Option<String> {
+    let count = |wanted: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == wanted))
+            .count()
+    };
+    let (safe, unsafe_only) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    match (safe, unsafe_only) {
+        (0, 0) => None,
+        (safe, 0) => Some(format!("{safe} fixable with --fix")),
+        (0, more) => Some(format!("{more} fixable with --fix --unsafe-fixes")),
+        (safe, more) => Some(format!(
+            "{safe} fixable with --fix ({more} more with --fix --unsafe-fixes)"
+        )),
+    }
 }
 
 fn render_problem(problem: &Problem) -> String {
