@@ -227,6 +227,12 @@ fn helm_rendered(
     };
     let rendered = std::mem::replace(&mut finding.location, location_in(&source, found.span));
     finding.precision = precision;
+    let name_path = [
+        crate::document::PathSegment::Key("metadata".into()),
+        crate::document::PathSegment::Key("name".into()),
+    ];
+    let named_at = locate_in_template(&source.text, &finding.object.kind, &name_path);
+    finding.object.location = location_in(&source, named_at.span);
     // A patch of the rendered object cannot be applied to template source.
     finding.fix = None;
     finding.related.insert(
@@ -335,6 +341,7 @@ fn kustomize_built(
                 });
             match mapped {
                 Some(mapped) => {
+                    let object_at = location_in(&source, mapped.anchor);
                     let patch = if mapped.precision == Precision::Transformed {
                         mapped
                             .built_value
@@ -347,8 +354,9 @@ fn kustomize_built(
                     added.push(source);
                     let primary = match patch {
                         // The overlay's own patch writes the built value: that is the line to edit.
-                        Some((patch_source, span)) => {
+                        Some((patch_source, span, anchor)) => {
                             finding.precision = Precision::Exact;
+                            finding.object.location = location_in(&patch_source, anchor);
                             finding.related.push(RelatedLocation {
                                 location: resource_at,
                                 message: "the value in the resource file, which the patch replaces".into(),
@@ -359,6 +367,7 @@ fn kustomize_built(
                         }
                         None => {
                             finding.precision = mapped.precision;
+                            finding.object.location = object_at;
                             resource_at
                         }
                     };
@@ -423,6 +432,8 @@ fn kustomize_built(
 struct Mapped {
     span: Span,
     precision: Precision,
+    /// Where the object is named in the resource file.
+    anchor: Span,
     /// The object's name in the resource file (before prefixes and suffixes).
     original_name: String,
     /// The field's value in the build, when it is there.
@@ -437,7 +448,7 @@ fn find_in_patches(
     original_name: &str,
     value: &serde_json::Value,
     files: &mut Files,
-) -> Option<(Arc<Source>, Span)> {
+) -> Option<(Arc<Source>, Span, Span)> {
     let kustomization = crate::input::kustomize::read_kustomization(dir).ok()?;
     for reference in kustomization.references.iter().filter(|r| r.is_file()) {
         let Some(source) = files.source(reference, &display_name(reference)) else {
@@ -453,7 +464,7 @@ fn find_in_patches(
             let resolved = object.root.resolve(&finding.path);
             if resolved.exact && resolved.node.to_json() == *value {
                 let span = node_span(&document, resolved.node, resolved.key_span);
-                return Some((source, span));
+                return Some((source, span, object.anchor_span()));
             }
         }
     }
@@ -489,6 +500,7 @@ fn map_into_resource(
     if finding.path.is_empty() {
         return Some(Mapped {
             span: object.anchor_span(),
+            anchor: object.anchor_span(),
             precision: finding.precision,
             original_name,
             built_value: None,
@@ -514,6 +526,7 @@ fn map_into_resource(
     };
     Some(Mapped {
         span,
+        anchor: object.anchor_span(),
         precision,
         original_name,
         built_value: there.exact.then(|| there.node.to_json()),
