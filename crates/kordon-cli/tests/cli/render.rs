@@ -354,3 +354,43 @@ fn a_missing_kustomize_binary_is_an_error() {
         "{run:?}"
     );
 }
+
+#[test]
+fn fixes_of_an_overlay_go_to_the_resource_and_patch_files() {
+    let run = kordon_with_path(
+        &repo_root(),
+        std::env::var_os("PATH").unwrap_or_default(),
+        &[
+            "scan",
+            "testdata/kustomize/overlays/prod",
+            "--diff",
+            "--no-color",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    // The base's privileged worker is fixed in the base; the web container, made privileged by
+    // the overlay's patch, is fixed in the patch; the api container, made privileged by an
+    // inline patch, has no file to fix (`transformed`) and is left alone.
+    for expected in [
+        "+++ b/testdata/kustomize/base/worker.yaml",
+        "+++ b/testdata/kustomize/overlays/prod/web-privileged.yaml",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}: {}", run.stdout);
+    }
+    let privileged_off: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| {
+            l.trim() == "+privileged: false"
+                || l.trim_start_matches('+').trim() == "privileged: false" && l.starts_with('+')
+        })
+        .collect();
+    assert_eq!(
+        privileged_off.len(),
+        3,
+        "worker, web patch, debug pod: {}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("(kustomize build)"), "{}", run.stdout);
+}
