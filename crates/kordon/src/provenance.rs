@@ -285,6 +285,38 @@ fn helm_given(
     finding.related.push(related);
 }
 
+/// Keys of a kustomization that change resources, in the order they are worth pointing at.
+const TRANSFORMING_KEYS: &[&str] = &[
+    "patches",
+    "patchesJson6902",
+    "patchesStrategicMerge",
+    "replacements",
+    "transformers",
+    "images",
+    "replicas",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "labels",
+    "commonLabels",
+    "commonAnnotations",
+];
+
+/// The offset of a top-level `key:` line of a YAML text.
+fn line_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// A display name for an absolute path: under the kustomization directory as the user named
 /// it, else relative to the current directory, else absolute.
 fn shown_path(path: &Path, dir: &Path) -> String {
@@ -390,7 +422,26 @@ fn kustomize_built(
                         .into(),
                 }),
             }
-            finding.related.push(built_by);
+            if finding.precision == Precision::Transformed {
+                // Point at what changes the field: the kustomization's patches or transformers.
+                let name = display_name(kustomization_file);
+                let at = files.source(kustomization_file, &name).and_then(|source| {
+                    let key = TRANSFORMING_KEYS.iter().find_map(|key| {
+                        let at = line_key(&source.text, key)?;
+                        Some(Span::new(at, at + key.len()))
+                    })?;
+                    Some(location_in(&source, key))
+                });
+                finding.related.push(RelatedLocation {
+                    location: at.unwrap_or(built_by.location),
+                    message: format!(
+                        "the kustomization whose patches or transformers change the field (`{}`)",
+                        build.command
+                    ),
+                });
+            } else {
+                finding.related.push(built_by);
+            }
         }
         Some(Origin::Generated {
             configured_in,
