@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan manifests (files, directories, or - for standard input).
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(RulesArgs),
     /// Run Gatekeeper test suites (`kind: Suite`) like `gator verify`.
@@ -90,6 +90,8 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
     #[command(flatten)]
     pub fix: FixArgs,
     #[command(flatten)]
@@ -162,6 +164,39 @@ pub struct SelectionArgs {
     /// Walk into hidden and vendored folders and disregard .gitignore.
     #[arg(long)]
     pub no_ignore_files: bool,
+}
+
+/// How Helm charts and kustomizations found among the paths are rendered.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Helm and Kustomize")]
+pub struct RenderArgs {
+    /// The helm binary that renders charts (`helm template`). Default: `helm` on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub helm_bin: Option<PathBuf>,
+    /// A values file for every chart, as `helm template --values` (repeatable, in order).
+    /// Short `-F`: `-f` is --format.
+    #[arg(long = "values", short = 'F', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// A value for every chart, as `helm template --set key=value` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// The release name charts are rendered with (default: release-name).
+    #[arg(long, value_name = "NAME")]
+    pub release_name: Option<String>,
+    /// The namespace charts are rendered for (`helm template --namespace`).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// The Kubernetes version charts are rendered for (`helm template --kube-version`).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// The binary that builds kustomizations: a kubectl (`kubectl kustomize`) or a kustomize
+    /// (`kustomize build`). Default: kubectl on PATH, else kustomize.
+    #[arg(long, value_name = "PATH")]
+    pub kustomize_bin: Option<PathBuf>,
+    /// Do not render charts or build kustomizations: skip them with a note (their files are
+    /// still not read as plain YAML).
+    #[arg(long)]
+    pub no_render: bool,
 }
 
 #[derive(clap::Args)]

@@ -5,10 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kordon::fix::FixMode;
+use kordon::input::helm::HelmOptions;
+use kordon::input::kustomize::KustomizeOptions;
+use kordon::input::render::RenderOptions;
 use kordon::report::{HumanOptions, render_human, render_json};
 use kordon::{ScanReport, Scanner, Severity};
 
-use crate::args::{Format, ScanArgs};
+use crate::args::{Format, RenderArgs, ScanArgs};
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
@@ -19,6 +22,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     let mut builder = Scanner::builder()
         .max_file_size(args.selection.max_file_size)
         .respect_ignores(!args.selection.no_ignore_files);
+    builder = builder.render(render_options(&args.render));
     for dir in &args.selection.rule_dirs {
         builder = builder.rule_dir(dir);
     }
@@ -88,5 +92,22 @@ pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn render_options(args: &RenderArgs) -> RenderOptions {
+    RenderOptions {
+        enabled: !args.no_render,
+        helm: HelmOptions {
+            binary: args.helm_bin.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            release_name: args.release_name.clone(),
+            namespace: args.namespace.clone(),
+            kube_version: args.kube_version.clone(),
+        },
+        kustomize: KustomizeOptions {
+            binary: args.kustomize_bin.clone(),
+        },
     }
 }

@@ -5,4 +5,7 @@ mod support;
 mod fix;
 mod gatekeeper;
 mod hostile;
+mod gatekeeper;
+mod hostile;
+mod render;
 mod scan;

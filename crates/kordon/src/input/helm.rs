@@ -329,8 +329,10 @@ pub fn locate_in_template(template: &str, kind: &str, path: &[PathSegment]) -> T
                 .unwrap_or(template.len() - line.start);
         Span::new(key_start, end)
     };
+    let is_separator = |i: usize| lines[i].content == "---" || lines[i].content.starts_with("--- ");
     let fallback = anchor
-        .or_else(|| (from..to).find(|&i| !lines[i].neutral))
+        .or_else(|| (from..to).find(|&i| !lines[i].neutral && !is_separator(i)))
+        .or_else(|| (!lines.is_empty()).then_some(0))
         .map_or(Span::new(0, 0), line_span);
 
     let mut scope = (from, to);
