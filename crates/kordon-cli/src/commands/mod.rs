@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod report;
 pub mod rules;
 pub mod scan;
