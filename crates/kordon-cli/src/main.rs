@@ -17,6 +17,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Export(command) => commands::export::run(command),
+        Command::Expand(args) => commands::expand::run(args),
     };
     match result {
         Ok(code) => code,

@@ -17,7 +17,12 @@ const MARKDOWN_DEFAULT_MAX_FINDINGS: usize = 50;
 
 pub fn run(args: ReportCommandArgs) -> Result<ExitCode, String> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let (scanner, report) = scan(&args.paths, &args.selection, show_progress)?;
+    let (scanner, report) = scan(
+        &args.paths,
+        &args.selection,
+        &args.gatekeeper.policies,
+        show_progress,
+    )?;
     let text = render(&report, scanner.rules(), args.format, &args.report)?;
     write_output(args.output.as_deref(), &text)?;
     if report.has_errors() {

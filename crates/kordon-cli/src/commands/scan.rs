@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kordon::fix::FixMode;
 use kordon::report::{HumanOptions, render_human, render_json};
 use kordon::{ScanReport, Scanner, Severity};
 
@@ -12,8 +13,25 @@ use crate::commands::report;
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    if args.fix.unsafe_fixes && !(args.fix.fix || args.fix.diff) {
+        return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
+    }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
-    let (scanner, report) = scan(&args.paths, &args.selection, show_progress)?;
+    let (scanner, mut report) = scan(
+        &args.paths,
+        &args.selection,
+        &args.gatekeeper.policies,
+        show_progress,
+    )?;
+    if args.fix.fix || args.fix.diff {
+        let mode = FixMode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        if args.fix.diff {
+            return super::fix::print_diffs(&scanner, &report, mode, &args);
+        }
+        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
+    }
     let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     let rules = scanner.rules();
     // A user template wins over --format: it is a format of its own.
@@ -43,10 +61,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     Ok(exit_code(&report, args.output.fail_on))
 }
 
-/// Builds the scanner from the input flags and scans `paths` (default: the current directory).
+/// Builds the scanner from the input flags and Gatekeeper policies and scans `paths` (default:
+/// the current directory).
 pub fn scan(
     paths: &[PathBuf],
     selection: &SelectionArgs,
+    policies: &[PathBuf],
     show_progress: bool,
 ) -> Result<(Scanner, ScanReport), String> {
     let mut builder = Scanner::builder()
@@ -54,6 +74,9 @@ pub fn scan(
         .respect_ignores(!selection.no_ignore_files);
     for dir in &selection.rule_dirs {
         builder = builder.rule_dir(dir);
+    }
+    for path in policies {
+        builder = builder.policy(path);
     }
     if let Some(jobs) = selection.jobs {
         builder = builder.jobs(jobs);

@@ -4,4 +4,5 @@ mod support;
 
 mod hostile;
 mod report;
+mod gatekeeper;
 mod scan;
