@@ -2,7 +2,7 @@
 
 mod support;
 
+mod gatekeeper;
 mod hostile;
 mod report;
-mod gatekeeper;
 mod scan;
