@@ -66,3 +66,28 @@ registry_like(s) if contains(s, ".")
 registry_like(s) if contains(s, ":")
 
 registry_like(s) if s == "localhost"
+
+# Whether the image is pinned by content digest (`name@sha256:...`).
+pinned(image) if parse(image).digest != ""
+
+# The tag kubelet would pull: the written tag, or "latest" when neither tag nor digest is given.
+effective_tag(image) := "latest" if {
+	ref := parse(image)
+	ref.tag == ""
+	ref.digest == ""
+} else := parse(image).tag
+
+# Whether `image` comes from `allowed`: a registry host ("ghcr.io"), or a prefix of the full
+# reference ending in "/" ("registry.example.com/team/"). Docker Hub images count as "docker.io".
+from_registry(image, allowed) if {
+	not contains(allowed, "/")
+	parse(image).registry == allowed
+}
+
+from_registry(image, allowed) if {
+	contains(allowed, "/")
+	ref := parse(image)
+	full := concat("/", [ref.registry, ref.repository])
+	prefix := trim_right(allowed, "/")
+	startswith(full, concat("", [prefix, "/"]))
+}

@@ -3,4 +3,5 @@
 mod support;
 
 mod hostile;
+mod rules;
 mod scan;
