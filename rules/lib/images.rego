@@ -91,3 +91,18 @@ from_registry(image, allowed) if {
 	prefix := trim_right(allowed, "/")
 	startswith(full, concat("", [prefix, "/"]))
 }
+
+# Whether the reference is a placeholder filled in later (`$IMAGE`, `${TAG}`, `{{ .image }}`,
+# `<your-image>`, `REGION-docker.pkg.dev/PROJECT_ID/...`) rather than an image: shell and template
+# syntax, or upper case, which image references never contain outside the tag and digest.
+placeholder(image) if contains(image, "$")
+
+placeholder(image) if contains(image, "{")
+
+placeholder(image) if contains(image, "<")
+
+placeholder(image) if {
+	ref := parse(image)
+	name := concat("/", [ref.registry, ref.repository])
+	name != lower(name)
+}

@@ -38,3 +38,12 @@ test_from_registry if {
 	not images.from_registry("registry.example.com/other/app:1", "registry.example.com/team/")
 	not images.from_registry("evil.io/ghcr.io/app:1", "ghcr.io")
 }
+
+test_placeholders if {
+	images.placeholder("$IMAGE_URL")
+	images.placeholder("${IMAGE_URI}")
+	images.placeholder("{{ .Values.image }}")
+	images.placeholder("REGION_NAME-docker.pkg.dev/PROJECT_ID/repo/app:latest")
+	not images.placeholder("registry.example.com/app:V1.2")
+	not images.placeholder("nginx")
+}

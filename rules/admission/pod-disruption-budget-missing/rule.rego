@@ -6,6 +6,7 @@ import data.lib.kordon.pods
 
 violation contains {"msg": msg, "details": {"path": ["spec", "replicas"]}} if {
 	obj := input.review.object
+	is_number(obj.spec.replicas)
 	obj.spec.replicas >= 2
 	labels := object.get(pods.pod_metadata(obj), "labels", {})
 	not covered(labels)

@@ -21,6 +21,10 @@ test_budget_for_other_pods_reported if {
 	count(violation) == 1 with input as {"review": {"object": deployment(3)}, "parameters": {}} with data.inventory as inventory_with_budget({"matchLabels": {"app": "db"}})
 }
 
+test_templated_replicas_quiet if {
+	count(violation) == 0 with input as {"review": {"object": deployment("${REPLICAS:-1}")}, "parameters": {}} with data.inventory as {}
+}
+
 test_single_replica_quiet if {
 	count(violation) == 0 with input as {"review": {"object": deployment(1)}, "parameters": {}} with data.inventory as {}
 }

@@ -10,6 +10,7 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some entry in pods.containers(input.review.object)
 	image := entry.container.image
 	is_string(image)
+	not images.placeholder(image)
 	not images.pinned(image)
 	not exempt(image)
 	path := array.concat(entry.path, ["image"])

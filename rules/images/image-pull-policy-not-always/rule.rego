@@ -9,6 +9,7 @@ violation contains {"msg": msg, "details": details} if {
 	some entry in pods.containers(input.review.object)
 	image := entry.container.image
 	is_string(image)
+	not images.placeholder(image)
 	not images.pinned(image)
 	policy := effective_policy(entry.container, image)
 	policy != "Always"

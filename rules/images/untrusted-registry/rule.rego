@@ -11,6 +11,7 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some entry in pods.containers(input.review.object)
 	image := entry.container.image
 	is_string(image)
+	not images.placeholder(image)
 	not trusted(image, allowed)
 	path := array.concat(entry.path, ["image"])
 	msg := sprintf("container %q pulls %q from %s, which is not a trusted registry", [entry.container.name, image, images.parse(image).registry])
