@@ -52,6 +52,7 @@ parse_flag(entry, field, _, i, item) := flag if {
 		"value": substring(item, at + 1, -1),
 		"path": array.concat(entry.path, [field, i]),
 		"order": order(field, i),
+		"inline": true,
 	}
 }
 
@@ -62,6 +63,7 @@ parse_flag(entry, field, items, i, item) := flag if {
 		"value": separate_value(items, i),
 		"path": array.concat(entry.path, [field, i]),
 		"order": order(field, i),
+		"inline": false,
 	}
 }
 
@@ -114,3 +116,28 @@ flags_location(entry) := entry.path if {
 
 # The API server, controller manager, scheduler and etcd.
 components := ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"]
+
+# `details` for a finding about flag `name`: at the flag, with a fix writing `replacement` in
+# its place when the flag is one `--name=value` item (pass "" for no fix); at the command list
+# when the flag is absent.
+flag_details(entry, name, replacement) := {"path": f.path, "fix": [{"op": "replace", "path": f.path, "value": replacement}]} if {
+	f := flag(entry, name)
+	fixable(f, replacement)
+}
+
+flag_details(entry, name, replacement) := {"path": f.path} if {
+	f := flag(entry, name)
+	not fixable(f, replacement)
+}
+
+flag_details(entry, name, _) := {"path": flags_location(entry)} if not has_flag(entry, name)
+
+fixable(f, replacement) if {
+	f.inline
+	replacement != ""
+}
+
+# How a flag is set, for messages: its value quoted, or `unset (default)`.
+describe(entry, name, fallback) := sprintf("%q", [flag(entry, name).value]) if has_flag(entry, name)
+
+describe(entry, name, fallback) := sprintf("unset, so %s", [fallback]) if not has_flag(entry, name)

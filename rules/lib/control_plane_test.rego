@@ -44,3 +44,12 @@ test_missing_flag_points_at_command if {
 	[entry] := cp.component_containers(pod, "kube-apiserver")
 	cp.flags_location(entry) == ["spec", "containers", 0, "command"]
 }
+
+test_flag_details_forms if {
+	pod := static_pod({"command": ["kube-apiserver", "--profiling=true", "--audit-log-path", "-"]})
+	[entry] := cp.component_containers(pod, "kube-apiserver")
+	cp.flag_details(entry, "profiling", "--profiling=false").fix[0].path == ["spec", "containers", 0, "command", 1]
+	cp.flag_details(entry, "audit-log-path", "--audit-log-path=/x") == {"path": ["spec", "containers", 0, "command", 2]}
+	cp.flag_details(entry, "token-auth-file", "") == {"path": ["spec", "containers", 0, "command"]}
+	cp.describe(entry, "anonymous-auth", "true") == "unset, so true"
+}

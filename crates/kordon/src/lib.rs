@@ -34,7 +34,10 @@
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod fix;
+pub mod gatekeeper;
 pub mod input;
+mod provenance;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod gatekeeper;
 mod hostile;
 mod rules;
 mod scan;

@@ -33,6 +33,8 @@ pub enum RuleOrigin {
     Directory(std::path::PathBuf),
     /// Implemented in kordon itself (parse-level checks such as duplicate keys).
     Native,
+    /// A Gatekeeper ConstraintTemplate run with one of its Constraints.
+    Gatekeeper(Arc<crate::gatekeeper::GatekeeperBinding>),
 }
 
 /// A Rego module, either a rule's or a shared library's.
@@ -132,6 +134,24 @@ impl Rule {
             Some(text) => yaml_to_json(text)
                 .map(Some)
                 .map_err(|e| format!("{}: samples/parameters.yaml: {e}", self.meta.id)),
+        }
+    }
+
+    /// Whether the rule reviews this object. Built-in and directory rules review the objects
+    /// written in files whose kinds they name; a Gatekeeper rule reviews what its Constraint's
+    /// `spec.match` selects, and a generated object (a workload's pod template) only when the
+    /// Constraint does not already match the kind of a workload it came from.
+    pub fn matches(&self, target: &crate::engine::Target<'_>) -> bool {
+        let object = target.object;
+        match &self.origin {
+            RuleOrigin::Gatekeeper(binding) => {
+                binding.matcher.matches(&target.match_target())
+                    && !target
+                        .ancestors
+                        .iter()
+                        .any(|(group, kind)| binding.matcher.matches_kind(group, kind))
+            }
+            _ => target.ancestors.is_empty() && self.applies_to(object.group(), &object.kind),
         }
     }
 }
@@ -242,6 +262,14 @@ impl RuleSet {
             message,
         })?;
         self.libs.push(Arc::new(module));
+        Ok(())
+    }
+
+    /// Adds a rule built elsewhere (such as a Gatekeeper template with its constraint). Its id
+    /// must be new.
+    pub fn add_loaded_rule(&mut self, rule: Rule) -> Result<(), RuleLoadError> {
+        self.insert(rule)?;
+        self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(())
     }
 
