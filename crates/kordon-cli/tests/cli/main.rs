@@ -7,4 +7,5 @@ mod gatekeeper;
 mod hostile;
 mod render;
 mod report;
+mod rules;
 mod scan;
