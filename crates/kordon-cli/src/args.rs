@@ -38,6 +38,10 @@ pub enum Format {
     Human,
     /// Versioned JSON (schema in the README).
     Json,
+    /// SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
+    Github,
 }
 
 #[derive(clap::Args)]

@@ -18,6 +18,12 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, String> {
             let list: Vec<&kordon::RuleMeta> = rules.rules().iter().map(|r| &r.meta).collect();
             serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n"
         }
+        Format::Sarif => kordon::report::render_rules_sarif(&rules),
+        Format::Github => {
+            return Err(
+                "`--format github` annotates scan findings; use it with `kordon scan`".into(),
+            );
+        }
         Format::Human => {
             let mut out = String::new();
             for rule in rules.rules() {

@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use kordon::report::{HumanOptions, render_human, render_json};
+use kordon::report::{
+    HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
+};
 use kordon::{ScanReport, Scanner, Severity};
 
 use crate::args::{Format, ScanArgs};
@@ -59,6 +61,19 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
             },
         ),
         Format::Json => render_json(&report),
+        Format::Sarif => render_sarif(
+            &report,
+            scanner.rules(),
+            &SarifOptions {
+                src_root: std::env::current_dir().ok(),
+                ..SarifOptions::default()
+            },
+        ),
+        Format::Github => render_github(
+            &report,
+            Some(scanner.rules()),
+            std::env::current_dir().ok().as_deref(),
+        ),
     };
     write_output(args.output.output.as_deref(), &text)?;
     Ok(exit_code(&report, args.output.fail_on))

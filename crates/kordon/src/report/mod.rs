@@ -1,10 +1,17 @@
-//! Rendering scan results: human diagnostics and versioned JSON.
+//! Rendering scan results: human diagnostics, versioned JSON, SARIF 2.1.0 and GitHub workflow
+//! annotations.
 
+mod github;
 mod human;
 mod json;
+pub mod sarif;
 
+pub use github::{escape_data, escape_property, github_command, render_github};
 pub use human::{HumanOptions, render_human};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use sarif::{
+    SarifOptions, render_rules_sarif, render_sarif, sarif_level, sarif_log, security_severity,
+};
 
 use crate::finding::Severity;
 use crate::scan::ScanReport;
