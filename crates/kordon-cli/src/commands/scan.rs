@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kordon::fix::FixMode;
 use kordon::report::{
     HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
 };
@@ -13,12 +14,18 @@ use crate::args::{Format, ScanArgs};
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    if args.fix.unsafe_fixes && !(args.fix.fix || args.fix.diff) {
+        return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
+    }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
     let mut builder = Scanner::builder()
         .max_file_size(args.selection.max_file_size)
         .respect_ignores(!args.selection.no_ignore_files);
     for dir in &args.selection.rule_dirs {
         builder = builder.rule_dir(dir);
+    }
+    for path in &args.gatekeeper.policies {
+        builder = builder.policy(path);
     }
     if let Some(jobs) = args.selection.jobs {
         builder = builder.jobs(jobs);
@@ -46,9 +53,18 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let report = scanner.scan_paths(&paths);
+    let mut report = scanner.scan_paths(&paths);
     if show_progress {
         eprint!("\r\x1b[2K");
+    }
+    if args.fix.fix || args.fix.diff {
+        let mode = FixMode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        if args.fix.diff {
+            return super::fix::print_diffs(&scanner, &report, mode, &args);
+        }
+        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
     }
     let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     let text = match args.output.format {

@@ -5,5 +5,7 @@ mod sarif_schema;
 mod support;
 
 mod action;
+mod gatekeeper;
+mod hostile;
 mod sarif;
 mod scan;

@@ -1,4 +1,8 @@
-//! Finding and reading the files to scan.
+//! Finding and reading the files to scan; rendering Helm charts and kustomizations.
+
+pub mod helm;
+pub mod kustomize;
+pub mod render;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -88,7 +92,7 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
             match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file())
-                        && is_manifest_name(entry.path())
+                        && (is_manifest_name(entry.path()) || entry.file_name() == "Kustomization")
                     {
                         files.push(entry.into_path());
                     }
@@ -129,6 +133,17 @@ fn describe_walk_error(error: &ignore::Error, root: &Path) -> (String, String) {
                     child.display().to_string(),
                     "skipped: symbolic link loop (it points back to a folder above it)".to_string(),
                 );
+            }
+            ignore::Error::Io(io) => {
+                let name = path.unwrap_or_else(|| root.display().to_string());
+                let dangling =
+                    std::fs::symlink_metadata(&name).is_ok() && std::fs::metadata(&name).is_err();
+                let message = if dangling {
+                    format!("cannot read: broken symbolic link ({io})")
+                } else {
+                    format!("cannot read: {io}")
+                };
+                return (name, message);
             }
             other => {
                 return (
