@@ -93,6 +93,10 @@ pub enum Format {
     Csv,
     /// JUnit XML: a test suite per framework, a test case per (rule, object).
     Junit,
+    /// SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
+    Github,
 }
 
 #[derive(clap::Args)]

@@ -36,6 +36,7 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, String> {
                 .collect();
             match args.format {
                 Format::Json => to_json(serde_json::to_value(&selected))?,
+                Format::Sarif => kordon::report::render_rules_sarif(&rules),
                 _ => table(&selected),
             }
         }
