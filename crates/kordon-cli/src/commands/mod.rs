@@ -3,6 +3,7 @@
 pub mod expand;
 pub mod export;
 pub mod fix;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod verify;

@@ -18,7 +18,8 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, String> {
             let list: Vec<&kordon::RuleMeta> = rules.rules().iter().map(|r| &r.meta).collect();
             serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n"
         }
-        Format::Human => {
+        // Report formats describe a scan, not the rule list: print the table.
+        Format::Human | Format::Markdown | Format::Html | Format::Csv | Format::Junit => {
             let mut out = String::new();
             for rule in rules.rules() {
                 out.push_str(&format!(

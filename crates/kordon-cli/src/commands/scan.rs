@@ -5,10 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kordon::fix::FixMode;
+use kordon::input::helm::HelmOptions;
+use kordon::input::kustomize::KustomizeOptions;
+use kordon::input::render::RenderOptions;
 use kordon::report::{HumanOptions, render_human, render_json};
 use kordon::{ScanReport, Scanner, Severity};
 
-use crate::args::{Format, ScanArgs};
+use crate::args::{Format, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
+use crate::commands::report;
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
@@ -16,16 +20,71 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
     }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
+    let (scanner, mut report) = scan(
+        &args.paths,
+        &args.selection,
+        &args.render,
+        &args.gatekeeper.policies,
+        show_progress,
+    )?;
+    if args.fix.fix || args.fix.diff {
+        let mode = FixMode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        if args.fix.diff {
+            return super::fix::print_diffs(&scanner, &report, mode, &args);
+        }
+        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
+    }
+    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
+    let rules = scanner.rules();
+    // A user template wins over --format: it is a format of its own.
+    let text = match (args.output.format, args.report.template.is_some()) {
+        (_, true) | (Format::Markdown, false) => {
+            report::render(&report, rules, ReportFormat::Markdown, &args.report)?
+        }
+        (Format::Html, false) => report::render(&report, rules, ReportFormat::Html, &args.report)?,
+        (Format::Csv, false) => report::render(&report, rules, ReportFormat::Csv, &args.report)?,
+        (Format::Junit, false) => {
+            report::render(&report, rules, ReportFormat::Junit, &args.report)?
+        }
+        (Format::Human, false) => render_human(
+            &report,
+            Some(rules),
+            HumanOptions {
+                color: wants_color(args.output.no_color, to_terminal),
+                width: None,
+            },
+        ),
+        (Format::Json, false) => render_json(&report),
+    };
+    write_output(args.output.output.as_deref(), &text)?;
+    if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(exit_code(&report, args.output.fail_on))
+}
+
+/// Builds the scanner from the input flags and Gatekeeper policies and scans `paths` (default:
+/// the current directory).
+pub fn scan(
+    paths: &[PathBuf],
+    selection: &SelectionArgs,
+    render: &RenderArgs,
+    policies: &[PathBuf],
+    show_progress: bool,
+) -> Result<(Scanner, ScanReport), String> {
     let mut builder = Scanner::builder()
-        .max_file_size(args.selection.max_file_size)
-        .respect_ignores(!args.selection.no_ignore_files);
-    for dir in &args.selection.rule_dirs {
+        .max_file_size(selection.max_file_size)
+        .respect_ignores(!selection.no_ignore_files)
+        .render(render_options(render));
+    for dir in &selection.rule_dirs {
         builder = builder.rule_dir(dir);
     }
-    for path in &args.gatekeeper.policies {
+    for path in policies {
         builder = builder.policy(path);
     }
-    if let Some(jobs) = args.selection.jobs {
+    if let Some(jobs) = selection.jobs {
         builder = builder.jobs(jobs);
     }
     if show_progress {
@@ -46,38 +105,16 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let paths = if args.paths.is_empty() {
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
-    let mut report = scanner.scan_paths(&paths);
+    let report = scanner.scan_paths(&paths);
     if show_progress {
         eprint!("\r\x1b[2K");
     }
-    if args.fix.fix || args.fix.diff {
-        let mode = FixMode {
-            unsafe_fixes: args.fix.unsafe_fixes,
-        };
-        if args.fix.diff {
-            return super::fix::print_diffs(&scanner, &report, mode, &args);
-        }
-        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
-    }
-    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
-    let text = match args.output.format {
-        Format::Human => render_human(
-            &report,
-            Some(scanner.rules()),
-            HumanOptions {
-                color: wants_color(args.output.no_color, to_terminal),
-                width: None,
-            },
-        ),
-        Format::Json => render_json(&report),
-    };
-    write_output(args.output.output.as_deref(), &text)?;
-    Ok(exit_code(&report, args.output.fail_on))
+    Ok((scanner, report))
 }
 
 /// 2 when the scan is incomplete, 1 for findings at or above the threshold, else 0.
@@ -88,5 +125,22 @@ pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn render_options(args: &RenderArgs) -> RenderOptions {
+    RenderOptions {
+        enabled: !args.no_render,
+        helm: HelmOptions {
+            binary: args.helm_bin.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            release_name: args.release_name.clone(),
+            namespace: args.namespace.clone(),
+            kube_version: args.kube_version.clone(),
+        },
+        kustomize: KustomizeOptions {
+            binary: args.kustomize_bin.clone(),
+        },
     }
 }

@@ -5,4 +5,6 @@ mod support;
 mod fix;
 mod gatekeeper;
 mod hostile;
+mod render;
+mod report;
 mod scan;

@@ -1,10 +1,22 @@
-//! Rendering scan results: human diagnostics and versioned JSON.
+//! Rendering scan results: human diagnostics, versioned JSON, posture scores, and reports
+//! rendered from templates (Markdown, HTML, CSV, JUnit; feature `templates`).
 
+mod context;
 mod human;
 mod json;
+pub mod posture;
+#[cfg(feature = "templates")]
+mod templates;
 
+pub use context::{
+    CheckView, FindingGroup, FindingView, FrameworkRef, LocatedMessage, ObjectView, ProblemView,
+    ReportContext, ReportOptions, ReportStats, RuleRef, RuleView, SeverityCount, ToolInfo,
+};
 pub use human::{HumanOptions, render_human};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use posture::{Framework, Posture, posture};
+#[cfg(feature = "templates")]
+pub use templates::{TemplateError, TemplateFormat, render_report, render_template};
 
 use crate::finding::Severity;
 use crate::scan::ScanReport;
