@@ -165,14 +165,14 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
                 continue;
             }
         };
-        let mut merged = accepted.clone();
-        merged.extend(edits.iter().cloned());
-        merged.sort_by_key(|e| (e.start, e.end));
-        if merged.windows(2).any(|w| conflicts(&w[0], &w[1])) {
+        if edits.iter().any(|e| conflicts_with_sorted(&accepted, e)) {
             outcome.skipped.push(skip(SkipReason::Conflict));
             continue;
         }
-        accepted = merged;
+        for e in &edits {
+            let at = accepted.partition_point(|a| (a.start, a.end) <= (e.start, e.end));
+            accepted.insert(at, e.clone());
+        }
         outcome.applied.push(AppliedFix {
             rule_id: finding.rule_id.clone(),
             fingerprint: finding.fingerprint.clone(),
@@ -200,6 +200,20 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     }
     out.push_str(&text[cursor..]);
     out
+}
+
+/// True when `edit` conflicts with one of `sorted` (ordered by start, then end): only its
+/// neighbours in that order can.
+fn conflicts_with_sorted(sorted: &[TextEdit], edit: &TextEdit) -> bool {
+    let key = (edit.start, edit.end);
+    let at = sorted.partition_point(|a| (a.start, a.end) < key);
+    let before = at.checked_sub(1).and_then(|i| sorted.get(i));
+    // Equal keys sort either way; check both orders against the edits around the slot.
+    sorted[at..]
+        .iter()
+        .take_while(|a| a.start < edit.end.max(edit.start + 1))
+        .any(|a| conflicts(edit, a) || conflicts(a, edit))
+        || before.is_some_and(|b| conflicts(b, edit))
 }
 
 /// True when two edits, `a` sorted before `b`, cannot both be applied: their ranges overlap, or
