@@ -2,6 +2,6 @@
 
 mod support;
 
-mod hostile;
 mod gatekeeper;
+mod hostile;
 mod scan;
