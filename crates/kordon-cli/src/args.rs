@@ -28,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan manifests (files, directories, or - for standard input).
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(RulesArgs),
     /// Scan, score the posture per framework, and write a report (Markdown, HTML, CSV, JUnit,
@@ -93,6 +93,10 @@ pub enum Format {
     Csv,
     /// JUnit XML: a test suite per framework, a test case per (rule, object).
     Junit,
+    /// SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
+    Github,
 }
 
 #[derive(clap::Args)]
@@ -103,6 +107,8 @@ pub struct ScanArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
     #[command(flatten)]
     pub report: ReportArgs,
     #[command(flatten)]
@@ -179,11 +185,81 @@ pub struct SelectionArgs {
     pub no_ignore_files: bool,
 }
 
+/// How Helm charts and kustomizations found among the paths are rendered.
 #[derive(clap::Args)]
+#[command(next_help_heading = "Helm and Kustomize")]
+pub struct RenderArgs {
+    /// The helm binary that renders charts (`helm template`). Default: `helm` on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub helm_bin: Option<PathBuf>,
+    /// A values file for every chart, as `helm template --values` (repeatable, in order).
+    /// Short `-F`: `-f` is --format.
+    #[arg(long = "values", short = 'F', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// A value for every chart, as `helm template --set key=value` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// The release name charts are rendered with (default: release-name).
+    #[arg(long, value_name = "NAME")]
+    pub release_name: Option<String>,
+    /// The namespace charts are rendered for (`helm template --namespace`).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// The Kubernetes version charts are rendered for (`helm template --kube-version`).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// The binary that builds kustomizations: a kubectl (`kubectl kustomize`) or a kustomize
+    /// (`kustomize build`). Default: kubectl on PATH, else kustomize.
+    #[arg(long, value_name = "PATH")]
+    pub kustomize_bin: Option<PathBuf>,
+    /// Do not render charts or build kustomizations: skip them with a note (their files are
+    /// still not read as plain YAML).
+    #[arg(long)]
+    pub no_render: bool,
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = false)]
 pub struct RulesArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Output format: a table (human) or one JSON object per rule with its metadata.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
+    #[command(flatten)]
+    pub filter: RuleFilterArgs,
+}
+
+/// Which rules `kordon rules` lists. Each flag takes a comma-separated list (or repeats); a rule
+/// is listed when it matches every flag given.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Filters")]
+pub struct RuleFilterArgs {
+    /// Only these categories: rbac, api-server, pod-security, network, etcd, secrets,
+    /// audit-logging, images, admission, nodes.
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY")]
+    pub category: Vec<String>,
+    /// Only rules mapped to one of these frameworks: cis, nsa-cisa, pss, pss-baseline,
+    /// pss-restricted (everything the restricted level needs, baseline included), defender.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", value_parser = parse_framework_filter)]
+    pub framework: Vec<kordon::rules::FrameworkFilter>,
+    /// Only these severities: critical, high, medium, low, info.
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY", value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+}
+
+#[derive(Subcommand)]
+pub enum RulesAction {
+    /// Print a rule's documentation: what it checks, why, an example, the remediation, its
+    /// framework mappings, parameters and fix.
+    Show {
+        /// The rule's id (see `kordon rules`).
+        id: String,
+    },
+}
+
+fn parse_framework_filter(text: &str) -> Result<kordon::rules::FrameworkFilter, String> {
+    text.parse()
 }
 
 pub const REPORT_EXIT_CODES: &str = "Exit codes:
@@ -209,6 +285,8 @@ pub struct ReportCommandArgs {
     pub report: ReportArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
     #[command(flatten)]
     pub gatekeeper: PolicyArgs,
 }

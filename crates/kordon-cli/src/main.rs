@@ -14,7 +14,7 @@ use args::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => commands::scan::run(args),
+        Command::Scan(args) => commands::scan::run(*args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Report(args) => commands::report::run(args),
         Command::Verify(args) => commands::verify::run(args),

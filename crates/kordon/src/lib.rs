@@ -43,6 +43,7 @@ pub mod rules;
 pub mod scan;
 
 pub use document::{Document, Object, Source};
+pub use input::render::RenderOptions;
 
 // The crate README's example is compiled and run as a doc test, so it cannot rot.
 #[doc = include_str!("../README.md")]

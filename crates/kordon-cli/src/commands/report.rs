@@ -20,6 +20,7 @@ pub fn run(args: ReportCommandArgs) -> Result<ExitCode, String> {
     let (scanner, report) = scan(
         &args.paths,
         &args.selection,
+        &args.render,
         &args.gatekeeper.policies,
         show_progress,
     )?;

@@ -5,10 +5,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kordon::fix::FixMode;
-use kordon::report::{HumanOptions, render_human, render_json};
+use kordon::input::helm::HelmOptions;
+use kordon::input::kustomize::KustomizeOptions;
+use kordon::input::render::RenderOptions;
+use kordon::report::{
+    HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
+};
 use kordon::{ScanReport, Scanner, Severity};
 
-use crate::args::{Format, ReportFormat, ScanArgs, SelectionArgs};
+use crate::args::{Format, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
 use crate::commands::report;
 use crate::output::{wants_color, write_output};
 
@@ -20,6 +25,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     let (scanner, mut report) = scan(
         &args.paths,
         &args.selection,
+        &args.render,
         &args.gatekeeper.policies,
         show_progress,
     )?;
@@ -53,6 +59,17 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
             },
         ),
         (Format::Json, false) => render_json(&report),
+        (Format::Sarif, false) => render_sarif(
+            &report,
+            rules,
+            &SarifOptions {
+                src_root: std::env::current_dir().ok(),
+                ..SarifOptions::default()
+            },
+        ),
+        (Format::Github, false) => {
+            render_github(&report, Some(rules), std::env::current_dir().ok().as_deref())
+        }
     };
     write_output(args.output.output.as_deref(), &text)?;
     if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
@@ -66,12 +83,14 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
 pub fn scan(
     paths: &[PathBuf],
     selection: &SelectionArgs,
+    render: &RenderArgs,
     policies: &[PathBuf],
     show_progress: bool,
 ) -> Result<(Scanner, ScanReport), String> {
     let mut builder = Scanner::builder()
         .max_file_size(selection.max_file_size)
-        .respect_ignores(!selection.no_ignore_files);
+        .respect_ignores(!selection.no_ignore_files)
+        .render(render_options(render));
     for dir in &selection.rule_dirs {
         builder = builder.rule_dir(dir);
     }
@@ -119,5 +138,22 @@ pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn render_options(args: &RenderArgs) -> RenderOptions {
+    RenderOptions {
+        enabled: !args.no_render,
+        helm: HelmOptions {
+            binary: args.helm_bin.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            release_name: args.release_name.clone(),
+            namespace: args.namespace.clone(),
+            kube_version: args.kube_version.clone(),
+        },
+        kustomize: KustomizeOptions {
+            binary: args.kustomize_bin.clone(),
+        },
     }
 }

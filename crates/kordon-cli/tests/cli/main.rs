@@ -1,8 +1,15 @@
 //! Tests of the `kordon` binary: exit codes, output formats, and bad input.
 
+#[path = "../../../kordon/tests/support/sarif_schema.rs"]
+mod sarif_schema;
 mod support;
 
+mod fix;
 mod gatekeeper;
 mod hostile;
+mod render;
 mod report;
+mod rules;
+mod action;
+mod sarif;
 mod scan;
