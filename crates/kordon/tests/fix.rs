@@ -407,7 +407,10 @@ proptest! {
 /// Writes `rules/<category>/<id>/samples/fixed.yaml` (with `KORDON_BLESS=1`).
 fn bless_fixed_sample(id: &str, text: &str) {
     let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
-    for category in std::fs::read_dir(&rules).expect("rules/ is readable").flatten() {
+    for category in std::fs::read_dir(&rules)
+        .expect("rules/ is readable")
+        .flatten()
+    {
         let samples = category.path().join(id).join("samples");
         if samples.is_dir() {
             std::fs::write(samples.join("fixed.yaml"), text).expect("sample is writable");
