@@ -34,7 +34,7 @@ pub enum Command {
     /// Scan, score the posture per framework, and write a report (Markdown, HTML, CSV, JUnit,
     /// or your own template).
     #[command(after_help = REPORT_EXIT_CODES)]
-    Report(ReportCommandArgs),
+    Report(Box<ReportCommandArgs>),
     /// Run Gatekeeper test suites (`kind: Suite`) like `gator verify`.
     Verify(VerifyArgs),
     /// Export kordon's rules for another engine.
