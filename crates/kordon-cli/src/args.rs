@@ -93,6 +93,10 @@ pub enum Format {
     Csv,
     /// JUnit XML: a test suite per framework, a test case per (rule, object).
     Junit,
+    /// SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
+    Github,
 }
 
 #[derive(clap::Args)]
@@ -215,10 +219,47 @@ pub struct RenderArgs {
 }
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = false)]
 pub struct RulesArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Output format: a table (human) or one JSON object per rule with its metadata.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
+    #[command(flatten)]
+    pub filter: RuleFilterArgs,
+}
+
+/// Which rules `kordon rules` lists. Each flag takes a comma-separated list (or repeats); a rule
+/// is listed when it matches every flag given.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Filters")]
+pub struct RuleFilterArgs {
+    /// Only these categories: rbac, api-server, pod-security, network, etcd, secrets,
+    /// audit-logging, images, admission, nodes.
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY")]
+    pub category: Vec<String>,
+    /// Only rules mapped to one of these frameworks: cis, nsa-cisa, pss, pss-baseline,
+    /// pss-restricted (everything the restricted level needs, baseline included), defender.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", value_parser = parse_framework_filter)]
+    pub framework: Vec<kordon::rules::FrameworkFilter>,
+    /// Only these severities: critical, high, medium, low, info.
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY", value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+}
+
+#[derive(Subcommand)]
+pub enum RulesAction {
+    /// Print a rule's documentation: what it checks, why, an example, the remediation, its
+    /// framework mappings, parameters and fix.
+    Show {
+        /// The rule's id (see `kordon rules`).
+        id: String,
+    },
+}
+
+fn parse_framework_filter(text: &str) -> Result<kordon::rules::FrameworkFilter, String> {
+    text.parse()
 }
 
 pub const REPORT_EXIT_CODES: &str = "Exit codes:

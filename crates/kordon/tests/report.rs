@@ -316,3 +316,24 @@ fn broken_user_templates_are_errors_not_panics() {
         .expect_err("unknown variable");
     assert!(!missing.message.is_empty());
 }
+
+#[test]
+fn markdown_lists_at_most_twenty_problems() {
+    let rules = rules();
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .jobs(1)
+        .build()
+        .expect("scanner builds");
+    let broken: Vec<Source> = (0..25)
+        .map(|i| Source::new(format!("broken-{i:02}.yaml"), "kind: Pod\nspec: [\n"))
+        .collect();
+    let report = scanner.scan_sources(broken);
+    assert_eq!(report.problems.len(), 25, "{:?}", report.problems);
+    let context = ReportContext::new(&report, &rules, &ReportOptions::default());
+    let text = render_report(TemplateFormat::Markdown, &context).expect("renders");
+    assert!(text.contains("broken-19.yaml"), "{text}");
+    assert!(!text.contains("broken-20.yaml"), "{text}");
+    assert!(text.contains("- … and 5 more\n"), "{text}");
+    assert!(text.contains("25 errors: the scan is incomplete"), "{text}");
+}

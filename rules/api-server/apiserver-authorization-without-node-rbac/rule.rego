@@ -9,7 +9,7 @@ violation contains {"msg": msg, "details": {"path": f.path}} if {
 	f := cp.flag(entry, "authorization-mode")
 	modes := cp.flag_list(entry, "authorization-mode")
 	not "AlwaysAllow" in modes
-	some wanted in ["Node", "RBAC"]
-	not wanted in modes
-	msg := sprintf("kube-apiserver in container %q: --authorization-mode %q lacks %s", [entry.container.name, f.value, wanted])
+	lacking := [wanted | some wanted in ["Node", "RBAC"]; not wanted in modes]
+	count(lacking) > 0
+	msg := sprintf("kube-apiserver in container %q: --authorization-mode %q lacks %s", [entry.container.name, f.value, concat(" and ", lacking)])
 }

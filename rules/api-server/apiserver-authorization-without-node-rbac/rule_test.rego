@@ -14,8 +14,11 @@ test_missing_node_is_reported if {
 	contains(r.msg, "lacks Node")
 }
 
-test_both_missing_give_two_findings if {
-	count(violation) == 2 with input as review(["--authorization-mode=Webhook"])
+test_both_missing_are_named_in_one_finding if {
+	results := violation with input as review(["--authorization-mode=Webhook"])
+	count(results) == 1
+	some r in results
+	contains(r.msg, "lacks Node and RBAC")
 }
 
 test_node_rbac_is_quiet if {

@@ -13,6 +13,13 @@ test_missing_ca_is_reported if {
 	r.details.path == ["spec", "containers", 0, "command"]
 }
 
+test_all_missing_is_one_finding if {
+	results := violation with input as review([])
+	count(results) == 1
+	some r in results
+	contains(r.msg, "--kubelet-certificate-authority, --kubelet-client-certificate, --kubelet-client-key")
+}
+
 test_complete_is_quiet if {
 	count(violation) == 0 with input as review(["--kubelet-client-certificate=/a.crt", "--kubelet-client-key=/a.key", "--kubelet-certificate-authority=/ca.crt"])
 }

@@ -6,13 +6,17 @@ import data.lib.kordon.control_plane as cp
 
 violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} if {
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
-	not cp.has_flag(entry, "audit-policy-file")
-	msg := sprintf("kube-apiserver in container %q sets no --audit-policy-file: no request is audited", [entry.container.name])
+	problems := [text | some check in checks; not configured(entry, check.flags); text := check.text]
+	count(problems) > 0
+	msg := sprintf("kube-apiserver in container %q writes no audit log: %s", [entry.container.name, concat("; ", problems)])
 }
 
-violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} if {
-	some entry in cp.component_containers(input.review.object, "kube-apiserver")
-	not cp.has_flag(entry, "audit-log-path")
-	not cp.has_flag(entry, "audit-webhook-config-file")
-	msg := sprintf("kube-apiserver in container %q has no audit backend: set --audit-log-path or --audit-webhook-config-file", [entry.container.name])
+checks := [
+	{"flags": ["audit-policy-file"], "text": "no --audit-policy-file, so no request is audited"},
+	{"flags": ["audit-log-path", "audit-webhook-config-file"], "text": "no backend (--audit-log-path or --audit-webhook-config-file)"},
+]
+
+configured(entry, flags) if {
+	some name in flags
+	cp.has_flag(entry, name)
 }

@@ -6,8 +6,12 @@ pod(flags) := {"kind": "Pod", "metadata": {"name": "kube-apiserver", "namespace"
 
 review(flags) := {"review": {"object": pod(flags)}, "parameters": {}}
 
-test_nothing_configured_gives_two_findings if {
-	count(violation) == 2 with input as review(["--profiling=false"])
+test_nothing_configured_gives_one_finding_naming_both if {
+	results := violation with input as review(["--profiling=false"])
+	count(results) == 1
+	some r in results
+	contains(r.msg, "audit-policy-file")
+	contains(r.msg, "no backend")
 }
 
 test_path_without_policy_is_reported if {

@@ -14,7 +14,7 @@ violation contains {"msg": msg, "details": {"path": f.path}} if {
 
 violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} if {
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
-	some name in ["etcd-cafile", "etcd-certfile", "etcd-keyfile"]
-	not cp.has_flag(entry, name)
-	msg := sprintf("kube-apiserver in container %q sets no --%s for its etcd connection", [entry.container.name, name])
+	missing := [sprintf("--%s", [name]) | some name in ["etcd-cafile", "etcd-certfile", "etcd-keyfile"]; not cp.has_flag(entry, name)]
+	count(missing) > 0
+	msg := sprintf("kube-apiserver in container %q sets no %s for its etcd connection", [entry.container.name, concat(", ", missing)])
 }

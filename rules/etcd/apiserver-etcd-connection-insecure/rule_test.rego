@@ -14,7 +14,7 @@ test_http_url_is_reported_at_flag if {
 }
 
 test_missing_certificates_are_reported if {
-	count(violation) == 3 with input as review(["--etcd-servers=https://10.0.0.5:2379"])
+	count(violation) == 1 with input as review(["--etcd-servers=https://10.0.0.5:2379"])
 }
 
 test_tls_with_certificates_is_quiet if {

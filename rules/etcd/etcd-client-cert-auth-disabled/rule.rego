@@ -12,7 +12,7 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "client-cert-a
 
 violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} if {
 	some entry in cp.component_containers(input.review.object, "etcd")
-	some name in ["cert-file", "key-file"]
-	not cp.has_flag(entry, name)
-	msg := sprintf("etcd in container %q sets no --%s: clients connect without TLS", [entry.container.name, name])
+	missing := [sprintf("--%s", [name]) | some name in ["cert-file", "key-file"]; not cp.has_flag(entry, name)]
+	count(missing) > 0
+	msg := sprintf("etcd in container %q sets no %s: clients connect without TLS", [entry.container.name, concat(", ", missing)])
 }

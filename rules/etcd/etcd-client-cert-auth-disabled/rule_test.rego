@@ -14,7 +14,7 @@ test_disabled_is_reported_with_fix if {
 }
 
 test_missing_tls_is_reported if {
-	count(violation) == 2 with input as review(["--client-cert-auth=true"])
+	count(violation) == 1 with input as review(["--client-cert-auth=true"])
 }
 
 test_hardened_is_quiet if {

@@ -4,9 +4,24 @@ import rego.v1
 
 tls_entries(obj) := [t | some t in object.get(obj, ["spec", "tls"], []); is_object(t)]
 
+# Annotations by which controllers attach certificates outside spec.tls.
+certificate_annotations := {
+	"networking.gke.io/managed-certificates",
+	"ingress.gcp.kubernetes.io/pre-shared-cert",
+	"networking.gke.io/pre-shared-certs",
+	"alb.ingress.kubernetes.io/certificate-arn",
+	"service.beta.kubernetes.io/aws-load-balancer-ssl-cert",
+}
+
+certificate_by_annotation(obj) if {
+	some name in certificate_annotations
+	object.get(obj, ["metadata", "annotations", name], "") != ""
+}
+
 violation contains {"msg": msg, "details": {"path": ["spec"]}} if {
 	obj := input.review.object
 	count(tls_entries(obj)) == 0
+	not certificate_by_annotation(obj)
 	msg := sprintf("Ingress %q has no TLS: its hosts are served over plain HTTP", [object.get(obj, ["metadata", "name"], "")])
 }
 

@@ -29,3 +29,8 @@ test_wildcard_covers_one_label_only if {
 	not host_matches("*.example.com", "a.b.example.com")
 	host_matches("*.example.com", "a.example.com")
 }
+
+test_certificate_annotation_counts_as_tls if {
+	obj := object.union(ingress({"rules": rules}), {"metadata": {"name": "web", "annotations": {"networking.gke.io/managed-certificates": "shop-cert"}}})
+	count(violation) == 0 with input as {"review": {"object": obj}, "parameters": {}}
+}

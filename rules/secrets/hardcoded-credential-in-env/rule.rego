@@ -11,6 +11,7 @@ descriptive_suffixes := [
 	"_FILE", "_PATH", "_DIR", "_NAME", "_URL", "_URI", "_HOST", "_PORT", "_ENDPOINT", "_REF",
 	"_ID", "_KEY_ID", "_ENABLED", "_TYPE", "_TTL", "_TIMEOUT", "_EXPIRY", "_LENGTH", "_HEADER",
 	"_ISSUER", "_AUDIENCE", "_KIND", "_MODE", "_FIELD", "_KEY_NAME", "_SECRET_NAME", "_FILENAME",
+	"_VERSION", "_SIZE", "_COUNT", "_PREFIX",
 ]
 
 # Shapes of credentials issued by well-known services: reported whatever the variable is called.
@@ -40,7 +41,7 @@ suspicious(_, value) := "has the shape of a known credential" if {
 suspicious(name, value) := "looks like a credential by its name" if {
 	not known_shape(value)
 	credential_name(name)
-	meaningful(value)
+	meaningful(name, value)
 }
 
 known_shape(value) if {
@@ -62,7 +63,7 @@ descriptive(upper_name) if {
 }
 
 # A value worth hiding: not empty, not a switch, number, path or reference.
-meaningful(value) if {
+meaningful(name, value) if {
 	trimmed := trim_space(value)
 	count(trimmed) >= 4
 	not lower(trimmed) in {"true", "false", "yes", "no", "none", "null", "enabled", "disabled"}
@@ -71,4 +72,13 @@ meaningful(value) if {
 	not contains(trimmed, "$(")
 	not contains(trimmed, "${")
 	not contains(trimmed, "{{")
+	not placeholder(name, trimmed)
 }
+
+# Values that stand for a credential to be filled in: `<your-token>`, the variable's own name, or
+# an upper-case identifier such as GOOGLE_API_KEY_VAL or INSERT_TOKEN_HERE.
+placeholder(_, value) if regex.match(`^<[^>]*>$`, value)
+
+placeholder(name, value) if upper(value) == upper(name)
+
+placeholder(_, value) if regex.match(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`, value)

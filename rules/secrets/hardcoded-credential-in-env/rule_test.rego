@@ -32,6 +32,16 @@ test_harmless_values_are_quiet if {
 		{"name": "SECRET_ROTATION", "value": "30d"},
 		{"name": "API_TOKEN", "value": "$(TOKEN_FROM_SECRET)"},
 		{"name": "DB_PASSWORD", "value": ""},
+		{"name": "SECRET_VERSION", "value": "latest"},
+	])
+}
+
+test_placeholders_are_quiet if {
+	count(violation) == 0 with input as review([
+		{"name": "HF_TOKEN", "value": "HF_TOKEN"},
+		{"name": "HF_TOKEN", "value": "<your-token>"},
+		{"name": "GOOGLE_API_KEY", "value": "GOOGLE_API_KEY_VAL"},
+		{"name": "ETCD_DISCOVERY_TOKEN", "value": "INSERT_ETCD_DISCOVERY_TOKEN"},
 	])
 }
 

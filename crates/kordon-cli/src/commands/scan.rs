@@ -8,7 +8,9 @@ use kordon::fix::FixMode;
 use kordon::input::helm::HelmOptions;
 use kordon::input::kustomize::KustomizeOptions;
 use kordon::input::render::RenderOptions;
-use kordon::report::{HumanOptions, render_human, render_json};
+use kordon::report::{
+    HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
+};
 use kordon::{ScanReport, Scanner, Severity};
 
 use crate::args::{Format, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
@@ -57,6 +59,17 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
             },
         ),
         (Format::Json, false) => render_json(&report),
+        (Format::Sarif, false) => render_sarif(
+            &report,
+            rules,
+            &SarifOptions {
+                src_root: std::env::current_dir().ok(),
+                ..SarifOptions::default()
+            },
+        ),
+        (Format::Github, false) => {
+            render_github(&report, Some(rules), std::env::current_dir().ok().as_deref())
+        }
     };
     write_output(args.output.output.as_deref(), &text)?;
     if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {

@@ -1,5 +1,7 @@
 //! Tests of the `kordon` binary: exit codes, output formats, and bad input.
 
+#[path = "../../../kordon/tests/support/sarif_schema.rs"]
+mod sarif_schema;
 mod support;
 
 mod fix;
@@ -7,4 +9,7 @@ mod gatekeeper;
 mod hostile;
 mod render;
 mod report;
+mod rules;
+mod action;
+mod sarif;
 mod scan;

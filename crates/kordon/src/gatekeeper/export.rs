@@ -164,12 +164,11 @@ fn template(rule: &Rule, kind: &str) -> Result<Value, String> {
     }))
 }
 
-fn constraint(rule: &Rule, kind: &str) -> Value {
+fn constraint(rule: &Rule, kind: &str, parameters: Value) -> Value {
     let mut spec = json!({
         "enforcementAction": "deny",
         "match": {"kinds": match_kinds(rule)},
     });
-    let parameters = rule.meta.default_parameters();
     if parameters.as_object().is_some_and(|p| !p.is_empty()) {
         spec["parameters"] = parameters;
     }
@@ -192,7 +191,8 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes every Rego rule of `rules` under `out`: `<id>/template.yaml`, `constraint.yaml`,
+/// Writes every Rego rule of `rules` under `out`: `<id>/template.yaml`, `constraint.yaml`
+/// (plus `suite-constraint.yaml` with the sample parameters of rules that are silent by default),
 /// `suite.yaml` and `samples/`. Built-in rules understand workload kinds themselves, so the
 /// export needs (and writes) no ExpansionTemplate.
 pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule>, String> {
@@ -209,9 +209,30 @@ pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule
         )?;
         write(
             &dir.join("constraint.yaml"),
-            &to_yaml(&constraint(rule, &kind)),
+            &to_yaml(&constraint(rule, &kind, rule.meta.default_parameters())),
         )?;
-        let cases = sample_cases(rules, rule, &dir)?;
+        // A rule that is silent by default (opt-in, empty allow-list) is verified with the
+        // parameters its samples are written for, in a Constraint of its own.
+        let sample_parameters = rule.sample_parameters()?;
+        let suite_constraint = match &sample_parameters {
+            Some(parameters) => {
+                let mut merged = rule.meta.default_parameters();
+                if let (Some(target), Some(source)) =
+                    (merged.as_object_mut(), parameters.as_object())
+                {
+                    for (k, v) in source {
+                        target.insert(k.clone(), v.clone());
+                    }
+                }
+                write(
+                    &dir.join("suite-constraint.yaml"),
+                    &to_yaml(&constraint(rule, &kind, merged)),
+                )?;
+                "suite-constraint.yaml"
+            }
+            None => "constraint.yaml",
+        };
+        let cases = sample_cases(rules, rule, &dir, sample_parameters.as_ref())?;
         let count = cases.len();
         let suite = json!({
             "apiVersion": "test.gatekeeper.sh/v1alpha1",
@@ -220,7 +241,7 @@ pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule
             "tests": [{
                 "name": rule.id(),
                 "template": "template.yaml",
-                "constraint": "constraint.yaml",
+                "constraint": suite_constraint,
                 "cases": cases,
             }]
         });
@@ -238,9 +259,18 @@ pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule
 /// One case per sample object: `allowed` objects expect no violation; `disallowed` objects
 /// expect violations when the built-in rule reports them (a disallowed file may hold supporting
 /// objects that are fine on their own), and at least one must.
-fn sample_cases(rules: &RuleSet, rule: &Arc<Rule>, dir: &Path) -> Result<Vec<Value>, String> {
+fn sample_cases(
+    rules: &RuleSet,
+    rule: &Arc<Rule>,
+    dir: &Path,
+    sample_parameters: Option<&Value>,
+) -> Result<Vec<Value>, String> {
     let mut only = rules.clone();
     only.retain(|r| r.id() == rule.id());
+    if let Some(parameters) = sample_parameters {
+        only.set_parameters(rule.id(), parameters)
+            .map_err(|e| e.to_string())?;
+    }
     let scanner = Scanner::builder()
         .rules(only)
         .jobs(1)

@@ -326,6 +326,26 @@ fn first_paragraph(text: &str) -> String {
         .join(" ")
 }
 
+/// Percent-encodes what would end or break a Markdown link or an HTML attribute's URL.
+fn link_path(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for c in file.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            '%' => out.push_str("%25"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push_str("%22"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 struct Views<'a> {
     rules: &'a RuleSet,
     options: &'a ReportOptions,
@@ -337,7 +357,9 @@ impl Views<'_> {
         let link = (finding.location.file != "<stdin>").then(|| {
             format!(
                 "{}{}#L{}",
-                self.options.link_base, finding.location.file, finding.location.start.line
+                self.options.link_base,
+                link_path(&finding.location.file),
+                finding.location.start.line
             )
         });
         FindingView {
@@ -631,4 +653,15 @@ fn cap_groups(mut groups: Vec<FindingGroup>, cap: Option<usize>) -> Vec<FindingG
         left -= keep;
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_survive_spaces_and_parentheses() {
+        assert_eq!(link_path("a dir/(x)#1.yaml"), "a%20dir/%28x%29%231.yaml");
+        assert_eq!(link_path("k8s/web.yaml"), "k8s/web.yaml");
+    }
 }
