@@ -67,9 +67,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
                 ..SarifOptions::default()
             },
         ),
-        (Format::Github, false) => {
-            render_github(&report, Some(rules), std::env::current_dir().ok().as_deref())
-        }
+        (Format::Github, false) => render_github(
+            &report,
+            Some(rules),
+            std::env::current_dir().ok().as_deref(),
+        ),
     };
     write_output(args.output.output.as_deref(), &text)?;
     if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {

@@ -4,12 +4,12 @@
 mod sarif_schema;
 mod support;
 
+mod action;
 mod fix;
 mod gatekeeper;
 mod hostile;
 mod render;
 mod report;
 mod rules;
-mod action;
 mod sarif;
 mod scan;
