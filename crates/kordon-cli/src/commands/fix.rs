@@ -1,5 +1,6 @@
 //! `kordon scan --fix` / `--diff`: applying the fixes of a finished scan.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kordon::fix::{FixMode, FixRun, fix_report};
@@ -41,6 +42,7 @@ pub fn fix_in_place(
     scanner: &Scanner,
     report: ScanReport,
     mode: FixMode,
+    paths: &[PathBuf],
     quiet: bool,
 ) -> ScanReport {
     let run = fix_report(scanner, &report, mode, true);
@@ -48,8 +50,17 @@ pub fn fix_in_place(
         eprintln!("{}", summary(&run, "fixed"));
     }
     let written: Vec<&kordon::fix::FileFix> = run.files.iter().filter(|f| f.written).collect();
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
     let mut fresh = if written.is_empty() {
         report.clone()
+    } else if !reads_stdin {
+        // The whole pipeline again (renders and their mapping back to files included).
+        let paths = if paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            paths.to_vec()
+        };
+        scanner.scan_paths(&paths)
     } else {
         // Re-scan the texts already read (standard input cannot be read twice), with the fixed
         // files' new text, so cross-file rules still see every object.

@@ -36,7 +36,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         if args.fix.diff {
             return super::fix::print_diffs(&scanner, &report, mode, &args);
         }
-        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
+        report = super::fix::fix_in_place(&scanner, report, mode, &args.paths, args.output.quiet);
     }
     let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     let rules = scanner.rules();

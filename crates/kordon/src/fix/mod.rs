@@ -236,21 +236,17 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// True when the text is output of `helm template` (it carries `# Source:` comments): fixing it
-/// would be lost at the next render.
+/// True when the text is output of `helm template` (it carries Helm's `# Source:
+/// chart/templates/...` comments): fixing it would be lost at the next render.
 pub fn is_helm_rendered(text: &str) -> bool {
-    text.lines().any(|l| l.starts_with("# Source: "))
+    text.contains("# Source: ") && !crate::input::helm::source_comments(text).is_empty()
 }
 
-/// The chart template a Helm-rendered document at `offset` came from: the nearest `# Source:`
-/// comment before it.
-pub fn helm_template_at(text: &str, offset: usize) -> Option<&str> {
-    let before = text.get(..offset.min(text.len()))?;
-    before
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("# Source: "))
-        .map(str::trim)
+/// The chart template a Helm-rendered document at `offset` came from, as its `# Source:`
+/// comment names it.
+pub fn helm_template_at(text: &str, offset: usize) -> Option<String> {
+    let comments = crate::input::helm::source_comments(text);
+    crate::input::helm::template_at(&comments, offset).map(|c| c.template.clone())
 }
 
 #[cfg(test)]

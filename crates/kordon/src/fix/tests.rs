@@ -359,14 +359,17 @@ fn helm_sources_are_found() {
     assert!(is_helm_rendered(text));
     let offset = text.find("kind: Pod\n---").expect("first");
     assert_eq!(
-        helm_template_at(text, offset),
+        helm_template_at(text, offset).as_deref(),
         Some("chart/templates/a.yaml")
     );
     assert_eq!(
-        helm_template_at(text, text.len()),
+        helm_template_at(text, text.len() - 1).as_deref(),
         Some("chart/templates/b.yaml")
     );
     assert!(!is_helm_rendered("a: 1\n"));
+    assert!(!is_helm_rendered(
+        "# Source: https://example.com/pod.yaml\nkind: Pod\n"
+    ));
 }
 
 #[test]

@@ -245,7 +245,7 @@ pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: 
             message,
         };
         if super::is_helm_rendered(&source.text) {
-            let mut templates: Vec<&str> = allowed
+            let mut templates: Vec<String> = allowed
                 .iter()
                 .filter_map(|f| super::helm_template_at(&source.text, f.object.location.span.start))
                 .collect();

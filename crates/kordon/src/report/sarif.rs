@@ -20,13 +20,14 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location as SarifLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
-    Sarif, Suppression as SarifSuppression, Tool, ToolComponent,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix as SarifFix, Invocation,
+    Location as SarifLocation, Message, MultiformatMessageString, Notification, PhysicalLocation,
+    PropertyBag, Region, Replacement, ReportingConfiguration, ReportingDescriptor,
+    ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run, Sarif,
+    Suppression as SarifSuppression, Tool, ToolComponent,
 };
 
-use crate::document::display_path;
+use crate::document::{Document, ParseLimits, display_path};
 use crate::finding::{Finding, Location, Severity, SuppressionKind};
 use crate::rules::{Rule, RuleOrigin, RuleSet};
 use crate::scan::{Problem, ProblemLevel, ScanReport};
@@ -147,8 +148,25 @@ pub fn sarif_log(report: &ScanReport, rules: &RuleSet, options: &SarifOptions) -
     let (chosen, dropped_results) = choose_results(report, options.max_results);
     let mut results = Vec::with_capacity(chosen.len());
     let mut trimmed_locations = 0usize;
+    // Each file with fixes is parsed again once, to turn patch ops into text replacements.
+    let mut documents: BTreeMap<&str, Document> = BTreeMap::new();
+    for finding in chosen.iter().filter(|f| f.fix.is_some()) {
+        let file = finding.location.file.as_str();
+        if !documents.contains_key(file)
+            && let Some(source) = report.source(file)
+        {
+            documents.insert(
+                file,
+                Document::parse(source.clone(), ParseLimits::default()),
+            );
+        }
+    }
     for finding in chosen {
-        let (result, trimmed) = result_for(finding, &rule_index, options);
+        let (mut result, trimmed) = result_for(finding, &rule_index, options);
+        result.fixes = documents
+            .get(finding.location.file.as_str())
+            .and_then(|document| sarif_fix(finding, document, options))
+            .map(|fix| vec![fix]);
         trimmed_locations += usize::from(trimmed);
         results.push(result);
     }
@@ -461,10 +479,49 @@ fn result_for(
     if let Some(index) = rule_index.get(&finding.rule_id) {
         result.rule_index = Some(*index as i64);
     }
-    // SARIF `fixes` (artifactChanges with replacements) are filled here once the fix engine
-    // turns `finding.fix` patch ops into text edits; until then no fix is claimed.
-    result.fixes = None;
     (result, trimmed)
+}
+
+/// The finding's fix as SARIF `fixes[0]`: one artifact change whose replacements are the text
+/// edits of the file as scanned (none when the fix cannot be applied there).
+fn sarif_fix(finding: &Finding, document: &Document, options: &SarifOptions) -> Option<SarifFix> {
+    let fix = finding.fix.as_ref()?;
+    let edits = crate::fix::fix_edits(document, finding).ok()?;
+    let replacements = edits
+        .iter()
+        .map(|edit| {
+            let start = document.position(edit.start);
+            let end = document.position(edit.end);
+            Replacement {
+                deleted_region: Region {
+                    start_line: Some(start.line as i64),
+                    start_column: Some(start.column as i64),
+                    end_line: Some(end.line as i64),
+                    end_column: Some(end.column as i64),
+                    ..Default::default()
+                },
+                inserted_content: Some(ArtifactContent {
+                    text: Some(edit.replacement.clone()),
+                    ..Default::default()
+                }),
+                properties: None,
+            }
+        })
+        .collect();
+    let mut properties = BTreeMap::new();
+    properties.insert("applicability".to_string(), json!(fix.applicability));
+    Some(SarifFix {
+        description: Some(text_message(fix.title.clone())),
+        artifact_changes: vec![ArtifactChange {
+            artifact_location: artifact(&finding.location.file, options),
+            replacements,
+            properties: None,
+        }],
+        properties: Some(PropertyBag {
+            tags: None,
+            additional_properties: properties,
+        }),
+    })
 }
 
 fn object_label(finding: &Finding) -> String {
