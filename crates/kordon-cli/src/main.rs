@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Baseline(args::BaselineCommand::Write(args)) => commands::baseline::write(args),
+        Command::Init(args) => commands::init::run(args),
     };
     match result {
         Ok(code) => code,

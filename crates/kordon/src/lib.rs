@@ -31,13 +31,17 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod document;
 pub mod engine;
 pub mod finding;
+#[cfg(feature = "git")]
+pub mod git;
 pub mod input;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod suppress;
 
 pub use document::{Document, Object, Source};
 pub use finding::{

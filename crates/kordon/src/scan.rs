@@ -15,8 +15,9 @@ use crate::finding::{
     Applicability, Finding, Fix, Location, ObjectRef, PatchOp, Precision, RelatedLocation,
     fingerprint,
 };
-use crate::input::{InputOptions, discover, read_source};
+use crate::input::{ExcludeSet, InputOptions, discover, read_source};
 use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleSet};
+use crate::suppress::SuppressOptions;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -136,6 +137,8 @@ pub struct ScannerBuilder {
     rule_timeout: Duration,
     jobs: Option<usize>,
     progress: Option<ProgressFn>,
+    suppress: SuppressOptions,
+    exclude: Option<ExcludeSet>,
 }
 
 impl Default for ScannerBuilder {
@@ -148,6 +151,8 @@ impl Default for ScannerBuilder {
             rule_timeout: Duration::from_secs(5),
             jobs: None,
             progress: None,
+            suppress: SuppressOptions::default(),
+            exclude: None,
         }
     }
 }
@@ -201,6 +206,18 @@ impl ScannerBuilder {
         self
     }
 
+    /// What may silence findings: comments, annotations, exceptions, a baseline, a diff scope.
+    pub fn suppressions(mut self, options: SuppressOptions) -> Self {
+        self.suppress = options;
+        self
+    }
+
+    /// Leaves out files matching these patterns (applies to files named directly too).
+    pub fn exclude(mut self, exclude: ExcludeSet) -> Self {
+        self.exclude = Some(exclude);
+        self
+    }
+
     /// Limits on nesting and alias expansion.
     pub fn parse_limits(mut self, limits: ParseLimits) -> Self {
         self.limits = limits;
@@ -239,6 +256,8 @@ impl ScannerBuilder {
             limits: self.limits,
             pool,
             progress: self.progress,
+            suppress: self.suppress,
+            exclude: self.exclude,
         })
     }
 }
@@ -252,6 +271,8 @@ pub struct Scanner {
     limits: ParseLimits,
     pool: Option<rayon::ThreadPool>,
     progress: Option<ProgressFn>,
+    suppress: SuppressOptions,
+    exclude: Option<ExcludeSet>,
 }
 
 impl Scanner {
@@ -265,6 +286,11 @@ impl Scanner {
         &self.rules
     }
 
+    /// Whether configuration excludes this file from scans.
+    pub fn is_excluded(&self, path: &std::path::Path) -> bool {
+        self.exclude.as_ref().is_some_and(|e| e.is_excluded(path))
+    }
+
     fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
         match &self.pool {
             Some(pool) => pool.install(f),
@@ -275,7 +301,8 @@ impl Scanner {
     /// Scans files and directories (`-` reads standard input).
     pub fn scan_paths(&self, paths: &[PathBuf]) -> ScanReport {
         let started = Instant::now();
-        let (files, walk_problems) = discover(paths, &self.input);
+        let (mut files, walk_problems) = discover(paths, &self.input);
+        files.retain(|f| !self.is_excluded(f));
         let mut problems: Vec<Problem> = walk_problems
             .into_iter()
             .map(|p| Problem {
@@ -485,6 +512,7 @@ impl Scanner {
                 &b.message,
             ))
         });
+        crate::suppress::apply(&mut report, &documents, &self.suppress);
         sort_problems(&mut report.problems);
         report.stats.duration = started.elapsed();
         report

@@ -5,22 +5,32 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kordon::report::{HumanOptions, render_human, render_json};
-use kordon::{ScanReport, Scanner, Severity};
+use kordon::{ScanReport, Severity};
 
 use crate::args::{Format, ScanArgs};
+use crate::commands::setup::{prepare, read_baseline};
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
-    let mut builder = Scanner::builder()
-        .max_file_size(args.selection.max_file_size)
-        .respect_ignores(!args.selection.no_ignore_files);
-    for dir in &args.selection.rule_dirs {
-        builder = builder.rule_dir(dir);
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let prepared = prepare(&paths, &args.selection, &args.config)?;
+    let mut builder = prepared.builder;
+    let mut suppress = prepared.suppress;
+    if let Some(path) = &args.git.baseline
+        && !args.config.no_ignore
+    {
+        suppress.baseline = Some(read_baseline(path)?);
     }
-    if let Some(jobs) = args.selection.jobs {
-        builder = builder.jobs(jobs);
+    if let Some(rev) = &args.git.diff_base {
+        suppress.changes =
+            Some(kordon::git::changed_since(&git_start(&paths), rev).map_err(|e| e.to_string())?);
     }
+    builder = builder.suppressions(suppress);
     if show_progress {
         let started = std::time::Instant::now();
         builder = builder.on_progress(move |p| {
@@ -39,12 +49,15 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
+    let report = if args.git.staged {
+        let here = std::env::current_dir().map_err(|e| e.to_string())?;
+        let mut sources =
+            kordon::git::staged_sources(&here, &here, &args.paths).map_err(|e| e.to_string())?;
+        sources.retain(|s| s.path.as_deref().is_none_or(|p| !scanner.is_excluded(p)));
+        scanner.scan_sources(sources)
     } else {
-        args.paths.clone()
+        scanner.scan_paths(&paths)
     };
-    let report = scanner.scan_paths(&paths);
     if show_progress {
         eprint!("\r\x1b[2K");
     }
@@ -61,7 +74,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         Format::Json => render_json(&report),
     };
     write_output(args.output.output.as_deref(), &text)?;
-    Ok(exit_code(&report, args.output.fail_on))
+    let fail_on = args
+        .output
+        .fail_on
+        .or(prepared.fail_on)
+        .unwrap_or(Severity::Low);
+    Ok(exit_code(&report, fail_on))
 }
 
 /// 2 when the scan is incomplete, 1 for findings at or above the threshold, else 0.
@@ -72,5 +90,17 @@ pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Where to look for the git repository: the first path (its folder for a file), else here.
+fn git_start(paths: &[PathBuf]) -> PathBuf {
+    match paths.first() {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), |d| d.to_path_buf()),
+        None => PathBuf::from("."),
     }
 }

@@ -141,6 +141,8 @@ pub enum ProblemKind {
     Render,
     /// Skipped on purpose, with a reason (not an error).
     Skipped,
+    /// A suppression without a reason, unused, expired or malformed.
+    Suppression,
 }
 
 /// A problem with one document of a file.
