@@ -490,8 +490,9 @@ impl Reader<'_> {
         let reason = match reason {
             Some(r) if !r.is_empty() => r,
             _ => {
+                let at = node.get("reason").map_or(node.span, |r| r.span);
                 self.error(
-                    node.span,
+                    at,
                     "an exception needs a non-empty `reason`: kordon never silences a finding without one",
                     None,
                 );

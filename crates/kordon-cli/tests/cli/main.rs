@@ -2,5 +2,8 @@
 
 mod support;
 
+mod config;
+mod git;
 mod hostile;
 mod scan;
+mod suppressions;
