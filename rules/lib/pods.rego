@@ -62,3 +62,85 @@ effective_security_context(entry) := merged if {
 
 # The path of a field in the container's own securityContext.
 security_context_path(entry, field) := array.concat(entry.path, ["securityContext", field])
+
+# Containers that may carry resources and probes: ephemeral containers can have neither.
+regular_containers(obj) := [entry | some entry in containers(obj); entry.field != "ephemeralContainers"]
+
+# Long-running containers (probes apply): app containers, not init or ephemeral ones.
+app_containers(obj) := [entry | some entry in containers(obj); entry.field == "containers"]
+
+# {"path", "spec"} of the object's pod spec, for pod-level checks.
+pod_spec_entry(obj) := {"path": pod_spec_path(obj), "spec": spec} if spec := pod_spec(obj)
+
+# Every volume of the pod: {"path", "volume"}.
+volumes(obj) := [v |
+	spec := pod_spec(obj)
+	some i, volume in object.get(spec, "volumes", [])
+	v := {"path": array.concat(pod_spec_path(obj), ["volumes", i]), "volume": volume}
+]
+
+# The value the effective securityContext has for `field`, or `fallback` when unset.
+effective_setting(entry, field, fallback) := object.get(effective_security_context(entry), field, fallback)
+
+# The path where an effective setting comes from: the container's own securityContext when it
+# sets the field, else the pod's when the pod sets it, else the container's (where a fix goes).
+setting_path(entry, field) := path if {
+	object.get(entry.container, ["securityContext", field], null) != null
+	path := security_context_path(entry, field)
+} else := path if {
+	field in inherited_fields
+	object.get(entry.pod_spec, ["securityContext", field], null) != null
+	path := array.concat(array.slice(entry.path, 0, count(entry.path) - 2), ["securityContext", field])
+} else := security_context_path(entry, field)
+
+# A patch op that sets `keys` (a list of mapping keys) under `root`, which sits at `base` in the
+# object. Intermediate mappings that are absent are created by adding at the deepest level that
+# exists, so the patch never assumes a parent that is not there.
+set_op(root, base, keys, value) := {"op": "replace", "path": array.concat(base, keys), "value": value} if {
+	object.get(root, keys, null) != null
+} else := op if {
+	n := count(keys)
+	present := [i | some i in numbers.range(0, n - 1); is_object(object.get(root, array.slice(keys, 0, i), null))]
+	depth := max(present)
+	op := {
+		"op": "add",
+		"path": array.concat(base, array.slice(keys, 0, depth + 1)),
+		"value": nest(array.slice(keys, depth + 1, n), value),
+	}
+}
+
+# `value` wrapped in mappings keyed by `keys`, outermost first (at most three levels are needed).
+nest(keys, value) := value if count(keys) == 0
+
+nest(keys, value) := {keys[0]: value} if count(keys) == 1
+
+nest(keys, value) := {keys[0]: {keys[1]: value}} if count(keys) == 2
+
+nest(keys, value) := {keys[0]: {keys[1]: {keys[2]: value}}} if count(keys) == 3
+
+# A patch op setting a field of a container's own securityContext.
+container_sc_op(entry, field, value) := set_op(entry.container, entry.path, ["securityContext", field], value)
+
+# Whether the node path `p` is `prefix` or lies below it (trailing slashes ignored, so "/var/log/"
+# covers "/var/log/app" but "/var/lo" does not).
+path_within(p, prefix) if {
+	clean_prefix := trim_right(prefix, "/")
+	clean := trim_right(p, "/")
+	clean == clean_prefix
+}
+
+path_within(p, prefix) if {
+	clean_prefix := trim_right(prefix, "/")
+	startswith(trim_right(p, "/"), concat("", [clean_prefix, "/"]))
+}
+
+# A capability name as the kernel knows it: upper case, without the optional `CAP_` prefix.
+capability_name(c) := trim_prefix(upper(c), "CAP_")
+
+# Capabilities a container adds: {"name", "path"} for each entry of securityContext.capabilities.add.
+added_capabilities(entry) := [{"name": capability_name(c), "path": array.concat(entry.path, ["securityContext", "capabilities", "add", i])} |
+	some i, c in object.get(entry.container, ["securityContext", "capabilities", "add"], [])
+]
+
+# Capabilities a container drops, normalised.
+dropped_capabilities(entry) := {capability_name(c) | some c in object.get(entry.container, ["securityContext", "capabilities", "drop"], [])}

@@ -24,3 +24,53 @@ test_container_inherits_pod_security_context if {
 test_other_kinds_have_no_containers if {
 	count(pods.containers({"kind": "ConfigMap", "data": {}})) == 0
 }
+
+test_set_op_creates_missing_parents if {
+	op := pods.set_op({"name": "a"}, ["spec", "containers", 0], ["securityContext", "runAsNonRoot"], true)
+	op == {"op": "add", "path": ["spec", "containers", 0, "securityContext"], "value": {"runAsNonRoot": true}}
+}
+
+test_set_op_adds_inside_existing_parent if {
+	op := pods.set_op({"securityContext": {}}, ["c"], ["securityContext", "runAsNonRoot"], true)
+	op == {"op": "add", "path": ["c", "securityContext", "runAsNonRoot"], "value": true}
+}
+
+test_set_op_replaces_present_value if {
+	op := pods.set_op({"securityContext": {"runAsNonRoot": false}}, ["c"], ["securityContext", "runAsNonRoot"], true)
+	op == {"op": "replace", "path": ["c", "securityContext", "runAsNonRoot"], "value": true}
+}
+
+test_setting_path_points_at_pod_level_when_inherited if {
+	obj := {"kind": "Pod", "spec": {"securityContext": {"runAsUser": 0}, "containers": [{"name": "a"}]}}
+	some entry in pods.containers(obj)
+	pods.setting_path(entry, "runAsUser") == ["spec", "securityContext", "runAsUser"]
+}
+
+test_setting_path_prefers_container if {
+	obj := {"kind": "Pod", "spec": {"securityContext": {"runAsUser": 0}, "containers": [{"name": "a", "securityContext": {"runAsUser": 0}}]}}
+	some entry in pods.containers(obj)
+	pods.setting_path(entry, "runAsUser") == ["spec", "containers", 0, "securityContext", "runAsUser"]
+}
+
+test_regular_containers_skip_ephemeral if {
+	obj := {"kind": "Pod", "spec": {"containers": [{"name": "a"}], "ephemeralContainers": [{"name": "debug"}]}}
+	[e.container.name | some e in pods.regular_containers(obj)] == ["a"]
+}
+
+test_volumes_have_paths if {
+	obj := {"kind": "Deployment", "spec": {"template": {"spec": {"volumes": [{"name": "v", "emptyDir": {}}]}}}}
+	[v.path | some v in pods.volumes(obj)] == [["spec", "template", "spec", "volumes", 0]]
+}
+
+test_path_within if {
+	pods.path_within("/var/log/app", "/var/log/")
+	pods.path_within("/var/log", "/var/log")
+	not pods.path_within("/var/logs", "/var/log")
+	pods.path_within("/anything", "/")
+}
+
+test_capabilities_are_normalised if {
+	entry := {"path": ["c"], "container": {"securityContext": {"capabilities": {"add": ["cap_net_admin"], "drop": ["all"]}}}}
+	pods.added_capabilities(entry) == [{"name": "NET_ADMIN", "path": ["c", "securityContext", "capabilities", "add", 0]}]
+	pods.dropped_capabilities(entry) == {"ALL"}
+}

@@ -35,6 +35,48 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// Write a commented starter `.kordon.yaml` (never overwrites).
     Init(InitArgs),
+    /// Run Gatekeeper test suites (`kind: Suite`) like `gator verify`.
+    Verify(VerifyArgs),
+    /// Export kordon's rules for another engine.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Print the objects workloads generate (the Pods Gatekeeper policies review), as YAML.
+    Expand(ExpandArgs),
+}
+
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// Suite files or directories holding them. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Run only the tests and cases whose `test/case` name matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// Print every case, not only failures.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Write every built-in rule as a Gatekeeper ConstraintTemplate, Constraint and Suite.
+    Gatekeeper(ExportGatekeeperArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ExportGatekeeperArgs {
+    /// The directory to write into (one folder per rule; created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ExpandArgs {
+    /// Files or directories of manifests; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Load ExpansionTemplates from this file or directory (repeatable); they replace kordon's
+    /// defaults for the kinds they cover.
+    #[arg(long = "policy", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -57,6 +99,39 @@ pub struct ScanArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub git: GitArgs,
+    #[command(flatten)]
+    pub fix: FixArgs,
+    #[command(flatten)]
+    pub gatekeeper: PolicyArgs,
+}
+
+/// Applying the fixes that rules suggest.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Fixes")]
+pub struct FixArgs {
+    /// Apply safe fixes to the files in place, then report the findings that remain. Each file is
+    /// written atomically, and only after the result re-parses and re-scans clean of the fixed
+    /// findings.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes (they may change how the workload runs, e.g. runAsNonRoot).
+    /// Needs --fix or --diff.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as unified diffs (for `git apply`) instead of writing them; exit code 1
+    /// when there are changes to make.
+    #[arg(long)]
+    pub diff: bool,
+}
+
+/// Gatekeeper policies run beside the rules.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Gatekeeper policies")]
+pub struct PolicyArgs {
+    /// Load Gatekeeper ConstraintTemplates, Constraints and ExpansionTemplates from this file or
+    /// directory (repeatable). Workloads are expanded into the Pods they create for them.
+    #[arg(long = "policy", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
 }
 
 /// How results are written and when the run fails.

@@ -18,6 +18,9 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Baseline(args::BaselineCommand::Write(args)) => commands::baseline::write(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Export(command) => commands::export::run(command),
+        Command::Expand(args) => commands::expand::run(args),
     };
     match result {
         Ok(code) => code,

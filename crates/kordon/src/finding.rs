@@ -91,6 +91,20 @@ pub enum Precision {
     Ancestor,
     /// The rule named no field; the location is the object's name.
     Object,
+    /// Mapped from a Helm render back into its template: every key of the field's path was
+    /// found, in order and nested, in the template's text. Templates are not YAML, so this is a
+    /// text search: loops and `include`s can write the same key elsewhere.
+    TemplateKey,
+    /// Mapped into a Helm template, where only an enclosing key of the field was found: the
+    /// rest is written by template logic (`toYaml .Values…`, `include`, `range`) or is absent.
+    TemplateAncestor,
+    /// Mapped into a Helm template, where no key of the field was found: the location is the
+    /// object's `kind:` line (or the template's first line).
+    TemplateFile,
+    /// Mapped from a kustomize build into the resource file the object came from, where this
+    /// field is written differently from the build: a patch or transformer of the
+    /// kustomization changes it (the build is a related location).
+    Transformed,
 }
 
 /// The object a finding is about.

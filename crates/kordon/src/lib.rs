@@ -35,15 +35,23 @@ pub mod config;
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod fix;
+pub mod gatekeeper;
 #[cfg(feature = "git")]
 pub mod git;
 pub mod input;
+mod provenance;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suppress;
 
 pub use document::{Document, Object, Source};
+
+// The crate README's example is compiled and run as a doc test, so it cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use finding::{
     Applicability, Finding, Fix, Location, PatchOp, Precision, Severity, Suppression,
     SuppressionKind,

@@ -10,13 +10,15 @@ use rayon::prelude::*;
 use crate::document::{
     Document, Object, ParseLimits, PathSegment, Position, ProblemKind, Source, Span, display_path,
 };
-use crate::engine::{Evaluator, Violation, inventory};
+use crate::engine::{Evaluator, Target, Violation, inventory};
 use crate::finding::{
     Applicability, Finding, Fix, Location, ObjectRef, PatchOp, Precision, RelatedLocation,
     fingerprint,
 };
+use crate::gatekeeper::{Expander, Generated, Labels, severity_for_action};
+use crate::input::render::{self, RenderOptions, Rendered};
 use crate::input::{ExcludeSet, InputOptions, discover, read_source};
-use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleSet};
+use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleOrigin, RuleSet};
 use crate::suppress::SuppressOptions;
 
 /// How bad a problem is.
@@ -61,6 +63,8 @@ pub struct ScanStats {
     pub rules_evaluated: usize,
     /// (rule, object) pairs evaluated.
     pub checks: usize,
+    /// Objects generated from workload templates (reviewed by Gatekeeper rules only).
+    pub generated: usize,
     /// Wall time of the whole scan.
     #[serde(serialize_with = "serialize_millis")]
     pub duration: Duration,
@@ -132,6 +136,7 @@ type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 pub struct ScannerBuilder {
     rules: Option<RuleSet>,
     rule_dirs: Vec<PathBuf>,
+    policy_paths: Vec<PathBuf>,
     input: InputOptions,
     limits: ParseLimits,
     rule_timeout: Duration,
@@ -139,6 +144,8 @@ pub struct ScannerBuilder {
     progress: Option<ProgressFn>,
     suppress: SuppressOptions,
     exclude: Option<ExcludeSet>,
+    default_expansions: bool,
+    render: RenderOptions,
 }
 
 impl Default for ScannerBuilder {
@@ -146,6 +153,7 @@ impl Default for ScannerBuilder {
         ScannerBuilder {
             rules: None,
             rule_dirs: Vec::new(),
+            policy_paths: Vec::new(),
             input: InputOptions::default(),
             limits: ParseLimits::default(),
             rule_timeout: Duration::from_secs(5),
@@ -153,6 +161,8 @@ impl Default for ScannerBuilder {
             progress: None,
             suppress: SuppressOptions::default(),
             exclude: None,
+            default_expansions: true,
+            render: RenderOptions::default(),
         }
     }
 }
@@ -179,6 +189,22 @@ impl ScannerBuilder {
     /// Adds a directory of user rules (on top of the built-in corpus or the given set).
     pub fn rule_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.rule_dirs.push(dir.into());
+        self
+    }
+
+    /// Adds Gatekeeper policies: every ConstraintTemplate, Constraint and ExpansionTemplate in
+    /// this file or directory (repeatable). Each (template, constraint) pair becomes a rule;
+    /// problems reading them are reported with every scan.
+    pub fn policy(mut self, path: impl Into<PathBuf>) -> Self {
+        self.policy_paths.push(path.into());
+        self
+    }
+
+    /// Whether workloads are expanded by kordon's default expansions when no user
+    /// ExpansionTemplate covers their kind (default true; `kordon verify` turns it off, as
+    /// `gator verify` expands only with the templates a suite names).
+    pub fn default_expansions(mut self, yes: bool) -> Self {
+        self.default_expansions = yes;
         self
     }
 
@@ -230,6 +256,12 @@ impl ScannerBuilder {
         self
     }
 
+    /// How Helm charts and kustomizations found among the paths are rendered.
+    pub fn render(mut self, options: RenderOptions) -> Self {
+        self.render = options;
+        self
+    }
+
     /// Loads the rules and builds the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         let mut rules = match self.rules {
@@ -238,6 +270,14 @@ impl ScannerBuilder {
         };
         for dir in &self.rule_dirs {
             rules.add_dir(dir).map_err(BuildError::Rules)?;
+        }
+        let (mut expander, policy_problems) = if self.policy_paths.is_empty() {
+            (Expander::default(), Vec::new())
+        } else {
+            crate::gatekeeper::install_policies(&self.policy_paths, &mut rules)
+        };
+        if !self.default_expansions {
+            expander = expander.without_defaults();
         }
         let pool = match self.jobs {
             Some(jobs) => Some(
@@ -249,15 +289,22 @@ impl ScannerBuilder {
             None => None,
         };
         let evaluator = Evaluator::new(rules.rules(), self.rule_timeout);
+        let expands = rules
+            .rules()
+            .iter()
+            .any(|r| matches!(r.origin, RuleOrigin::Gatekeeper(_)));
         Ok(Scanner {
             rules,
             evaluator,
+            expander: expands.then_some(expander),
+            policy_problems,
             input: self.input,
             limits: self.limits,
             pool,
             progress: self.progress,
             suppress: self.suppress,
             exclude: self.exclude,
+            render: self.render,
         })
     }
 }
@@ -267,12 +314,16 @@ impl ScannerBuilder {
 pub struct Scanner {
     rules: RuleSet,
     evaluator: Evaluator,
+    /// Present when some rule reviews generated objects (Gatekeeper rules).
+    expander: Option<Expander>,
+    policy_problems: Vec<Problem>,
     input: InputOptions,
     limits: ParseLimits,
     pool: Option<rayon::ThreadPool>,
     progress: Option<ProgressFn>,
     suppress: SuppressOptions,
     exclude: Option<ExcludeSet>,
+    render: RenderOptions,
 }
 
 impl Scanner {
@@ -289,6 +340,11 @@ impl Scanner {
     /// Whether configuration excludes this file from scans.
     pub fn is_excluded(&self, path: &std::path::Path) -> bool {
         self.exclude.as_ref().is_some_and(|e| e.is_excluded(path))
+    }
+
+    /// Problems met while loading Gatekeeper policies (also part of every report).
+    pub fn policy_problems(&self) -> &[Problem] {
+        &self.policy_problems
     }
 
     fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
@@ -318,12 +374,36 @@ impl Scanner {
                 message: p.message,
             })
             .collect();
-        let read: Vec<_> = self.in_pool(|| {
-            files
-                .par_iter()
-                .map(|f| read_source(f, &self.input))
-                .collect()
+        let plan = render::plan(files, paths);
+        problems.extend(plan.problems.into_iter().map(render_problem));
+        let files = plan.files;
+        let (read, rendered): (Vec<_>, Vec<_>) = self.in_pool(|| {
+            rayon::join(
+                || {
+                    files
+                        .par_iter()
+                        .map(|f| read_source(f, &self.input))
+                        .collect()
+                },
+                || {
+                    let charts = plan
+                        .charts
+                        .par_iter()
+                        .map(|dir| render::render_chart(dir, &self.render, &self.input));
+                    let kustomizations = plan.kustomizations.par_iter().map(|(dir, component)| {
+                        render::render_kustomization(dir, *component, &self.render, &self.input)
+                    });
+                    charts.chain(kustomizations).collect()
+                },
+            )
         });
+        let mut renders: Vec<Rendered> = Vec::new();
+        for result in rendered {
+            match result {
+                Ok(render) => renders.push(render),
+                Err(problem) => problems.push(render_problem(problem)),
+            }
+        }
         let mut sources = Vec::new();
         for result in read {
             match result {
@@ -338,15 +418,21 @@ impl Scanner {
                 }),
             }
         }
-        let mut report = self.scan_sources(sources);
+        sources.extend(renders.iter().map(|r| r.source.clone()));
+        let mut report = self.scan_sources_rendered(sources, &renders);
         report.problems.extend(problems);
         sort_problems(&mut report.problems);
         report.stats.duration = started.elapsed();
         report
     }
 
-    /// Scans texts held in memory.
+    /// Scans texts held in memory. A `helm template` render among them (recognised by its
+    /// `# Source:` comments) has its findings related to their templates.
     pub fn scan_sources(&self, sources: Vec<Source>) -> ScanReport {
+        self.scan_sources_rendered(sources, &[])
+    }
+
+    fn scan_sources_rendered(&self, sources: Vec<Source>, renders: &[Rendered]) -> ScanReport {
         let started = Instant::now();
         let total = sources.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -375,12 +461,23 @@ impl Scanner {
                 .collect()
         });
         let mut report = self.scan_documents(documents);
+        crate::provenance::attribute(&mut report, renders);
         report.stats.duration = started.elapsed();
         report
     }
 
     /// Scans documents that are already parsed.
     pub fn scan_documents(&self, documents: Vec<Document>) -> ScanReport {
+        self.scan_documents_with_inventory(documents, None)
+    }
+
+    /// Scans documents; `data.inventory` holds the objects of `inventory` when given (as a
+    /// `gator verify` case lists them) instead of the scanned objects.
+    pub fn scan_documents_with_inventory(
+        &self,
+        documents: Vec<Document>,
+        inventory_documents: Option<&[Document]>,
+    ) -> ScanReport {
         let started = Instant::now();
         let mut report = ScanReport::default();
         let mut objects: Vec<(&Document, &Object)> = Vec::new();
@@ -413,31 +510,100 @@ impl Scanner {
             });
         }
 
+        report.problems.extend(self.policy_problems.iter().cloned());
         let plain: Vec<&Object> = objects.iter().map(|(_, o)| *o).collect();
-        let inventory = inventory(&plain);
-        let verdicts = self.in_pool(|| self.evaluator.evaluate(&plain, &inventory));
+        let inventory = match inventory_documents {
+            Some(docs) => {
+                let listed: Vec<&Object> = docs.iter().flat_map(|d| d.objects.iter()).collect();
+                inventory(&listed)
+            }
+            None => inventory(&plain),
+        };
+        let namespace_labels: std::collections::BTreeMap<String, Labels> = plain
+            .iter()
+            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
+            .filter_map(|o| Some((o.name.clone()?, o.labels())))
+            .collect();
+        let labels_of = |o: &Object| o.namespace.as_ref().and_then(|ns| namespace_labels.get(ns));
+        // Generated objects (pod templates reviewed as Pods) exist only for Gatekeeper rules;
+        // they are not added to the inventory, as Gatekeeper does not sync them either.
+        let generated: Vec<(usize, Generated)> = match &self.expander {
+            Some(expander) => {
+                let expanded: Vec<_> =
+                    self.in_pool(|| plain.par_iter().map(|o| expander.expand(o)).collect());
+                let mut out = Vec::new();
+                for (index, (made, notes)) in expanded.into_iter().enumerate() {
+                    let (document, _) = objects[index];
+                    for note in notes {
+                        report.problems.push(Problem {
+                            level: ProblemLevel::Note,
+                            kind: ProblemKind::Rule,
+                            file: Some(document.source.name.clone()),
+                            position: Some(document.position(note.span.start)),
+                            rule: None,
+                            message: note.message,
+                        });
+                    }
+                    out.extend(made.into_iter().map(|g| (index, g)));
+                }
+                out
+            }
+            None => Vec::new(),
+        };
+        report.stats.generated = generated.len();
+        let mut targets: Vec<Target<'_>> = plain
+            .iter()
+            .map(|o| Target {
+                object: o,
+                labels: o.labels(),
+                namespace_labels: labels_of(o),
+                ancestors: &[],
+            })
+            .collect();
+        targets.extend(generated.iter().map(|(_, g)| Target {
+            object: &g.object,
+            labels: g.object.labels(),
+            namespace_labels: labels_of(&g.object),
+            ancestors: &g.ancestors,
+        }));
+        let verdicts = self.in_pool(|| self.evaluator.evaluate_targets(&targets, &inventory));
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
         for verdict in verdicts {
             let rule = self.evaluator.rule(verdict.rule);
-            let (document, object) = objects[verdict.object];
+            let generated_from = verdict
+                .object
+                .checked_sub(plain.len())
+                .map(|i| &generated[i]);
+            let object_index = generated_from.map_or(verdict.object, |(parent, _)| *parent);
+            let (document, object) = objects[object_index];
             rules_seen.insert(verdict.rule);
             report.stats.checks += 1;
             match verdict.outcome {
                 Ok(violations) => {
                     report.checks.push(Check {
                         rule: Arc::from(rule.id()),
-                        object: verdict.object,
+                        object: object_index,
                         violations: violations.len(),
                     });
                     for violation in violations {
-                        report.findings.push(make_finding(
-                            rule,
-                            document,
-                            object,
-                            &report.objects[verdict.object],
-                            violation,
-                        ));
+                        let finding = match generated_from {
+                            Some((_, generated)) => make_generated_finding(
+                                rule,
+                                document,
+                                generated,
+                                &report.objects[object_index],
+                                violation,
+                            ),
+                            None => make_finding(
+                                rule,
+                                document,
+                                object,
+                                &report.objects[object_index],
+                                violation,
+                            ),
+                        };
+                        report.findings.push(finding);
                     }
                 }
                 Err(message) => {
@@ -453,9 +619,13 @@ impl Scanner {
                             position: Some(document.position(object.anchor_span().start)),
                             rule: Some(rule.id().to_string()),
                             message: format!(
-                                "rule `{}` failed on {}: {}",
+                                "rule `{}` failed on {}{}: {}",
                                 rule.id(),
                                 object.display_name(),
+                                generated_from.map_or(String::new(), |(_, g)| format!(
+                                    " (its generated {})",
+                                    g.object.kind
+                                )),
                                 message
                             ),
                         });
@@ -516,6 +686,17 @@ impl Scanner {
         sort_problems(&mut report.problems);
         report.stats.duration = started.elapsed();
         report
+    }
+}
+
+fn render_problem(problem: render::RenderProblem) -> Problem {
+    Problem {
+        level: problem.level,
+        kind: problem.kind,
+        file: Some(problem.name),
+        position: None,
+        rule: None,
+        message: problem.message,
     }
 }
 
@@ -582,7 +763,11 @@ pub fn parse_path(value: &serde_json::Value) -> Option<Vec<PathSegment>> {
 
 /// The span that shows a node: `key: value` for scalars, the key alone for collections, and
 /// the first line of a sequence item.
-fn node_span(document: &Document, node: &crate::document::Node, key_span: Option<Span>) -> Span {
+pub(crate) fn node_span(
+    document: &Document,
+    node: &crate::document::Node,
+    key_span: Option<Span>,
+) -> Span {
     match key_span {
         Some(key) if node.is_scalar() => key.join(node.span),
         Some(key) => key,
@@ -645,10 +830,17 @@ fn make_finding(
             }),
     };
     let shown_path = display_path(&path);
+    // Templates from Gatekeeper libraries rarely give a path: the message tells findings apart.
+    let distinguishing =
+        if shown_path.is_empty() && matches!(rule.origin, RuleOrigin::Gatekeeper(_)) {
+            violation.message.as_str()
+        } else {
+            ""
+        };
     Finding {
         rule_id: rule.id().to_string(),
         severity: rule.meta.severity,
-        message: violation.message,
+        message: violation.message.clone(),
         location: location(document, span),
         precision,
         fingerprint: fingerprint(&[
@@ -658,6 +850,7 @@ fn make_finding(
             object.namespace.as_deref().unwrap_or(""),
             object.name.as_deref().unwrap_or(""),
             &shown_path,
+            distinguishing,
         ]),
         object: object_ref.clone(),
         path,
@@ -683,4 +876,136 @@ fn parse_fix(value: &serde_json::Value) -> Option<Vec<PatchOp>> {
         })
         .collect();
     parsed.filter(|ops| !ops.is_empty())
+}
+
+/// Whether `name` occurs in `text` as a whole token (not inside a longer name).
+fn mentions(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(is_name_char) && !after.is_some_and(|c| is_name_char(c) && c != '.')
+    })
+}
+
+/// Where a pathless finding on a generated object goes: the one container whose name the
+/// message cites, else the pod spec. Returns the path (in the generated object) and the span.
+fn place_by_message(
+    document: &Document,
+    generated: &Object,
+    message: &str,
+) -> Option<(Vec<PathSegment>, Span)> {
+    let pod_spec: Vec<PathSegment> = if generated.kind == "Pod" {
+        vec![PathSegment::Key("spec".into())]
+    } else {
+        ["spec", "template", "spec"]
+            .iter()
+            .map(|k| PathSegment::Key(k.to_string()))
+            .collect()
+    };
+    let spec = generated.root.resolve(&pod_spec);
+    if !spec.exact {
+        return None;
+    }
+    let mut cited = Vec::new();
+    for field in ["initContainers", "containers", "ephemeralContainers"] {
+        for (i, container) in spec
+            .node
+            .get(field)
+            .map_or(&[][..], |c| c.items())
+            .iter()
+            .enumerate()
+        {
+            if let Some(name) = container.entry("name")
+                && name.value.as_str().is_some_and(|n| mentions(message, n))
+            {
+                let mut path = pod_spec.clone();
+                path.push(PathSegment::Key(field.into()));
+                path.push(PathSegment::Index(i));
+                cited.push((path, name.key_span.join(name.value.span)));
+            }
+        }
+    }
+    if cited.len() == 1 {
+        return cited.pop();
+    }
+    let span = node_span(document, spec.node, spec.key_span);
+    Some((pod_spec, span))
+}
+
+fn make_generated_finding(
+    rule: &Rule,
+    document: &Document,
+    generated: &Generated,
+    parent_ref: &ObjectRef,
+    violation: Violation,
+) -> Finding {
+    let object = &generated.object;
+    let given = violation
+        .details
+        .get("path")
+        .and_then(parse_path)
+        .unwrap_or_default();
+    let resolved = (!given.is_empty()).then(|| object.root.resolve(&given));
+    let (local_path, span, precision) = match resolved {
+        Some(r) if r.depth > 0 => (
+            given.clone(),
+            node_span(document, r.node, r.key_span),
+            if r.exact {
+                Precision::Exact
+            } else {
+                Precision::Ancestor
+            },
+        ),
+        _ => match place_by_message(document, object, &violation.message) {
+            // The rule named no field: `Object` precision, placed as close as can be proven.
+            Some((path, span)) => (path, span, Precision::Object),
+            // No pod spec at all: the template itself.
+            None => (
+                Vec::new(),
+                node_span(document, &object.root, None),
+                Precision::Object,
+            ),
+        },
+    };
+    let mut path = generated.prefix.clone();
+    path.extend(local_path);
+    let shown_path = display_path(&path);
+    let what = if object.kind == "Pod" {
+        "pod".to_string()
+    } else {
+        object.kind.to_ascii_lowercase()
+    };
+    let severity = generated
+        .enforcement_action
+        .as_deref()
+        .map_or(rule.meta.severity, severity_for_action);
+    Finding {
+        rule_id: rule.id().to_string(),
+        severity,
+        message: format!(
+            "{} (from the {what} template of {})",
+            violation.message, generated.origin
+        ),
+        location: location(document, span),
+        precision,
+        fingerprint: fingerprint(&[
+            rule.id(),
+            &parent_ref.api_version,
+            &parent_ref.kind,
+            parent_ref.namespace.as_deref().unwrap_or(""),
+            parent_ref.name.as_deref().unwrap_or(""),
+            &shown_path,
+            &violation.message,
+        ]),
+        object: parent_ref.clone(),
+        path,
+        fix: None,
+        related: Vec::new(),
+        details: violation.details,
+        suppression: None,
+    }
 }

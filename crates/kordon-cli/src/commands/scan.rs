@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kordon::fix::FixMode;
 use kordon::report::{HumanOptions, render_human, render_json};
 use kordon::{ScanReport, Severity};
 
@@ -12,6 +13,9 @@ use crate::commands::setup::{prepare, read_baseline};
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    if args.fix.unsafe_fixes && !(args.fix.fix || args.fix.diff) {
+        return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
+    }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -29,6 +33,9 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     if let Some(rev) = &args.git.diff_base {
         suppress.changes =
             Some(kordon::git::changed_since(&git_start(&paths), rev).map_err(|e| e.to_string())?);
+    }
+    for path in &args.gatekeeper.policies {
+        builder = builder.policy(path);
     }
     builder = builder.suppressions(suppress);
     if show_progress {
@@ -49,7 +56,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let report = if args.git.staged {
+    let mut report = if args.git.staged {
         let here = std::env::current_dir().map_err(|e| e.to_string())?;
         let mut sources =
             kordon::git::staged_sources(&here, &here, &args.paths).map_err(|e| e.to_string())?;
@@ -60,6 +67,15 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     };
     if show_progress {
         eprint!("\r\x1b[2K");
+    }
+    if args.fix.fix || args.fix.diff {
+        let mode = FixMode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        if args.fix.diff {
+            return super::fix::print_diffs(&scanner, &report, mode, &args);
+        }
+        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
     }
     let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     let text = match args.output.format {

@@ -3,6 +3,7 @@
 mod support;
 
 mod config;
+mod gatekeeper;
 mod git;
 mod hostile;
 mod scan;

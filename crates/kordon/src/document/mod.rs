@@ -11,6 +11,11 @@ pub use lines::{LineIndex, Position};
 pub use node::{Entry, Node, NodeValue, PathSegment, Resolved, Span, display_path};
 pub use yaml::{DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream};
 
+/// How a plain (unquoted) scalar decodes, as Kubernetes reads it.
+pub(crate) fn resolve_plain_scalar(text: &str) -> NodeValue {
+    yaml::resolve_scalar(text, saphyr_parser::ScalarStyle::Plain, None)
+}
+
 /// Text to scan, with the name findings will show for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -55,6 +60,31 @@ pub struct Object {
 }
 
 impl Object {
+    /// An object from a mapping node that has `apiVersion` and `kind` (`None` otherwise).
+    pub fn from_root(root: Node, document_index: usize) -> Option<Object> {
+        Object::from_node(root, document_index)
+    }
+
+    /// `metadata.labels` as strings.
+    pub fn labels(&self) -> std::collections::BTreeMap<String, String> {
+        self.root
+            .get("metadata")
+            .and_then(|m| m.get("labels"))
+            .map(|labels| {
+                labels
+                    .entries()
+                    .iter()
+                    .filter_map(|e| match &e.value.value {
+                        NodeValue::String(s) => Some((e.key.clone(), s.clone())),
+                        NodeValue::Bool(b) => Some((e.key.clone(), b.to_string())),
+                        NodeValue::Int(i) => Some((e.key.clone(), i.to_string())),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn from_node(root: Node, document_index: usize) -> Option<Object> {
         let api_version = root.get("apiVersion")?.as_str()?.to_string();
         let kind = root.get("kind")?.as_str()?.to_string();
@@ -143,6 +173,8 @@ pub enum ProblemKind {
     Skipped,
     /// A suppression without a reason, unused, expired or malformed.
     Suppression,
+    /// A suggested fix could not be applied or written.
+    Fix,
 }
 
 /// A problem with one document of a file.

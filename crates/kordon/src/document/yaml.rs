@@ -647,6 +647,10 @@ fn resolve_plain(text: &str) -> Option<NodeValue> {
         ".nan" | ".NaN" | ".NAN" => return Some(NodeValue::Float(f64::NAN)),
         _ => {}
     }
+    // Only numbers remain: they start with a digit, a sign or a dot.
+    if !matches!(first, Some(b'0'..=b'9' | b'+' | b'-' | b'.')) {
+        return None;
+    }
     if let Some(int) = parse_yaml11_int(text) {
         return Some(int);
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-pub use input::{inventory, review};
+pub use input::{inventory, is_cluster_scoped, review};
 
 use crate::document::Object;
 use crate::rules::Rule;
@@ -36,6 +36,43 @@ pub struct Verdict {
     pub object: usize,
     /// The violations, or the evaluation error.
     pub outcome: Result<Vec<Violation>, String>,
+}
+
+/// An object to review, with what rule selection needs to know about it.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    /// The object.
+    pub object: &'a Object,
+    /// Its labels.
+    pub labels: crate::gatekeeper::Labels,
+    /// Labels of its namespace, when that Namespace is among the scanned objects.
+    pub namespace_labels: Option<&'a crate::gatekeeper::Labels>,
+    /// Group and kind of the workloads it was generated from (empty for objects in files).
+    pub ancestors: &'a [(String, String)],
+}
+
+impl<'a> Target<'a> {
+    /// An object written in a file.
+    pub fn plain(object: &'a Object) -> Self {
+        Target {
+            object,
+            labels: object.labels(),
+            namespace_labels: None,
+            ancestors: &[],
+        }
+    }
+
+    /// The view Constraint matching works on.
+    pub fn match_target(&self) -> crate::gatekeeper::MatchTarget<'_> {
+        crate::gatekeeper::MatchTarget {
+            group: self.object.group(),
+            kind: &self.object.kind,
+            name: self.object.name.as_deref().unwrap_or(""),
+            namespace: self.object.namespace.as_deref().unwrap_or(""),
+            labels: &self.labels,
+            namespace_labels: self.namespace_labels,
+        }
+    }
 }
 
 /// A rule compiled into an engine, lazily.
@@ -78,26 +115,45 @@ impl Evaluator {
     /// Evaluates every applicable rule on every object. `inventory` is `data.inventory` for rules
     /// that declare they read it. Verdicts come back in (rule, object) order.
     pub fn evaluate(&self, objects: &[&Object], inventory: &regorus::Value) -> Vec<Verdict> {
-        let reviews: Vec<regorus::Value> = objects.par_iter().map(|o| review(o)).collect();
+        let targets: Vec<Target<'_>> = objects.iter().map(|o| Target::plain(o)).collect();
+        self.evaluate_targets(&targets, inventory)
+    }
+
+    /// Evaluates every rule on the targets it matches ([`Rule::matches`]). Verdicts come back in
+    /// (rule, target) order; `object` indexes `targets`.
+    pub fn evaluate_targets(
+        &self,
+        targets: &[Target<'_>],
+        inventory: &regorus::Value,
+    ) -> Vec<Verdict> {
+        let reviews: Vec<regorus::Value> = targets.par_iter().map(|t| review(t.object)).collect();
         let mut tasks: Vec<(usize, Vec<usize>)> = Vec::new();
         for (rule_index, prepared) in self.rules.iter().enumerate() {
-            let matching: Vec<usize> = objects
+            let matching: Vec<usize> = targets
                 .iter()
                 .enumerate()
-                .filter(|(_, o)| prepared.rule.applies_to(o.group(), &o.kind))
+                .filter(|(_, t)| prepared.rule.matches(t))
                 .map(|(i, _)| i)
                 .collect();
             for chunk in matching.chunks(OBJECTS_PER_TASK) {
                 tasks.push((rule_index, chunk.to_vec()));
             }
         }
+        // Rules that read the inventory hold this scan's objects as data: their engines live for
+        // one evaluation only, or a scanner reused for another scan would judge stale objects.
+        let per_scan: Vec<OnceLock<Result<regorus::Engine, String>>> =
+            self.rules.iter().map(|_| OnceLock::new()).collect();
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
             .flat_map_iter(|(rule_index, object_indices)| {
                 let prepared = &self.rules[*rule_index];
-                let engine = prepared
-                    .engine
-                    .get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout));
+                let cell = if prepared.rule.meta.inventory {
+                    &per_scan[*rule_index]
+                } else {
+                    &prepared.engine
+                };
+                let engine =
+                    cell.get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout));
                 let mut out = Vec::with_capacity(object_indices.len());
                 match engine {
                     Err(message) => {
@@ -145,9 +201,27 @@ fn build_engine(
     inventory: &regorus::Value,
     timeout: Duration,
 ) -> Result<regorus::Engine, String> {
+    // Gatekeeper templates are Rego v0; v0 mode also accepts `import rego.v1` modules. A module
+    // written in plain v1 syntax (without that import) only loads in v1 mode.
+    if let crate::rules::RuleOrigin::Gatekeeper(binding) = &rule.origin
+        && binding.rego_v1
+    {
+        return build_engine_as(rule, inventory, timeout, false);
+    }
+    match build_engine_as(rule, inventory, timeout, true) {
+        Ok(engine) => Ok(engine),
+        Err(v0_error) => build_engine_as(rule, inventory, timeout, false).map_err(|_| v0_error),
+    }
+}
+
+fn build_engine_as(
+    rule: &Rule,
+    inventory: &regorus::Value,
+    timeout: Duration,
+    rego_v0: bool,
+) -> Result<regorus::Engine, String> {
     let mut engine = regorus::Engine::new();
-    // Gatekeeper templates are Rego v0; v0 mode also accepts `import rego.v1` modules.
-    engine.set_rego_v0(true);
+    engine.set_rego_v0(rego_v0);
     // OPA and Gatekeeper are not strict: a builtin type error leaves the expression undefined.
     engine.set_strict_builtin_errors(false);
     engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {

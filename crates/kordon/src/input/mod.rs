@@ -1,4 +1,8 @@
-//! Finding and reading the files to scan.
+//! Finding and reading the files to scan; rendering Helm charts and kustomizations.
+
+pub mod helm;
+pub mod kustomize;
+pub mod render;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -91,7 +95,7 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
             match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file())
-                        && is_manifest_name(entry.path())
+                        && (is_manifest_name(entry.path()) || entry.file_name() == "Kustomization")
                     {
                         files.push(entry.into_path());
                     }

@@ -168,6 +168,19 @@ fn finding_help(finding: &Finding, rules: Option<&RuleSet>) -> Option<String> {
             parts.push(format!("{how} ({})", fix.title));
         }
     }
+    // Related places in other files (a render, a template, a kustomization) cannot be drawn
+    // in the snippet: name them.
+    for related in &finding.related {
+        if related.location.file != finding.location.file {
+            parts.push(format!(
+                "{}: {}:{}:{}",
+                related.message,
+                related.location.file,
+                related.location.start.line,
+                related.location.start.column
+            ));
+        }
+    }
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
@@ -189,6 +202,21 @@ fn label_for(finding: &Finding) -> String {
             crate::document::display_path(&finding.path)
         ),
         Precision::Object => object,
+        Precision::TemplateKey => format!(
+            "{} ({object}; template line matched by key names)",
+            finding.rule_id
+        ),
+        Precision::TemplateAncestor => format!(
+            "`{}` is written by template logic under this key, or absent ({object})",
+            crate::document::display_path(&finding.path)
+        ),
+        Precision::TemplateFile => {
+            format!("{object} is rendered from this template (line not traced)")
+        }
+        Precision::Transformed => format!(
+            "`{}`: the kustomization changes this field ({object})",
+            crate::document::display_path(&finding.path)
+        ),
     }
 }
 
@@ -250,7 +278,31 @@ pub fn render_human(report: &ScanReport, rules: Option<&RuleSet>, options: Human
     }
     out.push_str(&super::summary_line(report));
     out.push('\n');
+    if let Some(line) = fixable_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+/// `2 fixable with --fix (1 more with --fix --unsafe-fixes)`, when any finding has a fix.
+fn fixable_line(report: &ScanReport) -> Option<String> {
+    let count = |wanted: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == wanted))
+            .count()
+    };
+    let (safe, unsafe_only) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    match (safe, unsafe_only) {
+        (0, 0) => None,
+        (safe, 0) => Some(format!("{safe} fixable with --fix")),
+        (0, more) => Some(format!("{more} fixable with --fix --unsafe-fixes")),
+        (safe, more) => Some(format!(
+            "{safe} fixable with --fix ({more} more with --fix --unsafe-fixes)"
+        )),
+    }
 }
 
 fn render_problem(problem: &Problem) -> String {

@@ -1,6 +1,10 @@
 //! `--format json`: a versioned, documented schema (see the README).
 
+use std::collections::HashMap;
+
 use serde_json::json;
+
+use crate::document::{Document, ParseLimits};
 
 use crate::finding::Finding;
 use crate::scan::ScanReport;
@@ -8,7 +12,44 @@ use crate::scan::ScanReport;
 /// The version of the JSON output's schema; bumped on any incompatible change.
 pub const JSON_SCHEMA_VERSION: &str = "1";
 
-fn finding_json(f: &Finding) -> serde_json::Value {
+/// The fix with the concrete text edits it makes to the file as scanned, or why it cannot be
+/// applied there.
+fn fix_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
+    let Some(fix) = &f.fix else {
+        return serde_json::Value::Null;
+    };
+    let mut value = json!({
+        "title": fix.title,
+        "applicability": fix.applicability,
+        "ops": fix.ops,
+    });
+    let edits = document
+        .ok_or_else(|| "the file's text is not available".to_string())
+        .and_then(|d| crate::fix::fix_edits(d, f).map(|edits| (d, edits)));
+    match edits {
+        Ok((document, edits)) => {
+            value["edits"] = edits
+                .iter()
+                .map(|e| {
+                    let start = document.position(e.start);
+                    let end = document.position(e.end);
+                    json!({
+                        "start": {"line": start.line, "column": start.column, "offset": e.start},
+                        "end": {"line": end.line, "column": end.column, "offset": e.end},
+                        "replacement": e.replacement,
+                    })
+                })
+                .collect();
+        }
+        Err(why) => {
+            value["edits"] = serde_json::Value::Null;
+            value["not_applicable"] = json!(why);
+        }
+    }
+    value
+}
+
+fn finding_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
     json!({
         "rule": f.rule_id,
         "severity": f.severity,
@@ -26,7 +67,7 @@ fn finding_json(f: &Finding) -> serde_json::Value {
             "line": f.object.location.start.line,
         },
         "fingerprint": f.fingerprint,
-        "fix": f.fix,
+        "fix": fix_json(f, document),
         "related": f.related.iter().map(|r| json!({
             "file": r.location.file,
             "line": r.location.start.line,
@@ -42,12 +83,25 @@ pub fn render_json(report: &ScanReport) -> String {
         .into_iter()
         .map(|(s, n)| (s.to_string(), json!(n)))
         .collect();
+    // Parsed again only for files with fixes, once each, to turn patch ops into text edits.
+    let mut documents: HashMap<&str, Document> = HashMap::new();
+    for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
+        let file = finding.location.file.as_str();
+        if !documents.contains_key(file)
+            && let Some(source) = report.source(file)
+        {
+            documents.insert(
+                file,
+                Document::parse(source.clone(), ParseLimits::default()),
+            );
+        }
+    }
     let value = json!({
         "version": JSON_SCHEMA_VERSION,
         "tool": {"name": "kordon", "version": env!("CARGO_PKG_VERSION")},
-        "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(|f| finding_json(f, documents.get(f.location.file.as_str()))).collect::<Vec<_>>(),
         "suppressed": report.suppressed.iter().map(|f| {
-            let mut value = finding_json(f);
+            let mut value = finding_json(f, documents.get(f.location.file.as_str()));
             if let (Some(object), Some(s)) = (value.as_object_mut(), &f.suppression) {
                 object.insert("suppression".into(), json!({
                     "kind": s.kind,

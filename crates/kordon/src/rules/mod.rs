@@ -31,6 +31,8 @@ pub enum RuleOrigin {
     Directory(std::path::PathBuf),
     /// Implemented in kordon itself (parse-level checks such as duplicate keys).
     Native,
+    /// A Gatekeeper ConstraintTemplate run with one of its Constraints.
+    Gatekeeper(Arc<crate::gatekeeper::GatekeeperBinding>),
 }
 
 /// A Rego module, either a rule's or a shared library's.
@@ -120,6 +122,24 @@ impl Rule {
     /// Whether the rule looks at objects of this group and kind.
     pub fn applies_to(&self, group: &str, kind: &str) -> bool {
         self.meta.applies_to(group, kind)
+    }
+
+    /// Whether the rule reviews this object. Built-in and directory rules review the objects
+    /// written in files whose kinds they name; a Gatekeeper rule reviews what its Constraint's
+    /// `spec.match` selects, and a generated object (a workload's pod template) only when the
+    /// Constraint does not already match the kind of a workload it came from.
+    pub fn matches(&self, target: &crate::engine::Target<'_>) -> bool {
+        let object = target.object;
+        match &self.origin {
+            RuleOrigin::Gatekeeper(binding) => {
+                binding.matcher.matches(&target.match_target())
+                    && !target
+                        .ancestors
+                        .iter()
+                        .any(|(group, kind)| binding.matcher.matches_kind(group, kind))
+            }
+            _ => target.ancestors.is_empty() && self.applies_to(object.group(), &object.kind),
+        }
     }
 }
 
@@ -229,6 +249,14 @@ impl RuleSet {
             message,
         })?;
         self.libs.push(Arc::new(module));
+        Ok(())
+    }
+
+    /// Adds a rule built elsewhere (such as a Gatekeeper template with its constraint). Its id
+    /// must be new.
+    pub fn add_loaded_rule(&mut self, rule: Rule) -> Result<(), RuleLoadError> {
+        self.insert(rule)?;
+        self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(())
     }
 

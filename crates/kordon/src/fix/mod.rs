@@ -1,0 +1,243 @@
+//! Fixes: the patch operations rules suggest become minimal text edits of the original file, so
+//! comments, key order, quoting and indentation outside the changed fields stay as written.
+//!
+//! ```
+//! use kordon::fix::{FixMode, apply_fixes};
+//! use kordon::{Scanner, Source};
+//!
+//! let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app # the app\n      image: nginx:1.27\n      securityContext:\n        privileged: true # why?\n";
+//! let scanner = Scanner::builder().build().expect("the built-in rules load");
+//! let report = scanner.scan_sources(vec![Source::new("pod.yaml", text)]);
+//! let outcome = apply_fixes(text, "pod.yaml", &report.findings, FixMode::default());
+//! assert!(outcome.new_text.contains("privileged: false # why?"));
+//! assert!(outcome.new_text.contains("- name: app # the app"));
+//! ```
+
+mod edit;
+mod render;
+mod write;
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use write::{FileFix, FixRun, MAX_ROUNDS, fix_report, fix_source, verify_fixed, write_fixed};
+
+use crate::document::{Document, ParseLimits, Source};
+use crate::finding::{Applicability, Finding, Location};
+
+/// A replacement of the bytes `start..end` of the original text (an insertion when they are
+/// equal).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct TextEdit {
+    /// Byte offset where the replaced range starts.
+    pub start: usize,
+    /// Byte offset one past the replaced range.
+    pub end: usize,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// Which fixes may be applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FixMode {
+    /// Also apply fixes marked unsafe (they may change how the workload runs).
+    pub unsafe_fixes: bool,
+}
+
+impl FixMode {
+    /// True when a fix of this applicability may be applied in this mode.
+    pub fn allows(self, applicability: Applicability) -> bool {
+        match applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => self.unsafe_fixes,
+            Applicability::None => false,
+        }
+    }
+}
+
+/// A fix that was applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppliedFix {
+    /// The rule whose finding it resolves.
+    pub rule_id: String,
+    /// The finding's fingerprint.
+    pub fingerprint: String,
+    /// The fix's title.
+    pub title: String,
+    /// Safe or unsafe.
+    pub applicability: Applicability,
+    /// Where the finding was.
+    pub location: Location,
+    /// The edits, against the text they were applied to.
+    pub edits: Vec<TextEdit>,
+}
+
+/// Why a fix was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// The fix is unsafe and unsafe fixes were not asked for.
+    Unsafe,
+    /// The fix cannot be carried out on this text (anchors, missing parents, ...).
+    NotApplicable(String),
+    /// The fix overlaps another fix and stayed in conflict after every round.
+    Conflict,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Unsafe => f.write_str("the fix is unsafe; add --unsafe-fixes to apply it"),
+            SkipReason::NotApplicable(why) => write!(f, "the fix cannot be applied: {why}"),
+            SkipReason::Conflict => f.write_str(
+                "the fix overlaps another fix to the same lines; run --fix again or apply it by hand",
+            ),
+        }
+    }
+}
+
+/// A fix that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedFix {
+    /// The rule whose finding it would resolve.
+    pub rule_id: String,
+    /// The finding's fingerprint.
+    pub fingerprint: String,
+    /// The fix's title.
+    pub title: String,
+    /// Where the finding is.
+    pub location: Location,
+    /// Why it was not applied.
+    pub reason: SkipReason,
+}
+
+/// The result of applying fixes to one text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FixOutcome {
+    /// The text with the applied fixes.
+    pub new_text: String,
+    /// Fixes applied, in order.
+    pub applied: Vec<AppliedFix>,
+    /// Fixes not applied.
+    pub skipped: Vec<SkippedFix>,
+}
+
+/// The text edits that carry out a finding's fix on `document` (the parsed file the finding was
+/// made in).
+pub fn fix_edits(document: &Document, finding: &Finding) -> Result<Vec<TextEdit>, String> {
+    let fix = finding.fix.as_ref().ok_or("the finding has no fix")?;
+    let object = document
+        .objects
+        .iter()
+        .find(|o| o.anchor_span() == finding.object.location.span)
+        .ok_or("the object is no longer where the finding says it is")?;
+    edit::Editor::new(&document.source.text).edits(&object.root, &fix.ops)
+}
+
+/// Applies the fixes of `findings` made in the file `name` to its `text`, in one pass: fixes that
+/// overlap an earlier one are skipped as conflicts (see [`fix_source`] to iterate).
+pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) -> FixOutcome {
+    let document = Document::parse(
+        Arc::new(Source::new(name, text.to_string())),
+        ParseLimits::default(),
+    );
+    let mut accepted: Vec<TextEdit> = Vec::new();
+    let mut outcome = FixOutcome::default();
+    for finding in findings.iter().filter(|f| f.location.file == name) {
+        let Some(fix) = &finding.fix else { continue };
+        let skip = |reason| SkippedFix {
+            rule_id: finding.rule_id.clone(),
+            fingerprint: finding.fingerprint.clone(),
+            title: fix.title.clone(),
+            location: finding.location.clone(),
+            reason,
+        };
+        if !mode.allows(fix.applicability) {
+            outcome.skipped.push(skip(SkipReason::Unsafe));
+            continue;
+        }
+        let edits = match fix_edits(&document, finding) {
+            Ok(edits) => edits,
+            Err(why) => {
+                outcome.skipped.push(skip(SkipReason::NotApplicable(why)));
+                continue;
+            }
+        };
+        let mut merged = accepted.clone();
+        merged.extend(edits.iter().cloned());
+        merged.sort_by_key(|e| (e.start, e.end));
+        if merged.windows(2).any(|w| conflicts(&w[0], &w[1])) {
+            outcome.skipped.push(skip(SkipReason::Conflict));
+            continue;
+        }
+        accepted = merged;
+        outcome.applied.push(AppliedFix {
+            rule_id: finding.rule_id.clone(),
+            fingerprint: finding.fingerprint.clone(),
+            title: fix.title.clone(),
+            applicability: fix.applicability,
+            location: finding.location.clone(),
+            edits,
+        });
+    }
+    outcome.new_text = apply_edits(text, &accepted);
+    outcome
+}
+
+/// Applies non-overlapping edits to `text`.
+pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
+    let mut sorted: Vec<&TextEdit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut cursor = 0;
+    for edit in sorted {
+        let start = edit.start.clamp(cursor, text.len());
+        out.push_str(&text[cursor..start]);
+        out.push_str(&edit.replacement);
+        cursor = edit.end.clamp(start, text.len());
+    }
+    out.push_str(&text[cursor..]);
+    out
+}
+
+/// True when two edits, `a` sorted before `b`, cannot both be applied: their ranges overlap, or
+/// both insert at the same place (their order would be a guess).
+pub(crate) fn conflicts(a: &TextEdit, b: &TextEdit) -> bool {
+    b.start < a.end || (a.start == b.start && a.start == a.end && b.start == b.end)
+}
+
+/// A unified diff of a file's old and new text, with `a/` and `b/` headers (as `git apply`
+/// reads them). Empty when nothing changed.
+pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .missing_newline_hint(true)
+        .to_string()
+}
+
+/// True when the text is output of `helm template` (it carries `# Source:` comments): fixing it
+/// would be lost at the next render.
+pub fn is_helm_rendered(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("# Source: "))
+}
+
+/// The chart template a Helm-rendered document at `offset` came from: the nearest `# Source:`
+/// comment before it.
+pub fn helm_template_at(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset.min(text.len()))?;
+    before
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("# Source: "))
+        .map(str::trim)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,500 @@
+//! Kustomize: reading kustomization files, building them with `kubectl kustomize` (or
+//! `kustomize build`), and learning which resource file each built object came from.
+//!
+//! The origin of each object is asked of kustomize itself: the directory is built through a
+//! throw-away overlay that lists it and sets `buildMetadata: [originAnnotations]`, so every
+//! object carries a `config.kubernetes.io/origin` annotation. kordon records the origins and
+//! removes the annotations again before the objects are scanned, so rules see exactly what a
+//! plain build produces.
+
+use std::ffi::OsString;
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use crate::document::{Document, Node, ParseLimits, Source, Span, parse_stream};
+
+/// File names that make a directory a kustomization, in kustomize's order of preference.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// The annotation kustomize writes for `buildMetadata: [originAnnotations]`.
+pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+
+/// How kustomizations are built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KustomizeOptions {
+    /// The binary: a `kubectl` (run as `kubectl kustomize DIR`) or a `kustomize` (run as
+    /// `kustomize build DIR`). Default: `kubectl` on `PATH`, else `kustomize`.
+    pub binary: Option<PathBuf>,
+}
+
+/// The kustomization file of a directory, if it is one.
+pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
+    KUSTOMIZATION_FILES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// What a kustomization file refers to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kustomization {
+    /// `kind: Component`.
+    pub component: bool,
+    /// Local files and directories it reads (resources, bases, components, patches, generator
+    /// files...), joined to its directory and normalised. Remote references are left out.
+    pub references: Vec<PathBuf>,
+}
+
+/// Reads the kustomization file of `dir` for its kind and the local paths it refers to.
+pub fn read_kustomization(dir: &Path) -> Result<Kustomization, String> {
+    let file = kustomization_file(dir).ok_or_else(|| "no kustomization file".to_string())?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let stream = parse_stream(&text, ParseLimits::default());
+    let Some(root) = stream
+        .documents
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .and_then(|d| d.root)
+    else {
+        return Ok(Kustomization::default());
+    };
+    let mut references = Vec::new();
+    let mut add = |text: &str| {
+        let text = text.trim();
+        // `key=path` in generators; URLs and inline patches are not local paths.
+        let text = text.rsplit_once('=').map_or(text, |(_, path)| path);
+        if text.is_empty()
+            || text.contains("://")
+            || text.contains('\n')
+            || text.starts_with("github.com/")
+        {
+            return;
+        }
+        references.push(normalize(&dir.join(text)));
+    };
+    for key in [
+        "resources",
+        "bases",
+        "components",
+        "crds",
+        "patchesStrategicMerge",
+        "configurations",
+        "generators",
+        "transformers",
+        "validators",
+    ] {
+        for item in root.get(key).map(Node::items).unwrap_or_default() {
+            if let Some(text) = item.as_str() {
+                add(text);
+            }
+        }
+    }
+    for key in ["patches", "patchesJson6902", "replacements"] {
+        for item in root.get(key).map(Node::items).unwrap_or_default() {
+            if let Some(path) = item.get("path").and_then(Node::as_str) {
+                add(path);
+            }
+        }
+    }
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for generator in root.get(key).map(Node::items).unwrap_or_default() {
+            for field in ["files", "envs"] {
+                for item in generator.get(field).map(Node::items).unwrap_or_default() {
+                    if let Some(text) = item.as_str() {
+                        add(text);
+                    }
+                }
+            }
+            if let Some(text) = generator.get("env").and_then(Node::as_str) {
+                add(text);
+            }
+        }
+    }
+    Ok(Kustomization {
+        component: root.get("kind").and_then(Node::as_str) == Some("Component"),
+        references,
+    })
+}
+
+/// Removes `.` and folds `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let can_pop = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if can_pop {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Where a built object came from, as kustomize reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Read from this local resource file (absolute, normalised).
+    File(PathBuf),
+    /// Made by a generator configured in this kustomization file.
+    Generated {
+        /// The kustomization file (absolute, normalised).
+        configured_in: PathBuf,
+        /// The generator's kind, e.g. `ConfigMapGenerator`.
+        generator: String,
+    },
+    /// Read from a remote repository.
+    Remote(String),
+}
+
+/// A built kustomization, annotations of origin removed.
+#[derive(Debug, Clone)]
+pub struct Build {
+    /// The build output, as a plain build would print it.
+    pub text: String,
+    /// The start offset of each object in `text` with its origin, when kustomize gave one.
+    pub origins: Vec<(usize, Option<Origin>)>,
+    /// The command that was run, for messages.
+    pub command: String,
+}
+
+impl Build {
+    /// The origin of the object whose text holds `offset`.
+    pub fn origin_at(&self, offset: usize) -> Option<&Origin> {
+        self.origins
+            .iter()
+            .take_while(|(start, _)| *start <= offset)
+            .last()
+            .and_then(|(_, origin)| origin.as_ref())
+    }
+}
+
+enum Tool {
+    Kubectl(PathBuf),
+    Kustomize(PathBuf),
+}
+
+impl Tool {
+    fn args(&self, dir: &Path) -> (PathBuf, Vec<OsString>) {
+        match self {
+            Tool::Kubectl(bin) => (
+                bin.clone(),
+                vec!["kustomize".into(), dir.as_os_str().to_owned()],
+            ),
+            Tool::Kustomize(bin) => (
+                bin.clone(),
+                vec!["build".into(), dir.as_os_str().to_owned()],
+            ),
+        }
+    }
+}
+
+fn run(tool: &Tool, dir: &Path) -> std::io::Result<std::process::Output> {
+    let (bin, args) = tool.args(dir);
+    Command::new(bin).args(args).output()
+}
+
+fn shown(tool: &Tool, dir: &Path) -> String {
+    let (bin, args) = tool.args(dir);
+    format!(
+        "{} {}",
+        bin.display(),
+        args.iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
+/// Runs the build of `dir` (through the origin-recording overlay when `overlay` is given).
+fn run_build(
+    options: &KustomizeOptions,
+    dir: &Path,
+    shown_dir: &Path,
+) -> Result<(String, Tool), String> {
+    let candidates: Vec<Tool> = match &options.binary {
+        Some(bin) => {
+            let is_kubectl = bin
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("kubectl"));
+            vec![if is_kubectl {
+                Tool::Kubectl(bin.clone())
+            } else {
+                Tool::Kustomize(bin.clone())
+            }]
+        }
+        None => vec![
+            Tool::Kubectl(PathBuf::from("kubectl")),
+            Tool::Kustomize(PathBuf::from("kustomize")),
+        ],
+    };
+    for tool in candidates {
+        match run(&tool, dir) {
+            Ok(output) if output.status.success() => {
+                let text = super::decode(output.stdout)
+                    .map_err(|e| format!("`{}` printed {e}", shown(&tool, shown_dir)))?;
+                return Ok((text, tool));
+            }
+            Ok(output) => {
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                return Err(format!(
+                    "`{}` failed: {}",
+                    shown(&tool, shown_dir),
+                    stderr.trim().replace('\n', "\n  ")
+                ));
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot run `{}`: {e}", shown(&tool, shown_dir))),
+        }
+    }
+    Err(match &options.binary {
+        Some(bin) => format!(
+            "cannot build this kustomization: `{}` does not exist (--kustomize-bin)",
+            bin.display()
+        ),
+        None => format!(
+            "cannot build this kustomization: neither `kubectl` nor `kustomize` was found on PATH. \
+             Install kubectl (https://kubernetes.io/docs/tasks/tools/) or name a binary with \
+             --kustomize-bin, or build it yourself and pipe it in: `kubectl kustomize {} | kordon scan -`",
+            shown_dir.display()
+        ),
+    })
+}
+
+/// A relative path from `from` to `to`, both absolute.
+fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    if from.first() != to.first() {
+        return None;
+    }
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part.as_os_str());
+    }
+    Some(out)
+}
+
+/// Builds the kustomization in `dir`, recording where each object came from.
+pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<Build, String> {
+    let absolute =
+        std::fs::canonicalize(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let with_origins = (|| {
+        let overlay = tempfile::Builder::new()
+            .prefix("kordon-kustomize-")
+            .tempdir()
+            .ok()?;
+        let overlay_dir = std::fs::canonicalize(overlay.path()).ok()?;
+        let target = relative(&overlay_dir, &absolute)?;
+        let list = if component { "components" } else { "resources" };
+        let text = format!(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n{list}:\n- {}\nbuildMetadata: [originAnnotations]\n",
+            serde_json::Value::String(target.to_string_lossy().into_owned())
+        );
+        std::fs::write(overlay_dir.join("kustomization.yaml"), text).ok()?;
+        Some(
+            run_build(options, &overlay_dir, dir)
+                .map(|(text, tool)| (text, tool, overlay_dir, overlay)),
+        )
+    })();
+    match with_origins {
+        Some(Ok((text, tool, overlay_dir, _overlay))) => {
+            let (text, origins) = strip_origins(&text, &overlay_dir);
+            Ok(Build {
+                text,
+                origins,
+                command: shown(&tool, dir),
+            })
+        }
+        // Build the directory itself: its error names the user's paths, not the overlay's.
+        _ => {
+            let (text, tool) = run_build(options, dir, dir)?;
+            let origins = Vec::new();
+            Ok(Build {
+                text,
+                origins,
+                command: shown(&tool, dir),
+            })
+        }
+    }
+}
+
+fn read_origin(value: &str, root: &Path) -> Option<Origin> {
+    let stream = parse_stream(value, ParseLimits::default());
+    let node = stream.documents.into_iter().next()?.ok()?.root?;
+    let get = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
+    if let Some(repo) = get("repo") {
+        return Some(Origin::Remote(match get("path") {
+            Some(path) => format!("{repo}//{path}"),
+            None => repo,
+        }));
+    }
+    if let Some(path) = get("path") {
+        return Some(Origin::File(normalize(&root.join(path))));
+    }
+    let configured_in = get("configuredIn")?;
+    let generator = node
+        .get("configuredBy")
+        .and_then(|b| b.get("kind"))
+        .and_then(Node::as_str)
+        .unwrap_or("generator")
+        .to_string();
+    Some(Origin::Generated {
+        configured_in: normalize(&root.join(configured_in)),
+        generator,
+    })
+}
+
+/// The byte range of the lines of the entry whose key starts at `key_start`: up to the next
+/// line indented no deeper than the key's line.
+fn entry_lines(text: &str, key_start: usize) -> Span {
+    let line_start = text[..key_start].rfind('\n').map_or(0, |p| p + 1);
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let own = indent(&text[line_start..]);
+    let mut offset = text[key_start..]
+        .find('\n')
+        .map_or(text.len(), |p| key_start + p + 1);
+    while offset < text.len() {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |p| offset + p + 1);
+        let line = &text[offset..line_end];
+        if !line.trim().is_empty() && indent(line) <= own {
+            break;
+        }
+        offset = line_end;
+    }
+    Span::new(line_start, offset)
+}
+
+/// Reads and removes the origin annotations of a build made through the overlay at `root`.
+fn strip_origins(text: &str, root: &Path) -> (String, Vec<(usize, Option<Origin>)>) {
+    let document = Document::parse(Arc::new(Source::new("build", text)), ParseLimits::default());
+    let mut cuts: Vec<Span> = Vec::new();
+    let mut objects = Vec::new();
+    for object in &document.objects {
+        let annotations = object
+            .root
+            .get("metadata")
+            .and_then(|m| m.entry("annotations"));
+        let origin_entry = annotations.and_then(|a| a.value.entry(ORIGIN_ANNOTATION));
+        let origin = origin_entry
+            .and_then(|e| e.value.as_str())
+            .and_then(|v| read_origin(v, root));
+        if let (Some(annotations), Some(entry)) = (annotations, origin_entry) {
+            let only_one = annotations.value.entries().len() == 1;
+            cuts.push(if only_one {
+                entry_lines(text, annotations.key_span.start)
+            } else {
+                entry_lines(text, entry.key_span.start)
+            });
+        }
+        objects.push((object.root.span.start, origin));
+    }
+    if cuts.is_empty() {
+        return (text.to_string(), objects);
+    }
+    cuts.sort_by_key(|c| c.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for cut in &cuts {
+        if cut.start >= at {
+            out.push_str(&text[at..cut.start]);
+            at = cut.end;
+        }
+    }
+    out.push_str(&text[at.min(text.len())..]);
+    let shifted = objects
+        .into_iter()
+        .map(|(start, origin)| {
+            let removed: usize = cuts
+                .iter()
+                .filter(|c| c.end <= start)
+                .map(|c| c.end - c.start)
+                .sum();
+            (start - removed, origin)
+        })
+        .collect();
+    (out, shifted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_annotations_are_read_and_removed() {
+        let built = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  annotations:
+    config.kubernetes.io/origin: |
+      path: ../app/base/cm.yaml
+  name: settings
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    config.kubernetes.io/origin: |
+      configuredIn: ../app/kustomization.yaml
+      configuredBy:
+        apiVersion: builtin
+        kind: ConfigMapGenerator
+    team: web
+  name: pod
+";
+        let (text, origins) = strip_origins(built, Path::new("/tmp/overlay"));
+        assert_eq!(
+            text,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    team: web\n  name: pod\n"
+        );
+        assert_eq!(origins.len(), 2);
+        assert_eq!(
+            origins[0],
+            (
+                0,
+                Some(Origin::File(PathBuf::from("/tmp/app/base/cm.yaml")))
+            )
+        );
+        assert_eq!(
+            origins[1].0,
+            text.find("apiVersion: v1\nkind: Pod").unwrap_or(0)
+        );
+        assert_eq!(
+            origins[1].1,
+            Some(Origin::Generated {
+                configured_in: PathBuf::from("/tmp/app/kustomization.yaml"),
+                generator: "ConfigMapGenerator".into()
+            })
+        );
+    }
+
+    #[test]
+    fn relative_paths_climb_and_descend() {
+        assert_eq!(
+            relative(Path::new("/tmp/x"), Path::new("/work/a/b")),
+            Some(PathBuf::from("../../work/a/b"))
+        );
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(
+            normalize(Path::new("../a/../../b")),
+            PathBuf::from("../../b")
+        );
+    }
+}

@@ -1,0 +1,371 @@
+//! Charts and kustomizations among the scanned paths: which directories are rendered, which
+//! files are left to the render (and so never read as plain YAML), and the renders themselves.
+//!
+//! The rules, in order:
+//! - A directory holding `Chart.yaml` is a Helm chart. Nothing under it is read as plain YAML;
+//!   it is rendered with `helm template` (which includes its subcharts, so charts under another
+//!   chart are not rendered again). A library chart (`type: library`) is not rendered on its own.
+//! - A directory holding `kustomization.yaml`, `kustomization.yml` or `Kustomization` (not
+//!   inside a chart) is a kustomization, built with `kubectl kustomize`. Its own files, and
+//!   every local file or directory any kustomization of the scan refers to, are left to the
+//!   build. A kustomization that another kustomization of the scan refers to (a base, a
+//!   component) is scanned as part of that build only, not built again on its own.
+//! - Files named directly on the command line are always read, except the templates of a chart.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::helm::{self, HelmOptions};
+use super::kustomize::{self, Build, KUSTOMIZATION_FILES, KustomizeOptions, normalize};
+use super::{InputOptions, display_name};
+use crate::document::{ProblemKind, Source};
+use crate::scan::ProblemLevel;
+
+/// How charts and kustomizations are handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Render charts and build kustomizations (default). When false they are skipped with a note.
+    pub enabled: bool,
+    /// Helm options.
+    pub helm: HelmOptions,
+    /// Kustomize options.
+    pub kustomize: KustomizeOptions,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            enabled: true,
+            helm: HelmOptions::default(),
+            kustomize: KustomizeOptions::default(),
+        }
+    }
+}
+
+/// A chart or kustomization met while discovering input, or a problem with one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderProblem {
+    /// Error (the scan is incomplete), warning or note.
+    pub level: ProblemLevel,
+    /// What kind of problem.
+    pub kind: ProblemKind,
+    /// The chart or kustomization directory, or file, as shown.
+    pub name: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// What discovery found, sorted into plain files and directories to render.
+#[derive(Debug, Default, Clone)]
+pub struct Plan {
+    /// Files to read as plain YAML or JSON.
+    pub files: Vec<PathBuf>,
+    /// Chart directories to render.
+    pub charts: Vec<PathBuf>,
+    /// Kustomization directories to build, with whether each is a `Component`.
+    pub kustomizations: Vec<(PathBuf, bool)>,
+    /// Skipped files and other remarks.
+    pub problems: Vec<RenderProblem>,
+}
+
+/// What produced a rendered source.
+#[derive(Debug, Clone)]
+pub enum RenderKind {
+    /// `helm template` of the chart in this directory.
+    Helm {
+        /// The chart directory, as given or found.
+        chart_dir: PathBuf,
+    },
+    /// A kustomize build of this directory.
+    Kustomize {
+        /// The kustomization directory, as given or found.
+        dir: PathBuf,
+        /// Its kustomization file.
+        file: PathBuf,
+        /// The build, with the origin of each object.
+        build: Build,
+    },
+}
+
+/// A render, ready to scan.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The rendered text, named `<dir> (helm template)` or `<dir> (kustomize build)`.
+    pub source: Source,
+    /// Where it came from.
+    pub kind: RenderKind,
+}
+
+fn is_under(path: &Path, dir: &Path) -> bool {
+    dir.as_os_str().is_empty() || path.starts_with(dir)
+}
+
+fn parent_dir(file: &Path) -> PathBuf {
+    normalize(file.parent().unwrap_or(Path::new("")))
+}
+
+/// The chart a named file sits in, looking up its parents.
+fn enclosing_chart(file: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(file).ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("Chart.yaml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Sorts discovered files (see the module documentation for the rules). `roots` are the paths
+/// the user named.
+pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
+    let named: BTreeSet<PathBuf> = roots
+        .iter()
+        .filter(|r| r.as_os_str() == "-" || !r.is_dir())
+        .map(|r| normalize(r))
+        .collect();
+    let mut plan = Plan::default();
+
+    let mut chart_dirs: Vec<PathBuf> = Vec::new();
+    let mut kustomization_dirs: Vec<PathBuf> = Vec::new();
+    for file in &files {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name == "Chart.yaml" {
+            chart_dirs.push(parent_dir(file));
+        } else if KUSTOMIZATION_FILES.contains(&name) {
+            kustomization_dirs.push(parent_dir(file));
+        }
+    }
+    chart_dirs.sort_by_key(|d| d.components().count());
+    chart_dirs.dedup();
+    let mut charts: Vec<PathBuf> = Vec::new();
+    for dir in chart_dirs {
+        if !charts.iter().any(|c| is_under(&dir, c)) {
+            charts.push(dir);
+        }
+    }
+    kustomization_dirs.sort();
+    kustomization_dirs.dedup();
+    kustomization_dirs.retain(|d| !charts.iter().any(|c| is_under(d, c)));
+
+    let mut referenced_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut consumed_files: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut components: HashMap<PathBuf, bool> = HashMap::new();
+    for dir in &kustomization_dirs {
+        match kustomize::read_kustomization(dir) {
+            Ok(kustomization) => {
+                components.insert(dir.clone(), kustomization.component);
+                for reference in kustomization.references {
+                    if reference != *dir {
+                        referenced_dirs.insert(reference.clone());
+                    }
+                    consumed_files.insert(reference);
+                }
+            }
+            Err(message) => plan.problems.push(RenderProblem {
+                level: ProblemLevel::Error,
+                kind: ProblemKind::Render,
+                name: display_name(dir),
+                message,
+            }),
+        }
+    }
+    let kustomization_set: BTreeSet<&PathBuf> = kustomization_dirs.iter().collect();
+    for dir in &kustomization_dirs {
+        if !referenced_dirs.contains(dir) {
+            plan.kustomizations
+                .push((dir.clone(), components.get(dir).copied().unwrap_or(false)));
+        }
+    }
+    plan.charts = charts.clone();
+
+    for file in files {
+        let normalized = normalize(&file);
+        let is_named = named.contains(&normalized);
+        if is_named {
+            let chart = enclosing_chart(&file);
+            let in_templates = chart.as_ref().is_some_and(|chart| {
+                std::fs::canonicalize(&file)
+                    .ok()
+                    .and_then(|f| f.strip_prefix(chart).ok().map(Path::to_path_buf))
+                    .is_some_and(|rest| rest.components().any(|c| c.as_os_str() == "templates"))
+            });
+            if let (true, Some(chart)) = (in_templates, chart) {
+                plan.problems.push(RenderProblem {
+                    level: ProblemLevel::Warning,
+                    kind: ProblemKind::Skipped,
+                    name: display_name(&file),
+                    message: format!(
+                        "skipped: a template of the Helm chart in {}, not a manifest; scan the chart directory to render it",
+                        chart.display()
+                    ),
+                });
+                continue;
+            }
+            if file.file_name().is_some_and(|n| n == "Chart.yaml") {
+                if !plan.charts.contains(&normalized_parent(&file)) {
+                    plan.charts.push(normalized_parent(&file));
+                }
+                continue;
+            }
+            if file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| KUSTOMIZATION_FILES.contains(&n))
+            {
+                let dir = normalized_parent(&file);
+                if !plan.kustomizations.iter().any(|(d, _)| *d == dir) {
+                    let component = kustomize::read_kustomization(&dir)
+                        .map(|k| k.component)
+                        .unwrap_or(false);
+                    plan.kustomizations.push((dir, component));
+                }
+                continue;
+            }
+            plan.files.push(file);
+            continue;
+        }
+        if charts.iter().any(|c| is_under(&normalized, c)) {
+            continue;
+        }
+        let parent = parent_dir(&file);
+        if kustomization_set.contains(&parent) || consumed_files.contains(&normalized) {
+            continue;
+        }
+        plan.files.push(file);
+    }
+    plan
+}
+
+fn normalized_parent(file: &Path) -> PathBuf {
+    let parent = parent_dir(file);
+    if parent.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        parent
+    }
+}
+
+fn shown_dir(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        display_name(dir)
+    }
+}
+
+/// Renders one chart. A chart deliberately not rendered (a library chart, `--no-render`) is an
+/// `Err` at note level saying why.
+pub fn render_chart(
+    dir: &Path,
+    options: &RenderOptions,
+    input: &InputOptions,
+) -> Result<Rendered, RenderProblem> {
+    let name = shown_dir(dir);
+    let problem = |level, kind, message: String| RenderProblem {
+        level,
+        kind,
+        name: name.clone(),
+        message,
+    };
+    let chart =
+        helm::read_chart(dir).map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
+    if chart.library {
+        return Err(problem(
+            ProblemLevel::Note,
+            ProblemKind::Skipped,
+            format!(
+                "library chart `{}`: it only provides helpers to the charts that depend on it, and is scanned through them",
+                chart.name
+            ),
+        ));
+    }
+    if !options.enabled {
+        return Err(problem(
+            ProblemLevel::Note,
+            ProblemKind::Skipped,
+            "Helm chart not rendered (--no-render); its templates are not scanned".into(),
+        ));
+    }
+    let chart_dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    };
+    let text = helm::render_chart(&chart_dir, &options.helm)
+        .map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
+    check_size(&text, input).map_err(|m| problem(ProblemLevel::Error, ProblemKind::TooLarge, m))?;
+    Ok(Rendered {
+        source: Source {
+            name: format!("{name} (helm template)"),
+            path: None,
+            text,
+        },
+        kind: RenderKind::Helm { chart_dir },
+    })
+}
+
+/// Builds one kustomization.
+pub fn render_kustomization(
+    dir: &Path,
+    component: bool,
+    options: &RenderOptions,
+    input: &InputOptions,
+) -> Result<Rendered, RenderProblem> {
+    let name = shown_dir(dir);
+    let problem = |level, kind, message: String| RenderProblem {
+        level,
+        kind,
+        name: name.clone(),
+        message,
+    };
+    if !options.enabled {
+        return Err(problem(
+            ProblemLevel::Note,
+            ProblemKind::Skipped,
+            "kustomization not built (--no-render); its resources are not scanned".into(),
+        ));
+    }
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    };
+    let build = kustomize::build(&dir, component, &options.kustomize).map_err(|m| {
+        if component {
+            // A component usually patches the resources of the kustomization that lists it,
+            // so it often cannot be built on its own: that is not a broken input.
+            problem(
+                ProblemLevel::Warning,
+                ProblemKind::Render,
+                format!(
+                    "kustomize Component that no kustomization in this scan uses could not be built on its own; scan a kustomization that lists it. {m}"
+                ),
+            )
+        } else {
+            problem(ProblemLevel::Error, ProblemKind::Render, m)
+        }
+    })?;
+    check_size(&build.text, input)
+        .map_err(|m| problem(ProblemLevel::Error, ProblemKind::TooLarge, m))?;
+    let file =
+        kustomize::kustomization_file(&dir).unwrap_or_else(|| dir.join("kustomization.yaml"));
+    Ok(Rendered {
+        source: Source {
+            name: format!("{name} (kustomize build)"),
+            path: None,
+            text: build.text.clone(),
+        },
+        kind: RenderKind::Kustomize { dir, file, build },
+    })
+}
+
+fn check_size(text: &str, input: &InputOptions) -> Result<(), String> {
+    if text.len() as u64 > input.max_file_size {
+        Err(format!(
+            "the render is {} bytes, over the {} byte limit (raise it with --max-file-size)",
+            text.len(),
+            input.max_file_size
+        ))
+    } else {
+        Ok(())
+    }
+}

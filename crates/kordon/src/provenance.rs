@@ -1,0 +1,480 @@
+//! Mapping findings made on rendered text back to the files the user edits.
+//!
+//! - A chart kordon rendered: the primary location moves to the template file, at the line
+//!   [`crate::input::helm::locate_in_template`] finds (its [`Precision`] says how sure that is);
+//!   the exact place in the render becomes a related location.
+//! - A `helm template` render the user gave (a file or standard input with `# Source:`
+//!   comments): the primary location stays in the render, which is what the user has; the
+//!   template becomes a related location when its file can be found.
+//! - A kustomization kordon built: when kustomize reported the resource file an object came
+//!   from, the primary location moves there, resolved by the real parser; a field the
+//!   kustomization changes is marked [`Precision::Transformed`]. The build and the
+//!   kustomization file are related locations.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::document::{Document, LineIndex, ParseLimits, Position, Source, Span};
+use crate::finding::{Finding, Location, Precision, RelatedLocation};
+use crate::input::helm::{
+    SourceComment, locate_in_template, source_comments, template_at, template_file,
+};
+use crate::input::kustomize::Origin;
+use crate::input::render::{RenderKind, Rendered};
+use crate::input::{InputOptions, display_name, read_source};
+use crate::scan::{ScanReport, node_span};
+
+/// Files read while mapping, kept so each is read and parsed once.
+#[derive(Default)]
+struct Files {
+    sources: HashMap<PathBuf, Option<Arc<Source>>>,
+    documents: HashMap<String, Option<Arc<Document>>>,
+}
+
+impl Files {
+    fn source(&mut self, path: &Path, name: &str) -> Option<Arc<Source>> {
+        self.sources
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                read_source(path, &InputOptions::default())
+                    .ok()
+                    .map(|mut s| {
+                        s.name = name.to_string();
+                        Arc::new(s)
+                    })
+            })
+            .clone()
+    }
+
+    fn document(&mut self, source: &Arc<Source>) -> Option<Arc<Document>> {
+        self.documents
+            .entry(source.name.clone())
+            .or_insert_with(|| {
+                Some(Arc::new(Document::parse(
+                    source.clone(),
+                    ParseLimits::default(),
+                )))
+            })
+            .clone()
+    }
+}
+
+fn location_in(source: &Source, span: Span) -> Location {
+    let lines = LineIndex::new(&source.text);
+    Location {
+        file: source.name.clone(),
+        span,
+        start: lines.position(&source.text, span.start),
+        end: lines.position(&source.text, span.end),
+    }
+}
+
+/// A location naming a file without a place in it: line 1, column 1, empty span.
+fn file_only(name: &str) -> Location {
+    let start = Position { line: 1, column: 1 };
+    Location {
+        file: name.to_string(),
+        span: Span::new(0, 0),
+        start,
+        end: start,
+    }
+}
+
+fn precision_words(precision: Precision) -> &'static str {
+    match precision {
+        Precision::TemplateKey => "matched by key names",
+        Precision::TemplateAncestor => {
+            "nearest enclosing key; the field comes from template logic or is absent"
+        }
+        Precision::TemplateFile => "line not traced",
+        _ => "exact",
+    }
+}
+
+/// The search path for a finding: the field, or the object's name when the rule named none.
+fn search_path(finding: &Finding) -> Vec<crate::document::PathSegment> {
+    if finding.path.is_empty() {
+        vec![
+            crate::document::PathSegment::Key("metadata".into()),
+            crate::document::PathSegment::Key("name".into()),
+        ]
+    } else {
+        finding.path.clone()
+    }
+}
+
+/// Maps the findings of `report` (see the module documentation). `renders` are the renders
+/// kordon made itself; other sources with `# Source:` comments are treated as user renders.
+pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
+    let by_name: HashMap<&str, &Rendered> = renders
+        .iter()
+        .map(|r| (r.source.name.as_str(), r))
+        .collect();
+    let mut comments: HashMap<String, Vec<SourceComment>> = HashMap::new();
+    for source in &report.sources {
+        if let Some(Rendered {
+            kind: RenderKind::Kustomize { .. },
+            ..
+        }) = by_name.get(source.name.as_str())
+        {
+            continue;
+        }
+        if source.text.contains("# Source: ") {
+            let found = source_comments(&source.text);
+            if !found.is_empty() {
+                comments.insert(source.name.clone(), found);
+            }
+        }
+    }
+    if comments.is_empty() && renders.is_empty() {
+        return;
+    }
+    let mut files = Files::default();
+    let sources: HashMap<String, Arc<Source>> = report
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.clone()))
+        .collect();
+    let mut added: Vec<Arc<Source>> = Vec::new();
+    let mut map = |finding: &mut Finding| {
+        let name = finding.location.file.clone();
+        let offset = finding.object.location.span.start;
+        match by_name.get(name.as_str()).map(|r| &r.kind) {
+            Some(RenderKind::Helm { chart_dir }) => {
+                let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
+                    return;
+                };
+                helm_rendered(
+                    finding,
+                    chart_dir,
+                    &comment.template,
+                    &mut files,
+                    &mut added,
+                );
+            }
+            Some(RenderKind::Kustomize { dir, file, build }) => {
+                let rendered = sources.get(&name).cloned();
+                kustomize_built(finding, dir, file, build, rendered, &mut files, &mut added);
+            }
+            None => {
+                let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
+                    return;
+                };
+                let near = sources.get(&name).and_then(|s| s.path.clone());
+                helm_given(
+                    finding,
+                    &comment.template,
+                    near.as_deref(),
+                    &mut files,
+                    &mut added,
+                );
+            }
+        }
+    };
+    for finding in report
+        .findings
+        .iter_mut()
+        .chain(report.suppressed.iter_mut())
+    {
+        map(finding);
+    }
+    for source in added {
+        if report.source(&source.name).is_none() {
+            report.sources.push(source);
+        }
+    }
+    let order = |a: &Finding, b: &Finding| {
+        (&a.location.file, a.location.start, &a.rule_id, &a.message).cmp(&(
+            &b.location.file,
+            b.location.start,
+            &b.rule_id,
+            &b.message,
+        ))
+    };
+    report.findings.sort_by(order);
+    report.suppressed.sort_by(order);
+}
+
+fn helm_rendered(
+    finding: &mut Finding,
+    chart_dir: &Path,
+    template: &str,
+    files: &mut Files,
+    added: &mut Vec<Arc<Source>>,
+) {
+    let file = template_file(chart_dir, template);
+    let source = file
+        .as_ref()
+        .and_then(|f| files.source(f, &display_name(f)));
+    let Some(source) = source else {
+        finding.related.insert(
+            0,
+            RelatedLocation {
+                location: file_only(template),
+                message: format!(
+                    "rendered from template `{template}`, which is not on disk (a packaged subchart?): the location is in the render"
+                ),
+            },
+        );
+        return;
+    };
+    let found = locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
+    let precision = match (finding.precision, found.precision) {
+        // The render lacks the field: a key of that name in the template is not what it rendered.
+        (Precision::Ancestor, Precision::TemplateKey) => Precision::TemplateAncestor,
+        (_, p) => p,
+    };
+    let rendered = std::mem::replace(&mut finding.location, location_in(&source, found.span));
+    finding.precision = precision;
+    finding.related.insert(
+        0,
+        RelatedLocation {
+            location: rendered,
+            message: "where `helm template` rendered it (exact)".into(),
+        },
+    );
+    added.push(source);
+}
+
+fn helm_given(
+    finding: &mut Finding,
+    template: &str,
+    near: Option<&Path>,
+    files: &mut Files,
+    added: &mut Vec<Arc<Source>>,
+) {
+    // Helm writes the path from the chart's parent directory: try it from the current
+    // directory and from the render's own directory.
+    let mut candidates = vec![PathBuf::from(template)];
+    if let Some(parent) = near.and_then(Path::parent) {
+        candidates.push(parent.join(template));
+    }
+    let found = candidates
+        .iter()
+        .find(|c| c.is_file())
+        .and_then(|c| files.source(c, &display_name(c)));
+    let related = match found {
+        Some(source) => {
+            let m = locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
+            let location = location_in(&source, m.span);
+            added.push(source);
+            RelatedLocation {
+                location,
+                message: format!(
+                    "rendered from this template ({})",
+                    precision_words(m.precision)
+                ),
+            }
+        }
+        None => RelatedLocation {
+            location: file_only(template),
+            message: format!(
+                "rendered from template `{template}` (not found from here: scan the chart directory to have findings mapped to template lines)"
+            ),
+        },
+    };
+    finding.related.push(related);
+}
+
+/// A display name for an absolute path: under the kustomization directory as the user named
+/// it, else relative to the current directory, else absolute.
+fn shown_path(path: &Path, dir: &Path) -> String {
+    if let Ok(dir_absolute) = std::fs::canonicalize(dir)
+        && let Ok(rest) = path.strip_prefix(&dir_absolute)
+    {
+        return display_name(&dir.join(rest));
+    }
+    if let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize)
+        && let Ok(rest) = path.strip_prefix(&cwd)
+    {
+        return display_name(rest);
+    }
+    display_name(path)
+}
+
+fn object_at(document: &Document, offset: usize) -> Option<&crate::document::Object> {
+    document
+        .objects
+        .iter()
+        .find(|o| o.root.span.start <= offset && offset <= o.root.span.end)
+}
+
+fn kustomize_built(
+    finding: &mut Finding,
+    dir: &Path,
+    kustomization_file: &Path,
+    build: &crate::input::kustomize::Build,
+    rendered: Option<Arc<Source>>,
+    files: &mut Files,
+    added: &mut Vec<Arc<Source>>,
+) {
+    let offset = finding.object.location.span.start;
+    let built_by = RelatedLocation {
+        location: file_only(&display_name(kustomization_file)),
+        message: format!("built by this kustomization (`{}`)", build.command),
+    };
+    match build.origin_at(offset) {
+        Some(Origin::File(path)) => {
+            let name = shown_path(path, dir);
+            let Some(source) = files.source(path, &name) else {
+                finding.related.push(RelatedLocation {
+                    location: file_only(&name),
+                    message: "the resource file this object comes from (could not be read)".into(),
+                });
+                finding.related.push(built_by);
+                return;
+            };
+            let mapped = rendered
+                .and_then(|r| files.document(&r))
+                .zip(files.document(&source))
+                .and_then(|(built, original)| {
+                    map_into_resource(finding, &built, &original, offset)
+                });
+            match mapped {
+                Some((span, precision)) => {
+                    let built_at = std::mem::replace(&mut finding.location, location_in(&source, span));
+                    finding.precision = precision;
+                    finding.related.insert(
+                        0,
+                        RelatedLocation {
+                            location: built_at,
+                            message: "where the kustomize build has it (exact)".into(),
+                        },
+                    );
+                    added.push(source);
+                }
+                None => finding.related.push(RelatedLocation {
+                    location: file_only(&name),
+                    message: "the resource file this object comes from (not found in it by kind and name)"
+                        .into(),
+                }),
+            }
+            finding.related.push(built_by);
+        }
+        Some(Origin::Generated {
+            configured_in,
+            generator,
+        }) => {
+            let name = shown_path(configured_in, dir);
+            let key = {
+                let mut chars = generator.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+                    .unwrap_or_default()
+            };
+            let location = files
+                .source(configured_in, &name)
+                .and_then(|source| {
+                    let at = source.text.find(&format!("{key}:"))?;
+                    let span = Span::new(at, at + key.len());
+                    Some(location_in(&source, span))
+                })
+                .unwrap_or_else(|| file_only(&name));
+            finding.related.push(RelatedLocation {
+                location,
+                message: format!("generated by the {generator} configured here"),
+            });
+        }
+        Some(Origin::Remote(url)) => {
+            finding.related.push(RelatedLocation {
+                location: file_only(url),
+                message: "the remote resource this object comes from".into(),
+            });
+            finding.related.push(built_by);
+        }
+        None => finding.related.push(built_by),
+    }
+}
+
+/// Resolves the finding's field in the resource file the object came from.
+fn map_into_resource(
+    finding: &Finding,
+    built: &Document,
+    original: &Document,
+    offset: usize,
+) -> Option<(Span, Precision)> {
+    let built_object = object_at(built, offset)?;
+    let same_kind: Vec<_> = original
+        .objects
+        .iter()
+        .filter(|o| o.kind == built_object.kind)
+        .collect();
+    let built_name = built_object.name.as_deref().unwrap_or("");
+    let object = same_kind
+        .iter()
+        .find(|o| o.name.as_deref() == Some(built_name))
+        .or_else(|| {
+            // namePrefix / nameSuffix keep the original name inside the built one.
+            same_kind
+                .iter()
+                .filter(|o| o.name.as_deref().is_some_and(|n| built_name.contains(n)))
+                .max_by_key(|o| o.name.as_deref().map_or(0, str::len))
+        })
+        .or_else(|| (same_kind.len() == 1).then(|| &same_kind[0]))?;
+    if finding.path.is_empty() {
+        return Some((object.anchor_span(), finding.precision));
+    }
+    let here = object.root.resolve(&finding.path);
+    let there = built_object.root.resolve(&finding.path);
+    let span = if here.depth == 0 {
+        object.anchor_span()
+    } else {
+        node_span(original, here.node, here.key_span)
+    };
+    let precision = if here.exact && there.exact && here.node.to_json() == there.node.to_json() {
+        Precision::Exact
+    } else if !here.exact && !there.exact && here.depth == there.depth {
+        if here.depth == 0 {
+            Precision::Object
+        } else {
+            Precision::Ancestor
+        }
+    } else {
+        Precision::Transformed
+    };
+    Some((span, precision))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scanner;
+
+    const RENDER: &str = "\
+---
+# Source: app/templates/pod.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+      securityContext:
+        privileged: true
+";
+
+    #[test]
+    fn a_given_render_keeps_its_location_and_names_the_template() {
+        let scanner = Scanner::builder().build().expect("rules load");
+        let report = scanner.scan_sources(vec![Source::new("render.yaml", RENDER)]);
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.rule_id == "privileged-container")
+            .expect("privileged is reported");
+        assert_eq!(finding.location.file, "render.yaml");
+        assert_eq!(finding.location.start.line, 12);
+        assert_eq!(finding.precision, Precision::Exact);
+        let related = finding.related.last().expect("the template is related");
+        assert_eq!(related.location.file, "app/templates/pod.yaml");
+        assert!(
+            related.message.contains("not found from here"),
+            "{}",
+            related.message
+        );
+    }
+}

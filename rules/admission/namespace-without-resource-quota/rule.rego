@@ -1,0 +1,12 @@
+package kordon.namespace_without_resource_quota
+
+import rego.v1
+
+import data.lib.kordon.namespaces
+
+violation contains {"msg": msg, "details": {"path": subject.path}} if {
+	subject := namespaces.subject(input.review.object)
+	not subject.namespace in object.get(input.parameters, "exemptNamespaces", [])
+	not namespaces.has_kind(subject.namespace, {"ResourceQuota"})
+	msg := sprintf("namespace %q has no ResourceQuota%s", [subject.namespace, namespaces.carrier_note(subject)])
+}

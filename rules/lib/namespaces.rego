@@ -1,0 +1,76 @@
+# Namespace-level checks over data.inventory: what a namespace of the scan contains, and which
+# single object carries a finding about the namespace as a whole.
+package lib.kordon.namespaces
+
+import rego.v1
+
+import data.lib.kordon.pods
+
+# Kinds whose objects run pods (PodTemplate only describes them).
+pod_owner_kinds := pods.workload_template_kinds | {"Pod", "CronJob"}
+
+# The namespace a namespaced object lands in ("default" when the manifest does not say).
+namespace_of(obj) := ns if {
+	ns := object.get(obj, ["metadata", "namespace"], "")
+	ns != ""
+}
+
+namespace_of(obj) := "default" if object.get(obj, ["metadata", "namespace"], "") == ""
+
+# Whether the scan holds an object of one of `kinds` in namespace `ns`, in any API version.
+has_kind(ns, kinds) if {
+	some _, by_kind in data.inventory.namespace[ns]
+	some kind in kinds
+	count(object.get(by_kind, kind, {})) > 0
+}
+
+# Whether the scan holds an object of one of `kinds` anywhere (cluster-scoped or not).
+has_kind_anywhere(kinds) if {
+	some _, by_kind in data.inventory.cluster
+	some kind in kinds
+	count(object.get(by_kind, kind, {})) > 0
+}
+
+has_kind_anywhere(kinds) if {
+	some ns, _ in data.inventory.namespace
+	has_kind(ns, kinds)
+}
+
+# Whether the scan declares the Namespace object `ns`.
+declared(ns) if {
+	some _, by_kind in data.inventory.cluster
+	by_kind.Namespace[ns]
+}
+
+# The first workload of a namespace, by kind then name: where a namespace finding lands when
+# the scan has no Namespace object for it.
+first_workload(ns) := min([[kind, name] |
+	some _, by_kind in data.inventory.namespace[ns]
+	some kind, objects in by_kind
+	kind in pod_owner_kinds
+	some name, _ in objects
+])
+
+# The namespace `obj` stands for when a finding is about a namespace, and the path to point
+# at; undefined when `obj` is not the object that carries it. A Namespace object carries the
+# findings about itself; without one, the namespace's first workload carries them.
+subject(obj) := {"namespace": obj.metadata.name, "path": ["metadata", "name"], "declared": true} if {
+	obj.kind == "Namespace"
+}
+
+subject(obj) := {"namespace": ns, "path": path, "declared": false} if {
+	obj.kind in pod_owner_kinds
+	ns := namespace_of(obj)
+	not declared(ns)
+	first_workload(ns) == [obj.kind, object.get(obj, ["metadata", "name"], "")]
+	path := location(obj)
+}
+
+location(obj) := ["metadata", "namespace"] if object.get(obj, ["metadata", "namespace"], "") != ""
+
+location(obj) := ["metadata"] if object.get(obj, ["metadata", "namespace"], "") == ""
+
+# Words for the message: which object stands for the namespace.
+carrier_note(subject) := "" if subject.declared
+
+carrier_note(subject) := " (reported on its first workload: the scan has no Namespace object for it)" if not subject.declared
