@@ -83,7 +83,7 @@ fn parameters_are_validated_against_the_schema() {
 fn parameters_from_config_reach_the_rule() {
     let run_with = |registries: &str| {
         let config = format!(
-            "rule-dirs: [{}]\nrules:\n  disable: [privileged-container]\n  untrusted-registry:\n    parameters:\n      registries: {registries}\n",
+            "rule-dirs: [{}]\nrules:\n  enable: [untrusted-registry]\n  untrusted-registry:\n    parameters:\n      registries: {registries}\n",
             policies()
         );
         let dir = tree(&[(".kordon.yaml", &config), ("pod.yaml", POD)]);
@@ -107,6 +107,7 @@ fn severity_overrides_fail_on_and_profiles() {
     let config = "\
 fail-on: critical
 rules:
+  enable: [privileged-container]
   privileged-container:
     severity: medium
 profiles:

@@ -1,6 +1,6 @@
 //! Git-aware scanning: `--staged` reads the index, `--diff-base` gates on changed objects.
 
-use crate::support::{finding_lines, git, kordon_in, tree, write};
+use crate::support::{ONLY_PRIVILEGED, finding_lines, git, kordon_in, tree, write};
 
 const CLEAN: &str = "\
 apiVersion: v1
@@ -32,7 +32,7 @@ fn json(run: &crate::support::Run) -> serde_json::Value {
 
 #[test]
 fn staged_scans_the_index_not_the_working_tree() {
-    let dir = tree(&[("README.md", "hello\n")]);
+    let dir = tree(&[("README.md", "hello\n"), (".kordon.yaml", ONLY_PRIVILEGED)]);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "README.md"]);
     git(dir.path(), &["commit", "-q", "-m", "start"]);
@@ -85,7 +85,7 @@ fn staged_scans_the_index_not_the_working_tree() {
 
 #[test]
 fn staged_works_before_the_first_commit() {
-    let dir = tree(&[("pod.yaml", PRIVILEGED)]);
+    let dir = tree(&[("pod.yaml", PRIVILEGED), (".kordon.yaml", ONLY_PRIVILEGED)]);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "pod.yaml"]);
     let run = kordon_in(dir.path(), &["scan", "--staged", "--format", "json"], None);
@@ -135,6 +135,7 @@ fn diff_base_fails_only_on_changed_objects() {
     let dir = tree(&[
         ("deploy/pods.yaml", TWO_PODS),
         ("deploy/other.yaml", PRIVILEGED),
+        (".kordon.yaml", ONLY_PRIVILEGED),
     ]);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "."]);

@@ -109,3 +109,8 @@ pub fn finding_lines(json: &serde_json::Value, key: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// A configuration that runs only `privileged-container`, so tests of suppressions and git
+/// scoping see one rule's findings whatever the corpus grows to.
+#[allow(dead_code)] // used by some test modules only
+pub const ONLY_PRIVILEGED: &str = "rules:\n  enable: [privileged-container]\n";

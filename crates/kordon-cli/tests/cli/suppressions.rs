@@ -1,7 +1,7 @@
 //! Silencing findings: inline comments, annotations, configured exceptions, baselines; each
 //! needs a reason, and unused or expired ones are reported.
 
-use crate::support::{finding_lines, kordon_in, tree};
+use crate::support::{ONLY_PRIVILEGED, finding_lines, kordon_in, tree};
 
 const SUPPRESSED: &str = "\
 apiVersion: v1
@@ -92,6 +92,8 @@ spec:
 ";
 
 const CONFIG: &str = "\
+rules:
+  enable: [privileged-container]
 exceptions:
   - rule: privileged-container
     match:
@@ -195,7 +197,10 @@ spec:
 
 #[test]
 fn a_baseline_reports_only_new_findings_and_survives_moved_lines() {
-    let dir = tree(&[("deploy/api.yaml", DEPLOYMENT)]);
+    let dir = tree(&[
+        ("deploy/api.yaml", DEPLOYMENT),
+        (".kordon.yaml", ONLY_PRIVILEGED),
+    ]);
     let write = kordon_in(
         dir.path(),
         &["baseline", "write", "kordon-baseline.json", "deploy"],
@@ -263,7 +268,7 @@ fn a_baseline_reports_only_new_findings_and_survives_moved_lines() {
     assert!(
         human
             .stdout
-            .ends_with("1 finding (1 critical) in 1 object across 1 file; 1 suppressed\n"),
+            .contains("1 finding (1 critical) in 1 object across 1 file; 1 suppressed\n"),
         "{human:?}"
     );
     // Without the new sidecar, the baselined finding alone passes.
@@ -283,7 +288,11 @@ fn a_baseline_reports_only_new_findings_and_survives_moved_lines() {
 
 #[test]
 fn a_broken_baseline_is_an_error() {
-    let dir = tree(&[("a.yaml", DEPLOYMENT), ("b.json", "{\"findings\": []}")]);
+    let dir = tree(&[
+        ("a.yaml", DEPLOYMENT),
+        ("b.json", "{\"findings\": []}"),
+        (".kordon.yaml", ONLY_PRIVILEGED),
+    ]);
     let run = kordon_in(
         dir.path(),
         &["scan", "a.yaml", "--baseline", "b.json"],

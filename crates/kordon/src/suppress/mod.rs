@@ -165,13 +165,38 @@ pub fn apply(report: &mut ScanReport, documents: &[Document], options: &Suppress
         .iter()
         .map(|s| (s.name.as_str(), s.path.as_deref()))
         .collect();
+    let comment_index: std::collections::HashMap<String, usize> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.document.source.name.clone(), i))
+        .collect();
+    // Line ranges of objects, by file and anchor (how findings name their object).
+    let object_lines: std::collections::HashMap<(&str, Span), (usize, usize)> =
+        if options.changes.is_some() {
+            documents
+                .iter()
+                .flat_map(|d| {
+                    d.objects.iter().map(move |o| {
+                        (
+                            (d.source.name.as_str(), o.anchor_span()),
+                            (
+                                d.position(o.root.span.start).line,
+                                d.position(o.root.span.end).line,
+                            ),
+                        )
+                    })
+                })
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
     let findings = std::mem::take(&mut report.findings);
     for mut finding in findings {
         let file = finding.location.file.as_str();
         let path = file_paths.get(file).copied().flatten();
         let mut suppression: Option<Suppression> = None;
 
-        if let Some(entry) = comments.iter_mut().find(|c| c.document.source.name == file) {
+        if let Some(entry) = comment_index.get(file).and_then(|&i| comments.get_mut(i)) {
             for (d, directive) in entry.directives.iter().enumerate() {
                 if directive.reason.is_empty() {
                     continue;
@@ -226,7 +251,7 @@ pub fn apply(report: &mut ScanReport, documents: &[Document], options: &Suppress
         }
         if suppression.is_none()
             && let Some(changes) = &options.changes
-            && !is_changed(&finding, path, documents, changes)
+            && !is_changed(&finding, path, &object_lines, changes)
         {
             suppression = Some(Suppression {
                 kind: SuppressionKind::External,
@@ -353,7 +378,7 @@ fn collect_annotations(
 fn is_changed(
     finding: &Finding,
     path: Option<&Path>,
-    documents: &[Document],
+    object_lines: &std::collections::HashMap<(&str, Span), (usize, usize)>,
     changes: &ChangedLines,
 ) -> bool {
     // Text that is not a file on disk (standard input) cannot be compared: keep its findings.
@@ -362,16 +387,7 @@ fn is_changed(
     if changes.touches(path, line, line) {
         return true;
     }
-    let object_lines = documents
-        .iter()
-        .filter(|d| d.source.name == finding.location.file)
-        .flat_map(|d| d.objects.iter().map(move |o| (d, o)))
-        .find(|(_, o)| o.anchor_span() == finding.object.location.span)
-        .map(|(d, o)| {
-            (
-                d.position(o.root.span.start).line,
-                d.position(o.root.span.end).line,
-            )
-        });
-    object_lines.is_some_and(|(first, last)| changes.touches(path, first, last))
+    object_lines
+        .get(&(finding.location.file.as_str(), finding.object.location.span))
+        .is_some_and(|&(first, last)| changes.touches(path, first, last))
 }
