@@ -17,6 +17,7 @@ pub use changes::{ChangedFile, ChangedLines};
 pub use exceptions::{Date, Exception, ExceptionMatch, Pattern};
 pub use inline::{Directive, Malformed, find_directives};
 
+#[cfg(feature = "git")]
 pub(crate) use exceptions::normalize as normalize_path;
 
 use crate::document::{Document, Object, ProblemKind, Span};
