@@ -66,3 +66,43 @@ registry_like(s) if contains(s, ".")
 registry_like(s) if contains(s, ":")
 
 registry_like(s) if s == "localhost"
+
+# Whether the image is pinned by content digest (`name@sha256:...`).
+pinned(image) if parse(image).digest != ""
+
+# The tag kubelet would pull: the written tag, or "latest" when neither tag nor digest is given.
+effective_tag(image) := "latest" if {
+	ref := parse(image)
+	ref.tag == ""
+	ref.digest == ""
+} else := parse(image).tag
+
+# Whether `image` comes from `allowed`: a registry host ("ghcr.io"), or a prefix of the full
+# reference ending in "/" ("registry.example.com/team/"). Docker Hub images count as "docker.io".
+from_registry(image, allowed) if {
+	not contains(allowed, "/")
+	parse(image).registry == allowed
+}
+
+from_registry(image, allowed) if {
+	contains(allowed, "/")
+	ref := parse(image)
+	full := concat("/", [ref.registry, ref.repository])
+	prefix := trim_right(allowed, "/")
+	startswith(full, concat("", [prefix, "/"]))
+}
+
+# Whether the reference is a placeholder filled in later (`$IMAGE`, `${TAG}`, `{{ .image }}`,
+# `<your-image>`, `REGION-docker.pkg.dev/PROJECT_ID/...`) rather than an image: shell and template
+# syntax, or upper case, which image references never contain outside the tag and digest.
+placeholder(image) if contains(image, "$")
+
+placeholder(image) if contains(image, "{")
+
+placeholder(image) if contains(image, "<")
+
+placeholder(image) if {
+	ref := parse(image)
+	name := concat("/", [ref.registry, ref.repository])
+	name != lower(name)
+}

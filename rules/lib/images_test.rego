@@ -22,3 +22,28 @@ test_digest if {
 	r.tag == ""
 	r.registry == "ghcr.io"
 }
+
+test_effective_tag if {
+	images.effective_tag("nginx") == "latest"
+	images.effective_tag("nginx:1.27") == "1.27"
+	images.effective_tag("nginx@sha256:abc") == ""
+	images.pinned("nginx:1.27@sha256:abc")
+	not images.pinned("nginx:1.27")
+}
+
+test_from_registry if {
+	images.from_registry("ghcr.io/org/app:1", "ghcr.io")
+	images.from_registry("nginx:1", "docker.io")
+	images.from_registry("registry.example.com/team/app:1", "registry.example.com/team/")
+	not images.from_registry("registry.example.com/other/app:1", "registry.example.com/team/")
+	not images.from_registry("evil.io/ghcr.io/app:1", "ghcr.io")
+}
+
+test_placeholders if {
+	images.placeholder("$IMAGE_URL")
+	images.placeholder("${IMAGE_URI}")
+	images.placeholder("{{ .Values.image }}")
+	images.placeholder("REGION_NAME-docker.pkg.dev/PROJECT_ID/repo/app:latest")
+	not images.placeholder("registry.example.com/app:V1.2")
+	not images.placeholder("nginx")
+}

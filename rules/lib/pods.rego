@@ -144,3 +144,34 @@ added_capabilities(entry) := [{"name": capability_name(c), "path": array.concat(
 
 # Capabilities a container drops, normalised.
 dropped_capabilities(entry) := {capability_name(c) | some c in object.get(entry.container, ["securityContext", "capabilities", "drop"], [])}
+
+# Whether a label selector (matchLabels and matchExpressions) selects an object with `labels`.
+# An empty selector selects everything, as policy/v1 defines it.
+selector_matches(selector, labels) if {
+	every key, value in object.get(selector, "matchLabels", {}) {
+		labels[key] == value
+	}
+	every expression in object.get(selector, "matchExpressions", []) {
+		expression_matches(expression, labels)
+	}
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "In"
+	labels[expression.key] in expression.values
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "NotIn"
+	not labels[expression.key] in expression.values
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "Exists"
+	labels[expression.key]
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "DoesNotExist"
+	not expression.key in object.keys(labels)
+}

@@ -74,3 +74,13 @@ test_capabilities_are_normalised if {
 	pods.added_capabilities(entry) == [{"name": "NET_ADMIN", "path": ["c", "securityContext", "capabilities", "add", 0]}]
 	pods.dropped_capabilities(entry) == {"ALL"}
 }
+
+test_selector_matches if {
+	labels := {"app": "api", "tier": "web"}
+	pods.selector_matches({"matchLabels": {"app": "api"}}, labels)
+	pods.selector_matches({}, labels)
+	pods.selector_matches({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["web", "db"]}]}, labels)
+	pods.selector_matches({"matchExpressions": [{"key": "canary", "operator": "DoesNotExist"}]}, labels)
+	not pods.selector_matches({"matchLabels": {"app": "db"}}, labels)
+	not pods.selector_matches({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}, labels)
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kordon::Severity;
+use kordon::report::Framework;
 
 pub const EXIT_CODES: &str = "Exit codes:
   0  no finding at or above --fail-on
@@ -27,7 +28,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan manifests (files, directories, or - for standard input).
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(RulesArgs),
     /// Record the current findings so later scans (`scan --baseline FILE`) report only new ones.
@@ -35,6 +36,10 @@ pub enum Command {
     Baseline(BaselineCommand),
     /// Write a commented starter `.kordon.yaml` (never overwrites).
     Init(InitArgs),
+    /// Scan, score the posture per framework, and write a report (Markdown, HTML, CSV, JUnit,
+    /// or your own template).
+    #[command(after_help = REPORT_EXIT_CODES)]
+    Report(ReportCommandArgs),
     /// Run Gatekeeper test suites (`kind: Suite`) like `gator verify`.
     Verify(VerifyArgs),
     /// Export kordon's rules for another engine.
@@ -85,6 +90,18 @@ pub enum Format {
     Human,
     /// Versioned JSON (schema in the README).
     Json,
+    /// Markdown posture report, suited to a pull-request comment.
+    Markdown,
+    /// Self-contained HTML posture report.
+    Html,
+    /// One CSV row per finding.
+    Csv,
+    /// JUnit XML: a test suite per framework, a test case per (rule, object).
+    Junit,
+    /// SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
+    Github,
 }
 
 #[derive(clap::Args)]
@@ -99,6 +116,10 @@ pub struct ScanArgs {
     pub config: ConfigArgs,
     #[command(flatten)]
     pub git: GitArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     #[command(flatten)]
     pub fix: FixArgs,
     #[command(flatten)]
@@ -174,15 +195,164 @@ pub struct SelectionArgs {
     pub no_ignore_files: bool,
 }
 
+/// How Helm charts and kustomizations found among the paths are rendered.
 #[derive(clap::Args)]
+#[command(next_help_heading = "Helm and Kustomize")]
+pub struct RenderArgs {
+    /// The helm binary that renders charts (`helm template`). Default: `helm` on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub helm_bin: Option<PathBuf>,
+    /// A values file for every chart, as `helm template --values` (repeatable, in order).
+    /// Short `-F`: `-f` is --format.
+    #[arg(long = "values", short = 'F', value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// A value for every chart, as `helm template --set key=value` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// The release name charts are rendered with (default: release-name).
+    #[arg(long, value_name = "NAME")]
+    pub release_name: Option<String>,
+    /// The namespace charts are rendered for (`helm template --namespace`).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// The Kubernetes version charts are rendered for (`helm template --kube-version`).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// The binary that builds kustomizations: a kubectl (`kubectl kustomize`) or a kustomize
+    /// (`kustomize build`). Default: kubectl on PATH, else kustomize.
+    #[arg(long, value_name = "PATH")]
+    pub kustomize_bin: Option<PathBuf>,
+    /// Do not render charts or build kustomizations: skip them with a note (their files are
+    /// still not read as plain YAML).
+    #[arg(long)]
+    pub no_render: bool,
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = false)]
 pub struct RulesArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Output format: a table (human) or one JSON object per rule with its metadata.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
+    #[command(flatten)]
+    pub filter: RuleFilterArgs,
+}
+
+/// Which rules `kordon rules` lists. Each flag takes a comma-separated list (or repeats); a rule
+/// is listed when it matches every flag given.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Filters")]
+pub struct RuleFilterArgs {
+    /// Only these categories: rbac, api-server, pod-security, network, etcd, secrets,
+    /// audit-logging, images, admission, nodes.
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY")]
+    pub category: Vec<String>,
+    /// Only rules mapped to one of these frameworks: cis, nsa-cisa, pss, pss-baseline,
+    /// pss-restricted (everything the restricted level needs, baseline included), defender.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", value_parser = parse_framework_filter)]
+    pub framework: Vec<kordon::rules::FrameworkFilter>,
+    /// Only these severities: critical, high, medium, low, info.
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY", value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+}
+
+#[derive(Subcommand)]
+pub enum RulesAction {
+    /// Print a rule's documentation: what it checks, why, an example, the remediation, its
+    /// framework mappings, parameters and fix.
+    Show {
+        /// The rule's id (see `kordon rules`).
+        id: String,
+    },
+}
+
+fn parse_framework_filter(text: &str) -> Result<kordon::rules::FrameworkFilter, String> {
+    text.parse()
+}
+
+pub const REPORT_EXIT_CODES: &str = "Exit codes:
+  0  the report was written (and the score is not below --fail-under)
+  1  the --framework score is below --fail-under
+  2  usage, configuration or input error (the report is still written when the scan ran)";
+
+/// `kordon report`.
+#[derive(clap::Args)]
+pub struct ReportCommandArgs {
+    /// Files or directories to scan; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress display on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub render: RenderArgs,
+    #[command(flatten)]
+    pub gatekeeper: PolicyArgs,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, suited to a pull-request comment.
+    Markdown,
+    /// A single self-contained HTML page.
+    Html,
+    /// One CSV row per finding.
+    Csv,
+    /// JUnit XML: a test suite per framework, a test case per (rule, object).
+    Junit,
+    /// The template context as JSON: what `--template` files see.
+    Context,
+}
+
+/// Posture reports: templates, score threshold, grouping.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Reports")]
+pub struct ReportArgs {
+    /// Render this tera template against the report context instead of a built-in format
+    /// (values are HTML/XML-escaped when the name ends in .html.tera, .htm.tera or .xml.tera).
+    #[arg(long, value_name = "FILE.tera")]
+    pub template: Option<PathBuf>,
+    /// Exit 1 when the --framework posture score (0-100) is below SCORE.
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub fail_under: Option<f64>,
+    /// Framework for --fail-under and for grouping findings: all, cis, nsa-cisa, pss-baseline,
+    /// pss-restricted.
+    #[arg(long, default_value = "all", value_parser = parse_framework, value_name = "NAME")]
+    pub framework: Framework,
+    /// List at most N findings in Markdown (default 50) and HTML (default all) reports; the rest
+    /// are counted ("and N more"). 0: no limit.
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+    /// Prefix of finding links in reports, e.g. https://github.com/ORG/REPO/blob/SHA/ (default:
+    /// links relative to the scanned directory).
+    #[arg(long, value_name = "URL", default_value = "")]
+    pub link_base: String,
+}
+
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(score) if (0.0..=100.0).contains(&score) => Ok(score),
+        _ => Err(format!("`{text}` is not a score from 0 to 100")),
+    }
+}
+
+fn parse_framework(text: &str) -> Result<Framework, String> {
+    text.parse()
 }
 
 /// Configuration, profiles and what may silence findings.
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 #[command(next_help_heading = "Configuration and suppressions")]
 pub struct ConfigArgs {
     /// Read this configuration file instead of looking for .kordon.yaml from the scan root upward.

@@ -47,6 +47,7 @@ pub mod scan;
 pub mod suppress;
 
 pub use document::{Document, Object, Source};
+pub use input::render::RenderOptions;
 
 // The crate README's example is compiled and run as a doc test, so it cannot rot.
 #[doc = include_str!("../README.md")]

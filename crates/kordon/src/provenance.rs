@@ -227,6 +227,14 @@ fn helm_rendered(
     };
     let rendered = std::mem::replace(&mut finding.location, location_in(&source, found.span));
     finding.precision = precision;
+    let name_path = [
+        crate::document::PathSegment::Key("metadata".into()),
+        crate::document::PathSegment::Key("name".into()),
+    ];
+    let named_at = locate_in_template(&source.text, &finding.object.kind, &name_path);
+    finding.object.location = location_in(&source, named_at.span);
+    // A patch of the rendered object cannot be applied to template source.
+    finding.fix = None;
     finding.related.insert(
         0,
         RelatedLocation {
@@ -275,6 +283,38 @@ fn helm_given(
         },
     };
     finding.related.push(related);
+}
+
+/// Keys of a kustomization that change resources, in the order they are worth pointing at.
+const TRANSFORMING_KEYS: &[&str] = &[
+    "patches",
+    "patchesJson6902",
+    "patchesStrategicMerge",
+    "replacements",
+    "transformers",
+    "images",
+    "replicas",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "labels",
+    "commonLabels",
+    "commonAnnotations",
+];
+
+/// The offset of a top-level `key:` line of a YAML text.
+fn line_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// A display name for an absolute path: under the kustomization directory as the user named
@@ -332,9 +372,42 @@ fn kustomize_built(
                     map_into_resource(finding, &built, &original, offset)
                 });
             match mapped {
-                Some((span, precision)) => {
-                    let built_at = std::mem::replace(&mut finding.location, location_in(&source, span));
-                    finding.precision = precision;
+                Some(mapped) => {
+                    let object_at = location_in(&source, mapped.anchor);
+                    let patch = if mapped.precision == Precision::Transformed {
+                        mapped
+                            .built_value
+                            .as_ref()
+                            .and_then(|value| find_in_patches(finding, dir, &mapped.original_name, value, files))
+                    } else {
+                        None
+                    };
+                    let resource_at = location_in(&source, mapped.span);
+                    added.push(source);
+                    let primary = match patch {
+                        // The overlay's own patch writes the built value: that is the line to edit.
+                        Some((patch_source, span, anchor)) => {
+                            finding.precision = Precision::Exact;
+                            finding.object.location = location_in(&patch_source, anchor);
+                            finding.related.push(RelatedLocation {
+                                location: resource_at,
+                                message: "the value in the resource file, which the patch replaces".into(),
+                            });
+                            let at = location_in(&patch_source, span);
+                            added.push(patch_source);
+                            at
+                        }
+                        None => {
+                            finding.precision = mapped.precision;
+                            finding.object.location = object_at;
+                            resource_at
+                        }
+                    };
+                    if finding.precision == Precision::Transformed {
+                        // Patching the resource file would not change what the kustomization builds.
+                        finding.fix = None;
+                    }
+                    let built_at = std::mem::replace(&mut finding.location, primary);
                     finding.related.insert(
                         0,
                         RelatedLocation {
@@ -342,7 +415,6 @@ fn kustomize_built(
                             message: "where the kustomize build has it (exact)".into(),
                         },
                     );
-                    added.push(source);
                 }
                 None => finding.related.push(RelatedLocation {
                     location: file_only(&name),
@@ -350,7 +422,26 @@ fn kustomize_built(
                         .into(),
                 }),
             }
-            finding.related.push(built_by);
+            if finding.precision == Precision::Transformed {
+                // Point at what changes the field: the kustomization's patches or transformers.
+                let name = display_name(kustomization_file);
+                let at = files.source(kustomization_file, &name).and_then(|source| {
+                    let key = TRANSFORMING_KEYS.iter().find_map(|key| {
+                        let at = line_key(&source.text, key)?;
+                        Some(Span::new(at, at + key.len()))
+                    })?;
+                    Some(location_in(&source, key))
+                });
+                finding.related.push(RelatedLocation {
+                    location: at.unwrap_or(built_by.location),
+                    message: format!(
+                        "the kustomization whose patches or transformers change the field (`{}`)",
+                        build.command
+                    ),
+                });
+            } else {
+                finding.related.push(built_by);
+            }
         }
         Some(Origin::Generated {
             configured_in,
@@ -388,13 +479,56 @@ fn kustomize_built(
     }
 }
 
+/// A field found in the resource file an object came from.
+struct Mapped {
+    span: Span,
+    precision: Precision,
+    /// Where the object is named in the resource file.
+    anchor: Span,
+    /// The object's name in the resource file (before prefixes and suffixes).
+    original_name: String,
+    /// The field's value in the build, when it is there.
+    built_value: Option<serde_json::Value>,
+}
+
+/// Looks for the built value of the finding's field in the patches the kustomization in
+/// `dir` lists for this object (same kind, and the name written in the resource file).
+fn find_in_patches(
+    finding: &Finding,
+    dir: &Path,
+    original_name: &str,
+    value: &serde_json::Value,
+    files: &mut Files,
+) -> Option<(Arc<Source>, Span, Span)> {
+    let kustomization = crate::input::kustomize::read_kustomization(dir).ok()?;
+    for reference in kustomization.references.iter().filter(|r| r.is_file()) {
+        let Some(source) = files.source(reference, &display_name(reference)) else {
+            continue;
+        };
+        let Some(document) = files.document(&source) else {
+            continue;
+        };
+        for object in &document.objects {
+            if object.kind != finding.object.kind || object.name.as_deref() != Some(original_name) {
+                continue;
+            }
+            let resolved = object.root.resolve(&finding.path);
+            if resolved.exact && resolved.node.to_json() == *value {
+                let span = node_span(&document, resolved.node, resolved.key_span);
+                return Some((source, span, object.anchor_span()));
+            }
+        }
+    }
+    None
+}
+
 /// Resolves the finding's field in the resource file the object came from.
 fn map_into_resource(
     finding: &Finding,
     built: &Document,
     original: &Document,
     offset: usize,
-) -> Option<(Span, Precision)> {
+) -> Option<Mapped> {
     let built_object = object_at(built, offset)?;
     let same_kind: Vec<_> = original
         .objects
@@ -413,8 +547,15 @@ fn map_into_resource(
                 .max_by_key(|o| o.name.as_deref().map_or(0, str::len))
         })
         .or_else(|| (same_kind.len() == 1).then(|| &same_kind[0]))?;
+    let original_name = object.name.clone().unwrap_or_default();
     if finding.path.is_empty() {
-        return Some((object.anchor_span(), finding.precision));
+        return Some(Mapped {
+            span: object.anchor_span(),
+            anchor: object.anchor_span(),
+            precision: finding.precision,
+            original_name,
+            built_value: None,
+        });
     }
     let here = object.root.resolve(&finding.path);
     let there = built_object.root.resolve(&finding.path);
@@ -434,7 +575,13 @@ fn map_into_resource(
     } else {
         Precision::Transformed
     };
-    Some((span, precision))
+    Some(Mapped {
+        span,
+        anchor: object.anchor_span(),
+        precision,
+        original_name,
+        built_value: there.exact.then(|| there.node.to_json()),
+    })
 }
 
 #[cfg(test)]

@@ -843,6 +843,7 @@ fn make_finding(
         message: violation.message.clone(),
         location: location(document, span),
         precision,
+        // The last part is empty for most findings (fingerprints already recorded stay valid).
         fingerprint: fingerprint(&[
             rule.id(),
             &object.api_version,

@@ -78,6 +78,15 @@ fn every_builtin_fix_turns_disallowed_into_fixed() {
             }
             continue;
         }
+        if findings.iter().all(|f| f.fix.is_none()) && !rule.samples.contains_key("fixed.yaml") {
+            // The fix is conditional (e.g. only for a flag written inline) and the sample does
+            // not meet the condition: nothing to compare, but say so.
+            eprintln!(
+                "note: {}: declares a fix, but its disallowed sample's findings carry none",
+                rule.id()
+            );
+            continue;
+        }
         checked += 1;
         let Some(expected) = rule.samples.get("fixed.yaml") else {
             failures.push(format!(

@@ -18,7 +18,23 @@ fn disallowed_samples_render() {
         };
         seen += 1;
         let name = format!("{}/samples/disallowed.yaml", rule.id());
-        let report = scanner.scan_sources(vec![Source::new(name, text.clone())]);
+        // A rule that is silent by default runs its own sample with `samples/parameters.yaml`;
+        // the other rules keep their defaults so they do not all fire on every sample.
+        let sample_parameters = rule.sample_parameters().expect("valid parameters.yaml");
+        let report = match sample_parameters {
+            Some(parameters) => {
+                let mut configured = rules.clone();
+                configured
+                    .set_parameters(rule.id(), &parameters)
+                    .expect("sample parameters match the schema");
+                Scanner::builder()
+                    .rules(configured)
+                    .build()
+                    .expect("scanner builds")
+                    .scan_sources(vec![Source::new(name, text.clone())])
+            }
+            None => scanner.scan_sources(vec![Source::new(name, text.clone())]),
+        };
         let human = render_human(
             &report,
             Some(&rules),

@@ -25,8 +25,8 @@ test_disabled_on_service_account_quiet if {
 		with data.inventory as inv
 }
 
-test_pod_overrides_service_account if {
+test_explicit_opt_in_is_quiet if {
 	inv := {"namespace": {"shop": {"v1": {"ServiceAccount": {"api": {"automountServiceAccountToken": false}}}}}}
-	count(violation) == 1 with input as {"review": {"object": deployment({"serviceAccountName": "api", "automountServiceAccountToken": true, "containers": []})}, "parameters": {}}
+	count(violation) == 0 with input as {"review": {"object": deployment({"serviceAccountName": "api", "automountServiceAccountToken": true, "containers": []})}, "parameters": {}}
 		with data.inventory as inv
 }

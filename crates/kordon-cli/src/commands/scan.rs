@@ -5,10 +5,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kordon::fix::FixMode;
-use kordon::report::{HumanOptions, render_human, render_json};
-use kordon::{ScanReport, Severity};
+use kordon::input::helm::HelmOptions;
+use kordon::input::kustomize::KustomizeOptions;
+use kordon::input::render::RenderOptions;
+use kordon::report::{
+    HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
+};
+use kordon::{ScanReport, Scanner, Severity};
 
-use crate::args::{Format, ScanArgs};
+use crate::args::{ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
+use crate::commands::report;
 use crate::commands::setup::{prepare, read_baseline};
 use crate::output::{wants_color, write_output};
 
@@ -17,27 +23,127 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
     }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
-    let paths = if args.paths.is_empty() {
+    let (scanner, mut report, config_fail_on) = scan_configured(
+        &args.paths,
+        &args.selection,
+        &args.render,
+        &args.gatekeeper.policies,
+        show_progress,
+        &args.config,
+        Some(&args.git),
+    )?;
+    if args.fix.fix || args.fix.diff {
+        let mode = FixMode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        if args.fix.diff {
+            return super::fix::print_diffs(&scanner, &report, mode, &args);
+        }
+        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
+    }
+    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
+    let rules = scanner.rules();
+    // A user template wins over --format: it is a format of its own.
+    let text = match (args.output.format, args.report.template.is_some()) {
+        (_, true) | (Format::Markdown, false) => {
+            report::render(&report, rules, ReportFormat::Markdown, &args.report)?
+        }
+        (Format::Html, false) => report::render(&report, rules, ReportFormat::Html, &args.report)?,
+        (Format::Csv, false) => report::render(&report, rules, ReportFormat::Csv, &args.report)?,
+        (Format::Junit, false) => {
+            report::render(&report, rules, ReportFormat::Junit, &args.report)?
+        }
+        (Format::Human, false) => render_human(
+            &report,
+            Some(rules),
+            HumanOptions {
+                color: wants_color(args.output.no_color, to_terminal),
+                width: None,
+            },
+        ),
+        (Format::Json, false) => render_json(&report),
+        (Format::Sarif, false) => render_sarif(
+            &report,
+            rules,
+            &SarifOptions {
+                src_root: std::env::current_dir().ok(),
+                ..SarifOptions::default()
+            },
+        ),
+        (Format::Github, false) => render_github(
+            &report,
+            Some(rules),
+            std::env::current_dir().ok().as_deref(),
+        ),
+    };
+    write_output(args.output.output.as_deref(), &text)?;
+    if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
+        return Ok(ExitCode::from(1));
+    }
+    let fail_on = args
+        .output
+        .fail_on
+        .or(config_fail_on)
+        .unwrap_or(Severity::Low);
+    Ok(exit_code(&report, fail_on))
+}
+
+/// Builds the scanner from the input flags and Gatekeeper policies and scans `paths` (default:
+/// the current directory), with the configuration discovered from the scan root.
+pub fn scan(
+    paths: &[PathBuf],
+    selection: &SelectionArgs,
+    render: &RenderArgs,
+    policies: &[PathBuf],
+    show_progress: bool,
+) -> Result<(Scanner, ScanReport), String> {
+    scan_configured(
+        paths,
+        selection,
+        render,
+        policies,
+        show_progress,
+        &ConfigArgs::default(),
+        None,
+    )
+    .map(|(scanner, report, _)| (scanner, report))
+}
+
+/// [`scan`] with configuration flags and the git/baseline scope; also returns the
+/// configuration's `fail-on`.
+pub fn scan_configured(
+    paths: &[PathBuf],
+    selection: &SelectionArgs,
+    render: &RenderArgs,
+    policies: &[PathBuf],
+    show_progress: bool,
+    config: &ConfigArgs,
+    git: Option<&GitArgs>,
+) -> Result<(Scanner, ScanReport, Option<Severity>), String> {
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
-    let prepared = prepare(&paths, &args.selection, &args.config)?;
-    let mut builder = prepared.builder;
+    let prepared = prepare(&paths, selection, config)?;
+    let mut builder = prepared.builder.render(render_options(render));
     let mut suppress = prepared.suppress;
-    if let Some(path) = &args.git.baseline
-        && !args.config.no_ignore
-    {
-        suppress.baseline = Some(read_baseline(path)?);
-    }
-    if let Some(rev) = &args.git.diff_base {
-        suppress.changes =
-            Some(kordon::git::changed_since(&git_start(&paths), rev).map_err(|e| e.to_string())?);
-    }
-    for path in &args.gatekeeper.policies {
-        builder = builder.policy(path);
+    if let Some(git) = git {
+        if let Some(path) = &git.baseline
+            && !config.no_ignore
+        {
+            suppress.baseline = Some(read_baseline(path)?);
+        }
+        if let Some(rev) = &git.diff_base {
+            suppress.changes = Some(
+                kordon::git::changed_since(&git_start(&paths), rev).map_err(|e| e.to_string())?,
+            );
+        }
     }
     builder = builder.suppressions(suppress);
+    for path in policies {
+        builder = builder.policy(path);
+    }
     if show_progress {
         let started = std::time::Instant::now();
         builder = builder.on_progress(move |p| {
@@ -56,10 +162,15 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let mut report = if args.git.staged {
+    let report = if git.is_some_and(|g| g.staged) {
         let here = std::env::current_dir().map_err(|e| e.to_string())?;
+        let given: Vec<PathBuf> = if paths == [PathBuf::from(".")] {
+            Vec::new()
+        } else {
+            paths.clone()
+        };
         let mut sources =
-            kordon::git::staged_sources(&here, &here, &args.paths).map_err(|e| e.to_string())?;
+            kordon::git::staged_sources(&here, &here, &given).map_err(|e| e.to_string())?;
         sources.retain(|s| s.path.as_deref().is_none_or(|p| !scanner.is_excluded(p)));
         scanner.scan_sources(sources)
     } else {
@@ -68,34 +179,19 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     if show_progress {
         eprint!("\r\x1b[2K");
     }
-    if args.fix.fix || args.fix.diff {
-        let mode = FixMode {
-            unsafe_fixes: args.fix.unsafe_fixes,
-        };
-        if args.fix.diff {
-            return super::fix::print_diffs(&scanner, &report, mode, &args);
-        }
-        report = super::fix::fix_in_place(&scanner, report, mode, args.output.quiet);
+    Ok((scanner, report, prepared.fail_on))
+}
+
+/// Where to look for the git repository: the first path (its folder for a file), else here.
+fn git_start(paths: &[PathBuf]) -> PathBuf {
+    match paths.first() {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), |d| d.to_path_buf()),
+        None => PathBuf::from("."),
     }
-    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
-    let text = match args.output.format {
-        Format::Human => render_human(
-            &report,
-            Some(scanner.rules()),
-            HumanOptions {
-                color: wants_color(args.output.no_color, to_terminal),
-                width: None,
-            },
-        ),
-        Format::Json => render_json(&report),
-    };
-    write_output(args.output.output.as_deref(), &text)?;
-    let fail_on = args
-        .output
-        .fail_on
-        .or(prepared.fail_on)
-        .unwrap_or(Severity::Low);
-    Ok(exit_code(&report, fail_on))
 }
 
 /// 2 when the scan is incomplete, 1 for findings at or above the threshold, else 0.
@@ -109,14 +205,19 @@ pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
     }
 }
 
-/// Where to look for the git repository: the first path (its folder for a file), else here.
-fn git_start(paths: &[PathBuf]) -> PathBuf {
-    match paths.first() {
-        Some(p) if p.is_dir() => p.clone(),
-        Some(p) => p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), |d| d.to_path_buf()),
-        None => PathBuf::from("."),
+fn render_options(args: &RenderArgs) -> RenderOptions {
+    RenderOptions {
+        enabled: !args.no_render,
+        helm: HelmOptions {
+            binary: args.helm_bin.clone(),
+            values: args.values.clone(),
+            set: args.set.clone(),
+            release_name: args.release_name.clone(),
+            namespace: args.namespace.clone(),
+            kube_version: args.kube_version.clone(),
+        },
+        kustomize: KustomizeOptions {
+            binary: args.kustomize_bin.clone(),
+        },
     }
 }

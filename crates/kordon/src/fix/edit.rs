@@ -161,6 +161,7 @@ impl<'a> Editor<'a> {
             newline,
             step,
             seq_offset: seq_offset.unwrap_or(step),
+            quote_strings: false,
         }
     }
 
@@ -219,6 +220,18 @@ impl<'a> Editor<'a> {
             let key_column = self.column(key_span.start);
             let block_collection =
                 matches!(node.value, NodeValue::Map(_) | NodeValue::Seq(_)) && !self.is_flow(node);
+            if collection && self.is_flow(node) {
+                let start = self.value_start(key_span, node);
+                let style = Style {
+                    quote_strings: self.has_double_quoted_strings(node),
+                    ..style
+                };
+                return Ok(edit(
+                    start,
+                    self.content_end(node),
+                    render::flow(value, style),
+                ));
+            }
             if !collection && !block_collection {
                 let start = self.value_start(key_span, node);
                 return Ok(edit(
@@ -254,6 +267,10 @@ impl<'a> Editor<'a> {
         } else if style.json && self.is_multiline_flow(step.parent) {
             render::json_pretty(value, self.column(self.line_indent_pos(start)), style)
         } else {
+            let style = Style {
+                quote_strings: self.has_double_quoted_strings(node),
+                ..style
+            };
             self.after_colon_space(start, render::flow(value, style))
         };
         Ok(edit(start, self.content_end(node), replacement))
@@ -459,6 +476,20 @@ impl<'a> Editor<'a> {
             format!(" {rendered}")
         } else {
             rendered
+        }
+    }
+
+    /// True when the collection writes its strings in double quotes (`["NET_RAW"]`).
+    fn has_double_quoted_strings(&self, node: &Node) -> bool {
+        match &node.value {
+            NodeValue::String(_) => self.byte(node.span.start) == Some(b'"'),
+            NodeValue::Map(entries) => entries
+                .iter()
+                .any(|e| !e.value.via_alias && self.has_double_quoted_strings(&e.value)),
+            NodeValue::Seq(items) => items
+                .iter()
+                .any(|i| !i.via_alias && self.has_double_quoted_strings(i)),
+            _ => false,
         }
     }
 

@@ -16,6 +16,8 @@ pub(crate) struct Style {
     pub step: usize,
     /// Spaces between a key and the dashes of its block sequence (0 or `step`).
     pub seq_offset: usize,
+    /// Double-quote every string value, as the collection being replaced does.
+    pub quote_strings: bool,
 }
 
 /// A scalar value as text; `None` for non-empty collections.
@@ -33,7 +35,7 @@ pub(crate) fn scalar(value: &Value, style: Style) -> Option<String> {
 
 /// A string as a YAML plain scalar when that reads back as the same string, else double-quoted.
 pub(crate) fn string(text: &str, style: Style) -> String {
-    if !style.json && plain_is_safe(text) {
+    if !style.json && !style.quote_strings && plain_is_safe(text) {
         text.to_string()
     } else {
         double_quoted(text)
@@ -53,13 +55,28 @@ pub(crate) fn single_quoted(text: &str) -> Option<String> {
 /// True when `text` written plain decodes to the same string (YAML 1.1, as Kubernetes reads it)
 /// in both block and flow context.
 fn plain_is_safe(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
         return false;
     };
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_./@+=".contains(c);
-    let starts_well = first.is_ascii_alphanumeric() || first == '/' || first == '.';
+    let second = chars.next();
+    let starts_well = match first {
+        ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%'
+        | '@' | '`' => false,
+        '-' | '?' | ':' => second.is_some_and(|c| !c.is_whitespace()),
+        c => !c.is_whitespace(),
+    };
     starts_well
-        && text.chars().all(allowed)
+        && !text.starts_with("---")
+        && !text.starts_with("...")
+        && !text.ends_with([' ', '\t', ':'])
+        && !text.contains(": ")
+        && !text.contains(" #")
+        // YAML 1.1 readers other than Kubernetes' read `10:30` as a base-60 number.
+        && !(first.is_ascii_digit() && text.contains(':'))
+        && !text
+            .chars()
+            .any(|c| c.is_control() || ",[]{}".contains(c) || c == '\u{feff}')
         && matches!(
             crate::document::resolve_plain_scalar(text),
             NodeValue::String(_)
@@ -86,7 +103,13 @@ pub(crate) fn flow(value: &Value, style: Style) -> String {
 
 /// A mapping key.
 pub(crate) fn key(text: &str, style: Style) -> String {
-    string(text, style)
+    string(
+        text,
+        Style {
+            quote_strings: false,
+            ..style
+        },
+    )
 }
 
 /// JSON pretty-printed with `step` spaces per level, its continuation lines indented by
@@ -197,19 +220,27 @@ mod tests {
         newline: "\n",
         step: 2,
         seq_offset: 2,
+        quote_strings: false,
     };
 
     #[test]
     fn strings_that_would_change_type_are_quoted() {
         for (text, expected) in [
-            ("nginx:1.27", "\"nginx:1.27\""),
+            ("nginx:1.27", "nginx:1.27"),
+            ("10:30", "\"10:30\""),
             ("ALL", "ALL"),
             ("yes", "\"yes\""),
             ("0755", "\"0755\""),
             ("1.5", "\"1.5\""),
             ("", "\"\""),
-            ("a b", "\"a b\""),
+            ("a b", "a b"),
             ("RuntimeDefault", "RuntimeDefault"),
+            ("--anonymous-auth=false", "--anonymous-auth=false"),
+            ("- x", "\"- x\""),
+            ("a: b", "\"a: b\""),
+            ("a #b", "\"a #b\""),
+            ("*x", "\"*x\""),
+            ("https://a.example/x", "https://a.example/x"),
         ] {
             assert_eq!(string(text, YAML), expected, "{text}");
         }

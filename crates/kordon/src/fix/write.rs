@@ -265,7 +265,18 @@ pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: 
             ));
             continue;
         }
-        if source.path.is_none() && write {
+        let is_stdin = source.name == crate::input::display_name(std::path::Path::new("-"));
+        if source.path.is_none() && !is_stdin {
+            run.problems.push(warn(
+                None,
+                format!(
+                    "{} fix(es) not applied: this text was generated (e.g. by a kustomize build) and has no file of its own; change the resources or patches it was built from",
+                    allowed.len()
+                ),
+            ));
+            continue;
+        }
+        if is_stdin && write {
             run.problems.push(warn(
                 None,
                 format!(

@@ -177,6 +177,7 @@ pub fn source_comments(text: &str) -> Vec<SourceComment> {
             document_start = offset;
         } else if template.is_none()
             && let Some(path) = content.strip_prefix("# Source: ")
+            && is_chart_path(path.trim())
         {
             template = Some(path.trim().to_string());
         }
@@ -189,6 +190,14 @@ pub fn source_comments(text: &str) -> Vec<SourceComment> {
         });
     }
     out
+}
+
+/// Whether a `# Source:` path is one Helm writes: `<chart>/templates/...` or `<chart>/crds/...`,
+/// possibly under `charts/<subchart>/`. Other `# Source:` comments are ordinary comments.
+fn is_chart_path(path: &str) -> bool {
+    !path.starts_with('/')
+        && !path.contains("://")
+        && (path.contains("/templates/") || path.contains("/crds/"))
 }
 
 /// The template an offset of a rendered text belongs to.
@@ -329,8 +338,10 @@ pub fn locate_in_template(template: &str, kind: &str, path: &[PathSegment]) -> T
                 .unwrap_or(template.len() - line.start);
         Span::new(key_start, end)
     };
+    let is_separator = |i: usize| lines[i].content == "---" || lines[i].content.starts_with("--- ");
     let fallback = anchor
-        .or_else(|| (from..to).find(|&i| !lines[i].neutral))
+        .or_else(|| (from..to).find(|&i| !lines[i].neutral && !is_separator(i)))
+        .or_else(|| (!lines.is_empty()).then_some(0))
         .map_or(Span::new(0, 0), line_span);
 
     let mut scope = (from, to);
@@ -481,6 +492,7 @@ spec:
         let render = "---\n# Source: app/templates/a.yaml\nkind: A\n---\n# Source: app/charts/sub/templates/b.yaml\nkind: B\n";
         let comments = source_comments(render);
         assert_eq!(comments.len(), 2);
+        assert!(source_comments("# Source: https://example.com/pod.yaml\nkind: Pod\n").is_empty());
         assert_eq!(comments[0].template, "app/templates/a.yaml");
         assert_eq!(
             template_at(&comments, render.find("kind: B").unwrap_or(0))

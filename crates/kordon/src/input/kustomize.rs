@@ -250,7 +250,7 @@ fn run_build(
                 return Err(format!(
                     "`{}` failed: {}",
                     shown(&tool, shown_dir),
-                    stderr.trim().replace('\n', "\n  ")
+                    without_log_header(stderr.trim()).replace('\n', "\n  ")
                 ));
             }
             Err(e) if e.kind() == ErrorKind::NotFound => continue,
@@ -269,6 +269,29 @@ fn run_build(
             shown_dir.display()
         ),
     })
+}
+
+/// kubectl reports through klog: `E1123 10:46:26.536981   32312 run.go:72] "command failed"
+/// err="..."`. The header (a timestamp and a process id) changes on every run and says nothing
+/// to the user: keep the error itself.
+fn without_log_header(stderr: &str) -> String {
+    let header =
+        regex::Regex::new(r#"^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] (?:"command failed" err=)?"#);
+    let Ok(header) = header else {
+        return stderr.to_string();
+    };
+    stderr
+        .lines()
+        .map(|line| {
+            let rest = header.replace(line, "");
+            if rest.len() != line.len() && rest.starts_with('"') {
+                serde_json::from_str::<String>(&rest).unwrap_or_else(|_| rest.into_owned())
+            } else {
+                rest.into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A relative path from `from` to `to`, both absolute.
@@ -483,6 +506,17 @@ metadata:
                 generator: "ConfigMapGenerator".into()
             })
         );
+    }
+
+    #[test]
+    fn klog_headers_are_dropped() {
+        assert_eq!(
+            without_log_header(
+                r#"E1123 10:46:26.536981   32312 run.go:72] "command failed" err="no resource matches \"x\"""#
+            ),
+            r#"no resource matches "x""#
+        );
+        assert_eq!(without_log_header("Error: plain"), "Error: plain");
     }
 
     #[test]

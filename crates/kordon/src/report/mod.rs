@@ -1,10 +1,29 @@
-//! Rendering scan results: human diagnostics and versioned JSON.
+//! Rendering scan results: human diagnostics, versioned JSON, SARIF 2.1.0, GitHub workflow
+//! annotations, posture scores, and reports rendered from templates (Markdown, HTML, CSV, JUnit;
+//! feature `templates`).
 
+mod context;
+mod github;
 mod human;
 mod json;
+pub mod posture;
+pub mod sarif;
+#[cfg(feature = "templates")]
+mod templates;
 
+pub use context::{
+    CheckView, FindingGroup, FindingView, FrameworkRef, LocatedMessage, ObjectView, ProblemView,
+    ReportContext, ReportOptions, ReportStats, RuleRef, RuleView, SeverityCount, ToolInfo,
+};
+pub use github::{escape_data, escape_property, github_command, render_github};
 pub use human::{HumanOptions, render_human};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use posture::{Framework, Posture, posture};
+pub use sarif::{
+    SarifOptions, render_rules_sarif, render_sarif, sarif_level, sarif_log, security_severity,
+};
+#[cfg(feature = "templates")]
+pub use templates::{TemplateError, TemplateFormat, render_report, render_template};
 
 use crate::finding::Severity;
 use crate::scan::ScanReport;

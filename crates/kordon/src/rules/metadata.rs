@@ -96,6 +96,68 @@ pub struct RuleDocs {
     pub remediation: String,
 }
 
+/// The ten risk areas of Kubernetes security posture management, as rule categories.
+pub const CATEGORIES: [&str; 10] = [
+    "rbac",
+    "api-server",
+    "pod-security",
+    "network",
+    "etcd",
+    "secrets",
+    "audit-logging",
+    "images",
+    "admission",
+    "nodes",
+];
+
+/// A framework rules can be selected by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameworkFilter {
+    /// Mapped to a CIS Kubernetes Benchmark section.
+    Cis,
+    /// Mapped to a section of the NSA-CISA Kubernetes Hardening Guide.
+    NsaCisa,
+    /// Part of the Pod Security Standards, either level.
+    Pss,
+    /// Needed by the PSS baseline level.
+    PssBaseline,
+    /// Needed by the PSS restricted level, which includes the baseline level.
+    PssRestricted,
+    /// Mapped to a Microsoft Defender for Containers recommendation.
+    Defender,
+}
+
+impl FrameworkFilter {
+    /// Every filter with its command-line name.
+    pub const ALL: [(&'static str, FrameworkFilter); 6] = [
+        ("cis", FrameworkFilter::Cis),
+        ("nsa-cisa", FrameworkFilter::NsaCisa),
+        ("pss", FrameworkFilter::Pss),
+        ("pss-baseline", FrameworkFilter::PssBaseline),
+        ("pss-restricted", FrameworkFilter::PssRestricted),
+        ("defender", FrameworkFilter::Defender),
+    ];
+}
+
+impl std::str::FromStr for FrameworkFilter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.to_ascii_lowercase();
+        FrameworkFilter::ALL
+            .iter()
+            .find(|(name, _)| *name == wanted)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                let names: Vec<&str> = FrameworkFilter::ALL.iter().map(|(n, _)| *n).collect();
+                format!(
+                    "unknown framework `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 /// A parameter value that its rule's schema rejects.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("rule `{rule}`: {message}")]
@@ -155,6 +217,19 @@ impl RuleMeta {
             return Err("`parameters` must be a JSON Schema object".into());
         }
         Ok(())
+    }
+
+    /// Whether the rule is mapped to `framework`.
+    pub fn maps_to(&self, framework: FrameworkFilter) -> bool {
+        let f = &self.frameworks;
+        match framework {
+            FrameworkFilter::Cis => !f.cis.is_empty(),
+            FrameworkFilter::NsaCisa => !f.nsa_cisa.is_empty(),
+            FrameworkFilter::Pss => f.pss.is_some(),
+            FrameworkFilter::PssBaseline => f.pss == Some(PssLevel::Baseline),
+            FrameworkFilter::PssRestricted => f.pss.is_some(),
+            FrameworkFilter::Defender => f.other.iter().any(|o| o.starts_with("Defender:")),
+        }
     }
 
     /// Whether objects of `group`/`kind` are checked by this rule.

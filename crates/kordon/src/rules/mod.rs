@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
-pub use metadata::{FixSpec, Frameworks, ParameterError, PssLevel, RuleDocs, RuleMeta};
+pub use metadata::{
+    CATEGORIES, FixSpec, FrameworkFilter, Frameworks, ParameterError, PssLevel, RuleDocs, RuleMeta,
+};
 pub use testing::{RegoTestResult, run_rego_tests};
 
 use crate::document::{ParseLimits, parse_stream};
@@ -122,6 +124,17 @@ impl Rule {
     /// Whether the rule looks at objects of this group and kind.
     pub fn applies_to(&self, group: &str, kind: &str) -> bool {
         self.meta.applies_to(group, kind)
+    }
+
+    /// The parameters the rule's samples are written for (`samples/parameters.yaml`), for rules
+    /// whose defaults keep them silent (opt-in checks, allow-lists that start empty).
+    pub fn sample_parameters(&self) -> Result<Option<serde_json::Value>, String> {
+        match self.samples.get("parameters.yaml") {
+            None => Ok(None),
+            Some(text) => yaml_to_json(text)
+                .map(Some)
+                .map_err(|e| format!("{}: samples/parameters.yaml: {e}", self.meta.id)),
+        }
     }
 
     /// Whether the rule reviews this object. Built-in and directory rules review the objects
@@ -462,6 +475,22 @@ impl RuleSet {
         }
         Arc::make_mut(rule).parameters = merged;
         Ok(())
+    }
+
+    /// A copy of the set in which every rule that ships `samples/parameters.yaml` runs with those
+    /// parameters: what the samples are written for.
+    pub fn with_sample_parameters(&self) -> Result<RuleSet, ParameterError> {
+        let mut set = self.clone();
+        for rule in self.rules.iter() {
+            let parameters = rule.sample_parameters().map_err(|message| ParameterError {
+                rule: rule.meta.id.clone(),
+                message,
+            })?;
+            if let Some(parameters) = parameters {
+                set.set_parameters(rule.id(), &parameters)?;
+            }
+        }
+        Ok(set)
     }
 
     /// Overrides a rule's severity.

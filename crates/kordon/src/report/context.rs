@@ -1,0 +1,634 @@
+//! The data every report template renders: findings, rules, scores and stats, flattened into
+//! plain serialisable values (every list sorted, no maps to iterate in hash order).
+//!
+//! The same struct is the documented context of user templates (`--template FILE.tera`); its
+//! JSON form is what `kordon report --format context` prints.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::posture::{
+    CheckStatus, Framework, FrameworkScore, GroupScore, Posture, natural_cmp, posture,
+    severity_weight,
+};
+use crate::document::display_path;
+use crate::finding::{Applicability, Finding, ObjectRef, Severity, SuppressionKind};
+use crate::rules::{PssLevel, RuleSet};
+use crate::scan::{ProblemLevel, ScanReport};
+
+/// Choices that shape a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The framework whose controls group the findings and rank the top failing controls.
+    pub framework: Framework,
+    /// At most this many findings in the grouped listing (`groups`); the rest are counted in
+    /// `findings_omitted`. `None`: no cap. Flat lists (`findings`, `checks`) are never capped.
+    pub max_findings: Option<usize>,
+    /// Prefix of finding links (`https://github.com/o/r/blob/<sha>/`); the link is
+    /// `<prefix><file>#L<line>`. Empty: links relative to the scanned tree.
+    pub link_base: String,
+    /// How many controls `top_controls` lists.
+    pub top_controls: usize,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            framework: Framework::All,
+            max_findings: None,
+            link_base: String::new(),
+            top_controls: 10,
+        }
+    }
+}
+
+/// Everything a report template sees. See the README's "Reports" section for the field list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportContext {
+    /// `{name, version}` of kordon.
+    pub tool: ToolInfo,
+    /// The framework chosen with `--framework`: `{id, name}`.
+    pub framework: FrameworkRef,
+    /// The chosen framework's overall score (same as its entry in `scores`).
+    pub score: Option<f64>,
+    /// Counts of the scan.
+    pub stats: ReportStats,
+    /// Scores per framework, in the order all, cis, nsa-cisa, pss-baseline, pss-restricted.
+    pub scores: Vec<FrameworkScore>,
+    /// The chosen framework's controls with failing checks, most weight lost first.
+    pub top_controls: Vec<GroupScore>,
+    /// Findings grouped by the chosen framework's controls, most severe group first, capped by
+    /// `max_findings`.
+    pub groups: Vec<FindingGroup>,
+    /// Findings listed in `groups`.
+    pub findings_shown: usize,
+    /// Findings left out of `groups` by the cap.
+    pub findings_omitted: usize,
+    /// Every active finding, in file and line order.
+    pub findings: Vec<FindingView>,
+    /// Every suppressed finding, with its reason.
+    pub suppressed: Vec<FindingView>,
+    /// Every (rule, object) check with its outcome, by rule then by object (file order).
+    pub checks: Vec<CheckView>,
+    /// Every rule of the rule set, by id, with its check counts.
+    pub rules: Vec<RuleView>,
+    /// Problems met during the scan (unreadable files, failing rules).
+    pub problems: Vec<ProblemView>,
+}
+
+/// kordon itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToolInfo {
+    /// `kordon`.
+    pub name: &'static str,
+    /// The library's version.
+    pub version: &'static str,
+}
+
+/// A framework's id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkRef {
+    /// `all`, `cis`, `nsa-cisa`, `pss-baseline` or `pss-restricted`.
+    pub id: Framework,
+    /// Its human name.
+    pub name: &'static str,
+}
+
+/// Counts of the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportStats {
+    /// Files read.
+    pub files: usize,
+    /// Objects found.
+    pub objects: usize,
+    /// Rules evaluated on at least one object.
+    pub rules_evaluated: usize,
+    /// (rule, object) checks.
+    pub checks: usize,
+    /// Checks that failed.
+    pub checks_failed: usize,
+    /// Active findings.
+    pub findings: usize,
+    /// Suppressed findings.
+    pub suppressed: usize,
+    /// Problems at error level.
+    pub errors: usize,
+    /// Findings per severity, most serious first (every severity listed, zero or not).
+    pub by_severity: Vec<SeverityCount>,
+}
+
+/// Findings of one severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeverityCount {
+    /// The severity.
+    pub severity: Severity,
+    /// Its weight in scores.
+    pub weight: u32,
+    /// Active findings of that severity.
+    pub count: usize,
+}
+
+/// The object a finding or check is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectView {
+    /// `apiVersion`.
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.namespace`, when set.
+    pub namespace: Option<String>,
+    /// `metadata.name`, when set.
+    pub name: Option<String>,
+    /// `Kind namespace/name` (or `Kind name`), for display.
+    pub display: String,
+    /// File the object is in.
+    pub file: String,
+    /// Line where the object is named.
+    pub line: usize,
+}
+
+impl ObjectView {
+    fn new(object: &ObjectRef) -> Self {
+        let name = object.name.as_deref().unwrap_or("<unnamed>");
+        let display = match &object.namespace {
+            Some(ns) => format!("{} {ns}/{name}", object.kind),
+            None => format!("{} {name}", object.kind),
+        };
+        ObjectView {
+            api_version: object.api_version.clone(),
+            kind: object.kind.clone(),
+            namespace: object.namespace.clone(),
+            name: object.name.clone(),
+            display,
+            file: object.location.file.clone(),
+            line: object.location.start.line,
+        }
+    }
+}
+
+/// A finding, flattened for templates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingView {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's title (empty for a rule missing from the rule set).
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// The rule's message.
+    pub message: String,
+    /// File (display name).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// End line.
+    pub end_line: usize,
+    /// End column (exclusive).
+    pub end_column: usize,
+    /// `<link_base><file>#L<line>`; `None` for standard input.
+    pub link: Option<String>,
+    /// The field path (`spec.containers[0].securityContext.privileged`), empty when none.
+    pub path: String,
+    /// The object.
+    pub object: ObjectView,
+    /// CIS Kubernetes Benchmark sections of the rule.
+    pub cis: Vec<String>,
+    /// NSA-CISA sections of the rule.
+    pub nsa_cisa: Vec<String>,
+    /// The rule's Pod Security Standards level.
+    pub pss: Option<PssLevel>,
+    /// The rule's controls in the chosen framework.
+    pub controls: Vec<String>,
+    /// Title of the fix, when one is offered.
+    pub fix: Option<String>,
+    /// `safe`, `unsafe` or `none`.
+    pub fix_applicability: Applicability,
+    /// Stable identity of the finding.
+    pub fingerprint: String,
+    /// Why it is silenced (suppressed findings only).
+    pub suppression_reason: Option<String>,
+    /// `in-source` or `external` (suppressed findings only).
+    pub suppression_kind: Option<SuppressionKind>,
+}
+
+/// Findings of one control of the chosen framework.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingGroup {
+    /// The control id; empty for findings of rules outside the chosen framework.
+    pub control: String,
+    /// The rules of the group's findings, with titles.
+    pub rules: Vec<RuleRef>,
+    /// The most serious severity among its findings.
+    pub severity: Severity,
+    /// How many findings the group has in all.
+    pub total: usize,
+    /// The findings shown (the cap may leave some out).
+    pub findings: Vec<FindingView>,
+    /// Findings of the group left out by the cap.
+    pub omitted: usize,
+}
+
+/// A rule's id and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+}
+
+/// A message at a place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocatedMessage {
+    /// The message.
+    pub message: String,
+    /// File.
+    pub file: String,
+    /// Line.
+    pub line: usize,
+    /// Column.
+    pub column: usize,
+}
+
+/// One (rule, object) check, flattened for templates (JUnit test cases).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckView {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's title.
+    pub title: String,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// `pass`, `fail` or `excepted`.
+    pub status: CheckStatus,
+    /// The object checked.
+    pub object: ObjectView,
+    /// Ids of the frameworks this check counts in.
+    pub frameworks: Vec<Framework>,
+    /// Active findings (failing checks).
+    pub findings: Vec<LocatedMessage>,
+    /// Suppression reasons (excepted checks).
+    pub reasons: Vec<String>,
+}
+
+/// A rule, for templates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Category.
+    pub category: String,
+    /// CIS sections.
+    pub cis: Vec<String>,
+    /// NSA-CISA sections.
+    pub nsa_cisa: Vec<String>,
+    /// Pod Security Standards level.
+    pub pss: Option<PssLevel>,
+    /// First paragraph of the remediation.
+    pub remediation: String,
+    /// More about the rule.
+    pub help_uri: Option<String>,
+    /// Checks of this rule in the scan.
+    pub checks: usize,
+    /// Of which failed.
+    pub failed: usize,
+}
+
+/// A problem met during the scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemView {
+    /// `error`, `warning` or `note`.
+    pub level: ProblemLevel,
+    /// File concerned.
+    pub file: Option<String>,
+    /// Line, when known.
+    pub line: Option<usize>,
+    /// The rule concerned.
+    pub rule: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+fn first_paragraph(text: &str) -> String {
+    let text = text.trim();
+    text.split("\n\n")
+        .next()
+        .unwrap_or(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+struct Views<'a> {
+    rules: &'a RuleSet,
+    options: &'a ReportOptions,
+}
+
+impl Views<'_> {
+    fn finding(&self, finding: &Finding) -> FindingView {
+        let meta = self.rules.get(&finding.rule_id).map(|r| &r.meta);
+        let link = (finding.location.file != "<stdin>").then(|| {
+            format!(
+                "{}{}#L{}",
+                self.options.link_base, finding.location.file, finding.location.start.line
+            )
+        });
+        FindingView {
+            rule: finding.rule_id.clone(),
+            title: meta.map(|m| m.title.clone()).unwrap_or_default(),
+            severity: finding.severity,
+            message: finding.message.clone(),
+            file: finding.location.file.clone(),
+            line: finding.location.start.line,
+            column: finding.location.start.column,
+            end_line: finding.location.end.line,
+            end_column: finding.location.end.column,
+            link,
+            path: display_path(&finding.path),
+            object: ObjectView::new(&finding.object),
+            cis: meta.map(|m| m.frameworks.cis.clone()).unwrap_or_default(),
+            nsa_cisa: meta
+                .map(|m| m.frameworks.nsa_cisa.clone())
+                .unwrap_or_default(),
+            pss: meta.and_then(|m| m.frameworks.pss),
+            controls: self.controls(&finding.rule_id),
+            fix: finding.fix.as_ref().map(|f| f.title.clone()),
+            fix_applicability: finding
+                .fix
+                .as_ref()
+                .map_or(Applicability::None, |f| f.applicability),
+            fingerprint: finding.fingerprint.clone(),
+            suppression_reason: finding.suppression.as_ref().map(|s| s.reason.clone()),
+            suppression_kind: finding.suppression.as_ref().map(|s| s.kind),
+        }
+    }
+
+    fn controls(&self, rule: &str) -> Vec<String> {
+        match self.rules.get(rule) {
+            Some(r) => self.options.framework.controls(&r.meta),
+            None if self.options.framework == Framework::All => vec![rule.to_string()],
+            None => Vec::new(),
+        }
+    }
+
+    fn title(&self, rule: &str) -> String {
+        self.rules
+            .get(rule)
+            .map(|r| r.meta.title.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl ReportContext {
+    /// Builds the context of a scan: scores it ([`posture`]) and flattens everything.
+    pub fn new(report: &ScanReport, rules: &RuleSet, options: &ReportOptions) -> Self {
+        let posture = posture(report, rules);
+        Self::from_posture(report, rules, &posture, options)
+    }
+
+    /// Builds the context from a posture already computed for `report`.
+    pub fn from_posture(
+        report: &ScanReport,
+        rules: &RuleSet,
+        posture: &Posture,
+        options: &ReportOptions,
+    ) -> Self {
+        let views = Views { rules, options };
+        let findings: Vec<FindingView> = report.findings.iter().map(|f| views.finding(f)).collect();
+        let suppressed: Vec<FindingView> =
+            report.suppressed.iter().map(|f| views.finding(f)).collect();
+
+        let chosen = posture.framework(options.framework);
+        let mut top_controls: Vec<GroupScore> = chosen
+            .map(|f| {
+                f.controls
+                    .iter()
+                    .filter(|c| c.score.failed > 0)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        top_controls.sort_by(|a, b| {
+            let lost = |g: &GroupScore| g.score.weight_total - g.score.weight_passed;
+            lost(b)
+                .cmp(&lost(a))
+                .then(b.score.failed.cmp(&a.score.failed))
+                .then_with(|| natural_cmp(&a.id, &b.id))
+        });
+        top_controls.truncate(options.top_controls);
+
+        let (groups, entries) = group_findings(&findings, &views);
+        let findings_shown = entries.min(options.max_findings.unwrap_or(usize::MAX));
+
+        let mut ordered: Vec<&super::posture::CheckOutcome> = posture.checks.iter().collect();
+        ordered.sort_by(|a, b| (&a.rule, a.object).cmp(&(&b.rule, b.object)));
+        let checks: Vec<CheckView> = ordered
+            .into_iter()
+            .filter_map(|outcome| {
+                let object = report.objects.get(outcome.object)?;
+                let frameworks = Framework::ALL
+                    .into_iter()
+                    .filter(|&f| match rules.get(&outcome.rule) {
+                        Some(rule) => !f.controls(&rule.meta).is_empty(),
+                        None => f == Framework::All,
+                    })
+                    .collect();
+                Some(CheckView {
+                    rule: outcome.rule.clone(),
+                    title: views.title(&outcome.rule),
+                    severity: outcome.severity,
+                    status: outcome.status,
+                    object: ObjectView::new(object),
+                    frameworks,
+                    findings: outcome
+                        .findings
+                        .iter()
+                        .filter_map(|&i| report.findings.get(i))
+                        .map(|f| LocatedMessage {
+                            message: f.message.clone(),
+                            file: f.location.file.clone(),
+                            line: f.location.start.line,
+                            column: f.location.start.column,
+                        })
+                        .collect(),
+                    reasons: outcome
+                        .suppressed
+                        .iter()
+                        .filter_map(|&i| report.suppressed.get(i))
+                        .filter_map(|f| f.suppression.as_ref().map(|s| s.reason.clone()))
+                        .collect(),
+                })
+            })
+            .collect();
+
+        let mut per_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for outcome in &posture.checks {
+            let entry = per_rule.entry(outcome.rule.as_str()).or_default();
+            entry.0 += 1;
+            if outcome.status == CheckStatus::Fail {
+                entry.1 += 1;
+            }
+        }
+        let mut rule_views: Vec<RuleView> = rules
+            .rules()
+            .iter()
+            .map(|rule| {
+                let (checks, failed) = per_rule
+                    .get(rule.meta.id.as_str())
+                    .copied()
+                    .unwrap_or_default();
+                RuleView {
+                    id: rule.meta.id.clone(),
+                    title: rule.meta.title.clone(),
+                    severity: rule.meta.severity,
+                    category: rule.meta.category.clone(),
+                    cis: rule.meta.frameworks.cis.clone(),
+                    nsa_cisa: rule.meta.frameworks.nsa_cisa.clone(),
+                    pss: rule.meta.frameworks.pss,
+                    remediation: first_paragraph(&rule.meta.docs.remediation),
+                    help_uri: rule.meta.help_uri.clone(),
+                    checks,
+                    failed,
+                }
+            })
+            .collect();
+        rule_views.sort_by(|a, b| a.id.cmp(&b.id));
+
+        let by_severity = Severity::ALL
+            .iter()
+            .map(|&severity| SeverityCount {
+                severity,
+                weight: severity_weight(severity),
+                count: report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == severity)
+                    .count(),
+            })
+            .collect();
+        let stats = ReportStats {
+            files: report.stats.files,
+            objects: report.stats.objects,
+            rules_evaluated: report.stats.rules_evaluated,
+            checks: posture.checks.len(),
+            checks_failed: posture
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Fail)
+                .count(),
+            findings: report.findings.len(),
+            suppressed: report.suppressed.len(),
+            errors: report
+                .problems
+                .iter()
+                .filter(|p| p.level == ProblemLevel::Error)
+                .count(),
+            by_severity,
+        };
+
+        ReportContext {
+            tool: ToolInfo {
+                name: "kordon",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            framework: FrameworkRef {
+                id: options.framework,
+                name: options.framework.name(),
+            },
+            score: chosen.and_then(|f| f.score.score),
+            stats,
+            scores: posture.frameworks.clone(),
+            top_controls,
+            groups: cap_groups(groups, options.max_findings),
+            findings_shown,
+            findings_omitted: entries - findings_shown,
+            findings,
+            suppressed,
+            checks,
+            rules: rule_views,
+            problems: report
+                .problems
+                .iter()
+                .map(|p| ProblemView {
+                    level: p.level,
+                    file: p.file.clone(),
+                    line: p.position.map(|p| p.line),
+                    rule: p.rule.clone(),
+                    message: p.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Groups findings by control of the chosen framework (a finding of a rule mapped to two
+/// controls is listed under both); findings of unmapped rules go last under an empty control.
+/// Returns the groups and their number of entries.
+fn group_findings(findings: &[FindingView], views: &Views) -> (Vec<FindingGroup>, usize) {
+    let mut by_control: BTreeMap<String, Vec<&FindingView>> = BTreeMap::new();
+    for finding in findings {
+        if finding.controls.is_empty() {
+            by_control.entry(String::new()).or_default().push(finding);
+        }
+        for control in &finding.controls {
+            by_control.entry(control.clone()).or_default().push(finding);
+        }
+    }
+    let mut groups: Vec<FindingGroup> = by_control
+        .into_iter()
+        .map(|(control, members)| {
+            let mut rule_ids: Vec<&str> = members.iter().map(|f| f.rule.as_str()).collect();
+            rule_ids.sort_unstable();
+            rule_ids.dedup();
+            FindingGroup {
+                rules: rule_ids
+                    .into_iter()
+                    .map(|id| RuleRef {
+                        id: id.to_string(),
+                        title: views.title(id),
+                    })
+                    .collect(),
+                severity: members
+                    .iter()
+                    .map(|f| f.severity)
+                    .max()
+                    .unwrap_or(Severity::Info),
+                total: members.len(),
+                findings: members.into_iter().cloned().collect(),
+                omitted: 0,
+                control,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        (a.control.is_empty())
+            .cmp(&b.control.is_empty())
+            .then(b.severity.cmp(&a.severity))
+            .then(b.total.cmp(&a.total))
+            .then_with(|| natural_cmp(&a.control, &b.control))
+    });
+    let entries = groups.iter().map(|g| g.total).sum();
+    (groups, entries)
+}
+
+/// Keeps the first `cap` entries across groups, in order; a group left with no finding is kept
+/// with its count so the reader still sees it.
+fn cap_groups(mut groups: Vec<FindingGroup>, cap: Option<usize>) -> Vec<FindingGroup> {
+    let Some(mut left) = cap else {
+        return groups;
+    };
+    for group in &mut groups {
+        let keep = group.findings.len().min(left);
+        group.omitted = group.findings.len() - keep;
+        group.findings.truncate(keep);
+        left -= keep;
+    }
+    groups
+}

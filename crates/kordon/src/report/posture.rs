@@ -1,0 +1,503 @@
+//! Posture scores: how much of what was checked passes, per compliance framework.
+//!
+//! Every (rule, object) evaluation of a scan ([`ScanReport::checks`]) is one *check*. A check
+//! fails when it left at least one active finding; a check whose findings were all suppressed is
+//! *excepted* and counts as passing (an accepted, documented risk), but is counted apart so reports
+//! can show it. A check weighs as much as its rule's severity ([`severity_weight`]), and a score is
+//! `100 × Σ weight(passing or excepted checks) / Σ weight(all checks)`. When every check weighs
+//! nothing (only `info` rules), the score is the plain share of passing checks; with no check at
+//! all there is no score.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::finding::{Finding, ObjectRef, Severity};
+use crate::rules::{PssLevel, RuleMeta, RuleSet};
+use crate::scan::ScanReport;
+
+/// The weight of a check of a rule with this severity.
+pub fn severity_weight(severity: Severity) -> u32 {
+    match severity {
+        Severity::Critical => 10,
+        Severity::High => 6,
+        Severity::Medium => 3,
+        Severity::Low => 1,
+        Severity::Info => 0,
+    }
+}
+
+/// A compliance framework a score is computed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    /// Every rule that ran.
+    All,
+    /// CIS Kubernetes Benchmark: rules with `frameworks.cis` sections.
+    Cis,
+    /// NSA-CISA Kubernetes Hardening Guide: rules with `frameworks.nsa-cisa` sections.
+    NsaCisa,
+    /// Pod Security Standards, baseline level.
+    PssBaseline,
+    /// Pod Security Standards, restricted level (which includes every baseline control).
+    PssRestricted,
+}
+
+impl Framework {
+    /// Every framework, in report order.
+    pub const ALL: [Framework; 5] = [
+        Framework::All,
+        Framework::Cis,
+        Framework::NsaCisa,
+        Framework::PssBaseline,
+        Framework::PssRestricted,
+    ];
+
+    /// The id used in flags, JSON and templates (`all`, `cis`, `nsa-cisa`, `pss-baseline`,
+    /// `pss-restricted`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Framework::All => "all",
+            Framework::Cis => "cis",
+            Framework::NsaCisa => "nsa-cisa",
+            Framework::PssBaseline => "pss-baseline",
+            Framework::PssRestricted => "pss-restricted",
+        }
+    }
+
+    /// A human name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::All => "All rules",
+            Framework::Cis => "CIS Kubernetes Benchmark",
+            Framework::NsaCisa => "NSA-CISA Kubernetes Hardening Guide",
+            Framework::PssBaseline => "Pod Security Standards: baseline",
+            Framework::PssRestricted => "Pod Security Standards: restricted",
+        }
+    }
+
+    /// The controls of this framework a rule checks; empty when the rule is not part of it.
+    /// For `all` and the Pod Security Standards (whose controls kordon's rules map one to one),
+    /// the control is the rule itself.
+    pub fn controls(self, meta: &RuleMeta) -> Vec<String> {
+        match self {
+            Framework::All => vec![meta.id.clone()],
+            Framework::Cis => meta.frameworks.cis.clone(),
+            Framework::NsaCisa => meta.frameworks.nsa_cisa.clone(),
+            Framework::PssBaseline => match meta.frameworks.pss {
+                Some(PssLevel::Baseline) => vec![meta.id.clone()],
+                _ => Vec::new(),
+            },
+            Framework::PssRestricted => match meta.frameworks.pss {
+                Some(_) => vec![meta.id.clone()],
+                None => Vec::new(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Framework {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for Framework {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.to_ascii_lowercase();
+        Framework::ALL
+            .into_iter()
+            .find(|f| f.id() == wanted)
+            .ok_or_else(|| {
+                format!(
+                    "unknown framework `{s}` (expected {})",
+                    Framework::ALL.map(Framework::id).join(", ")
+                )
+            })
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// No finding.
+    Pass,
+    /// At least one active finding.
+    Fail,
+    /// Findings, all of them suppressed with a reason: counts as passing.
+    Excepted,
+}
+
+/// One (rule, object) check with its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckOutcome {
+    /// The rule's id.
+    pub rule: String,
+    /// Index into [`ScanReport::objects`].
+    pub object: usize,
+    /// The rule's severity (after configuration overrides).
+    pub severity: Severity,
+    /// Pass, fail or excepted.
+    pub status: CheckStatus,
+    /// Indices into [`ScanReport::findings`] of its active findings.
+    pub findings: Vec<usize>,
+    /// Indices into [`ScanReport::suppressed`] of its suppressed findings.
+    pub suppressed: Vec<usize>,
+}
+
+/// Counts and weights behind a score.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Score {
+    /// Checks counted.
+    pub checks: usize,
+    /// Checks that passed.
+    pub passed: usize,
+    /// Checks that failed.
+    pub failed: usize,
+    /// Checks excepted by a suppression (counted as passing).
+    pub excepted: usize,
+    /// Σ weight of all checks.
+    pub weight_total: u64,
+    /// Σ weight of passing and excepted checks.
+    pub weight_passed: u64,
+    /// The score from 0 to 100, rounded to one decimal; `None` when nothing was checked.
+    pub score: Option<f64>,
+}
+
+impl Score {
+    fn add(&mut self, outcome: &CheckOutcome) {
+        let weight = u64::from(severity_weight(outcome.severity));
+        self.checks += 1;
+        self.weight_total += weight;
+        match outcome.status {
+            CheckStatus::Pass => self.passed += 1,
+            CheckStatus::Fail => self.failed += 1,
+            CheckStatus::Excepted => self.excepted += 1,
+        }
+        if outcome.status != CheckStatus::Fail {
+            self.weight_passed += weight;
+        }
+    }
+
+    fn finish(&mut self) {
+        let share = if self.weight_total > 0 {
+            Some(self.weight_passed as f64 / self.weight_total as f64)
+        } else if self.checks > 0 {
+            Some((self.passed + self.excepted) as f64 / self.checks as f64)
+        } else {
+            None
+        };
+        self.score = share.map(|s| (s * 1000.0).round() / 10.0);
+    }
+}
+
+/// The score of one control (or namespace, or file) within a framework.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupScore {
+    /// The control id (CIS section, NSA-CISA section name, rule id), namespace or file name.
+    pub id: String,
+    /// The rules counted in this group, sorted.
+    pub rules: Vec<String>,
+    /// The highest severity among the group's rules.
+    pub severity: Severity,
+    /// The score.
+    #[serde(flatten)]
+    pub score: Score,
+}
+
+/// A framework's scores: overall, per control, per namespace and per file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameworkScore {
+    /// The framework's id (`cis`, ...).
+    pub id: Framework,
+    /// Its human name.
+    pub name: String,
+    /// The overall score (each check counted once, even when its rule maps to several controls).
+    #[serde(flatten)]
+    pub score: Score,
+    /// Per control, worst first (lowest score, then most failures, then id).
+    pub controls: Vec<GroupScore>,
+    /// Per namespace (objects without one under `(none)`), sorted by name.
+    pub namespaces: Vec<GroupScore>,
+    /// Per file, sorted by name.
+    pub files: Vec<GroupScore>,
+}
+
+/// Posture of a whole scan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Posture {
+    /// One entry per framework, in [`Framework::ALL`] order.
+    pub frameworks: Vec<FrameworkScore>,
+    /// Every check's outcome, in the order of [`ScanReport::checks`].
+    pub checks: Vec<CheckOutcome>,
+}
+
+impl Posture {
+    /// The scores of one framework.
+    pub fn framework(&self, framework: Framework) -> Option<&FrameworkScore> {
+        self.frameworks.iter().find(|f| f.id == framework)
+    }
+}
+
+/// The label of objects without `metadata.namespace` in per-namespace scores.
+pub const NO_NAMESPACE: &str = "(none)";
+
+fn object_key(object: &ObjectRef) -> (&str, usize) {
+    (object.location.file.as_str(), object.location.span.start)
+}
+
+fn index_findings(
+    findings: &[Finding],
+    objects: &HashMap<(&str, usize), usize>,
+) -> HashMap<(String, usize), Vec<usize>> {
+    let mut out: HashMap<(String, usize), Vec<usize>> = HashMap::new();
+    for (i, finding) in findings.iter().enumerate() {
+        if let Some(&object) = objects.get(&object_key(&finding.object)) {
+            out.entry((finding.rule_id.clone(), object))
+                .or_default()
+                .push(i);
+        }
+    }
+    out
+}
+
+/// Classifies every check of `report` and scores it per framework. `rules` supplies severities
+/// and framework mappings; a check of a rule missing from `rules` counts only under `all`, with
+/// the highest severity of its findings (or `medium` when it has none).
+pub fn posture(report: &ScanReport, rules: &RuleSet) -> Posture {
+    let objects: HashMap<(&str, usize), usize> = report
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (object_key(o), i))
+        .collect();
+    let mut active = index_findings(&report.findings, &objects);
+    let mut silenced = index_findings(&report.suppressed, &objects);
+
+    let mut checks = Vec::with_capacity(report.checks.len());
+    for check in &report.checks {
+        let key = (check.rule.to_string(), check.object);
+        let findings = active.remove(&key).unwrap_or_default();
+        let suppressed = silenced.remove(&key).unwrap_or_default();
+        let status = if !findings.is_empty() {
+            CheckStatus::Fail
+        } else if !suppressed.is_empty() {
+            CheckStatus::Excepted
+        } else if check.violations > 0 {
+            // Violations that became neither finding nor suppression: never call that a pass.
+            CheckStatus::Fail
+        } else {
+            CheckStatus::Pass
+        };
+        let severity = match rules.get(&check.rule) {
+            Some(rule) => rule.meta.severity,
+            None => findings
+                .iter()
+                .map(|&i| report.findings[i].severity)
+                .chain(suppressed.iter().map(|&i| report.suppressed[i].severity))
+                .max()
+                .unwrap_or(Severity::Medium),
+        };
+        checks.push(CheckOutcome {
+            rule: check.rule.to_string(),
+            object: check.object,
+            severity,
+            status,
+            findings,
+            suppressed,
+        });
+    }
+
+    let frameworks = Framework::ALL
+        .into_iter()
+        .map(|framework| score_framework(framework, report, rules, &checks))
+        .collect();
+    Posture { frameworks, checks }
+}
+
+#[derive(Default)]
+struct Group {
+    score: Score,
+    rules: std::collections::BTreeSet<String>,
+    severity: Option<Severity>,
+}
+
+impl Group {
+    fn add(&mut self, outcome: &CheckOutcome) {
+        self.score.add(outcome);
+        self.rules.insert(outcome.rule.clone());
+        self.severity = self.severity.max(Some(outcome.severity));
+    }
+
+    fn finish(mut self, id: String) -> GroupScore {
+        self.score.finish();
+        GroupScore {
+            id,
+            rules: self.rules.into_iter().collect(),
+            severity: self.severity.unwrap_or(Severity::Info),
+            score: self.score,
+        }
+    }
+}
+
+fn finish_groups(groups: BTreeMap<String, Group>) -> Vec<GroupScore> {
+    groups.into_iter().map(|(id, g)| g.finish(id)).collect()
+}
+
+fn score_framework(
+    framework: Framework,
+    report: &ScanReport,
+    rules: &RuleSet,
+    checks: &[CheckOutcome],
+) -> FrameworkScore {
+    let mut overall = Score::default();
+    let mut controls: BTreeMap<String, Group> = BTreeMap::new();
+    let mut namespaces: BTreeMap<String, Group> = BTreeMap::new();
+    let mut files: BTreeMap<String, Group> = BTreeMap::new();
+    for outcome in checks {
+        let mapped = match rules.get(&outcome.rule) {
+            Some(rule) => framework.controls(&rule.meta),
+            None if framework == Framework::All => vec![outcome.rule.clone()],
+            None => Vec::new(),
+        };
+        if mapped.is_empty() {
+            continue;
+        }
+        overall.add(outcome);
+        for control in mapped {
+            controls.entry(control).or_default().add(outcome);
+        }
+        if let Some(object) = report.objects.get(outcome.object) {
+            let namespace = object.namespace.as_deref().unwrap_or(NO_NAMESPACE);
+            namespaces
+                .entry(namespace.to_string())
+                .or_default()
+                .add(outcome);
+            files
+                .entry(object.location.file.clone())
+                .or_default()
+                .add(outcome);
+        }
+    }
+    overall.finish();
+    let mut controls = finish_groups(controls);
+    controls.sort_by(|a, b| {
+        let a_score = a.score.score.unwrap_or(100.0);
+        let b_score = b.score.score.unwrap_or(100.0);
+        a_score
+            .total_cmp(&b_score)
+            .then(b.score.failed.cmp(&a.score.failed))
+            .then_with(|| natural_cmp(&a.id, &b.id))
+    });
+    FrameworkScore {
+        id: framework,
+        name: framework.name().to_string(),
+        score: overall,
+        controls,
+        namespaces: finish_groups(namespaces),
+        files: finish_groups(files),
+    }
+}
+
+/// Orders `5.2.10` after `5.2.9`: runs of digits compare by value.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn parts(s: &str) -> Vec<Result<u64, &str>> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while !rest.is_empty() {
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let (head, tail) = if digits > 0 {
+                rest.split_at(digits)
+            } else {
+                let other =
+                    rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+                rest.split_at(other)
+            };
+            out.push(head.parse::<u64>().map_err(|_| head));
+            rest = tail;
+        }
+        out
+    }
+    let (pa, pb) = (parts(a), parts(b));
+    for (x, y) in pa.iter().zip(&pb) {
+        let ordering = match (x, y) {
+            (Ok(x), Ok(y)) => x.cmp(y),
+            (Err(x), Err(y)) => x.cmp(y),
+            (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+            (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        };
+        if ordering != std::cmp::Ordering::Equal {
+            return ordering;
+        }
+    }
+    pa.len().cmp(&pb.len()).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_follow_severity() {
+        assert_eq!(
+            Severity::ALL.map(severity_weight),
+            [10, 6, 3, 1, 0],
+            "critical..info"
+        );
+    }
+
+    #[test]
+    fn framework_ids_round_trip() {
+        for f in Framework::ALL {
+            assert_eq!(f.id().parse::<Framework>(), Ok(f));
+        }
+        assert!("pci".parse::<Framework>().is_err());
+    }
+
+    #[test]
+    fn natural_order_of_sections() {
+        let mut ids = vec!["5.2.10", "5.2.9", "5.1.1", "b", "a"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["5.1.1", "5.2.9", "5.2.10", "a", "b"]);
+    }
+
+    fn outcome(severity: Severity, status: CheckStatus) -> CheckOutcome {
+        CheckOutcome {
+            rule: "r".into(),
+            object: 0,
+            severity,
+            status,
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn score_is_weighted_by_severity() {
+        let mut score = Score::default();
+        score.add(&outcome(Severity::Critical, CheckStatus::Fail));
+        score.add(&outcome(Severity::Low, CheckStatus::Pass));
+        score.add(&outcome(Severity::Medium, CheckStatus::Excepted));
+        score.finish();
+        // (1 + 3) / (10 + 1 + 3)
+        assert_eq!(score.score, Some(28.6));
+        assert_eq!((score.passed, score.failed, score.excepted), (1, 1, 1));
+    }
+
+    #[test]
+    fn info_only_checks_fall_back_to_plain_share() {
+        let mut score = Score::default();
+        score.add(&outcome(Severity::Info, CheckStatus::Fail));
+        score.add(&outcome(Severity::Info, CheckStatus::Pass));
+        score.finish();
+        assert_eq!(score.score, Some(50.0));
+        let mut empty = Score::default();
+        empty.finish();
+        assert_eq!(empty.score, None);
+    }
+}

@@ -1,0 +1,83 @@
+//! Rendering from the library: a kustomize overlay scanned through `Scanner::scan_paths`, its
+//! findings mapped back to the files that hold them. (Helm is covered by the CLI tests, which
+//! put a stand-in helm on PATH.)
+
+use std::path::PathBuf;
+
+use kordon::{Precision, RenderOptions, Scanner};
+
+fn testdata(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(path)
+}
+
+#[test]
+fn an_overlay_scanned_from_the_library_points_at_its_sources() {
+    let scanner = Scanner::builder().build().expect("rules load");
+    let report = scanner.scan_paths(&[testdata("kustomize")]);
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    let privileged: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "privileged-container")
+        .map(|f| {
+            let file = f.location.file.rsplit("testdata/").next().unwrap_or("");
+            (file.to_string(), f.location.start.line, f.precision)
+        })
+        .collect();
+    assert_eq!(
+        privileged,
+        vec![
+            (
+                "kustomize/base/api.yaml".to_string(),
+                18,
+                Precision::Transformed
+            ),
+            (
+                "kustomize/base/worker.yaml".to_string(),
+                19,
+                Precision::Exact
+            ),
+            (
+                "kustomize/overlays/prod/debug-pod.yaml".to_string(),
+                10,
+                Precision::Exact
+            ),
+            (
+                "kustomize/overlays/prod/web-privileged.yaml".to_string(),
+                11,
+                Precision::Exact
+            ),
+        ]
+    );
+    // Every finding keeps the exact place in the build as a related location.
+    for finding in report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "privileged-container")
+    {
+        assert!(
+            finding
+                .related
+                .iter()
+                .any(|r| r.location.file.ends_with("overlays/prod (kustomize build)")),
+            "{finding:?}"
+        );
+    }
+}
+
+#[test]
+fn without_rendering_nothing_of_a_kustomization_is_read() {
+    let scanner = Scanner::builder()
+        .render(RenderOptions {
+            enabled: false,
+            ..RenderOptions::default()
+        })
+        .build()
+        .expect("rules load");
+    let report = scanner.scan_paths(&[testdata("kustomize"), testdata("helm/app")]);
+    assert_eq!(report.stats.objects, 0);
+    assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+    assert!(!report.has_errors());
+}
