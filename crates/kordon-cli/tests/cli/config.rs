@@ -66,7 +66,7 @@ fn policies() -> String {
 #[test]
 fn parameters_are_validated_against_the_schema() {
     let config = format!(
-        "rule-dirs: [{}]\nrules:\n  untrusted-registry:\n    parameters:\n      registries: docker.io/\n      allow-unqualifed: true\n",
+        "rule-dirs: [{}]\nrules:\n  registry-allowlist-test:\n    parameters:\n      registries: docker.io/\n      allow-unqualifed: true\n",
         policies()
     );
     let dir = tree(&[("kordon.yaml", &config), ("pod.yaml", POD)]);
@@ -83,7 +83,7 @@ fn parameters_are_validated_against_the_schema() {
 fn parameters_from_config_reach_the_rule() {
     let run_with = |registries: &str| {
         let config = format!(
-            "rule-dirs: [{}]\nrules:\n  enable: [untrusted-registry]\n  untrusted-registry:\n    parameters:\n      registries: {registries}\n",
+            "rule-dirs: [{}]\nrules:\n  enable: [registry-allowlist-test]\n  registry-allowlist-test:\n    parameters:\n      registries: {registries}\n",
             policies()
         );
         let dir = tree(&[(".kordon.yaml", &config), ("pod.yaml", POD)]);
@@ -97,7 +97,7 @@ fn parameters_from_config_reach_the_rule() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(rules, ["untrusted-registry"]);
+    assert_eq!(rules, ["registry-allowlist-test"]);
     let allowed = run_with("[quay.io/, docker.io/]");
     assert_eq!(allowed.code, 0, "{allowed:?}");
 }

@@ -1,4 +1,4 @@
-package kordon.test.untrusted_registry
+package kordon.test.registry_allowlist_test
 
 import rego.v1
 
