@@ -39,7 +39,7 @@ pub enum Command {
     /// Scan, score the posture per framework, and write a report (Markdown, HTML, CSV, JUnit,
     /// or your own template).
     #[command(after_help = REPORT_EXIT_CODES)]
-    Report(ReportCommandArgs),
+    Report(Box<ReportCommandArgs>),
     /// Run Gatekeeper test suites (`kind: Suite`) like `gator verify`.
     Verify(VerifyArgs),
     /// Export kordon's rules for another engine.
@@ -388,7 +388,7 @@ pub struct GitArgs {
 #[derive(Subcommand)]
 pub enum BaselineCommand {
     /// Scan PATHS and write their findings' fingerprints to FILE.
-    Write(BaselineWriteArgs),
+    Write(Box<BaselineWriteArgs>),
 }
 
 #[derive(clap::Args)]
