@@ -31,6 +31,11 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// List the rules, or show one rule's documentation.
     Rules(RulesArgs),
+    /// Record the current findings so later scans (`scan --baseline FILE`) report only new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Write a commented starter `.kordon.yaml` (never overwrites).
+    Init(InitArgs),
     /// Scan, score the posture per framework, and write a report (Markdown, HTML, CSV, JUnit,
     /// or your own template).
     #[command(after_help = REPORT_EXIT_CODES)]
@@ -108,6 +113,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub git: GitArgs,
+    #[command(flatten)]
     pub render: RenderArgs,
     #[command(flatten)]
     pub report: ReportArgs,
@@ -156,9 +165,10 @@ pub struct OutputArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1: critical, high, medium, low or info.
-    #[arg(long, default_value = "low", value_parser = parse_severity, value_name = "SEVERITY")]
-    pub fail_on: Severity,
+    /// Lowest severity that makes the exit code 1: critical, high, medium, low or info
+    /// [default: the configuration's `fail-on`, else low].
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// Plain output without colour (also when NO_COLOR is set or output is not a terminal).
     #[arg(long)]
     pub no_color: bool,
@@ -339,6 +349,65 @@ fn parse_score(text: &str) -> Result<f64, String> {
 
 fn parse_framework(text: &str) -> Result<Framework, String> {
     text.parse()
+}
+
+/// Configuration, profiles and what may silence findings.
+#[derive(clap::Args, Default)]
+#[command(next_help_heading = "Configuration and suppressions")]
+pub struct ConfigArgs {
+    /// Read this configuration file instead of looking for .kordon.yaml from the scan root upward.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Apply the overrides of this profile of the configuration (e.g. dev, prod).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Show every finding: disregard kordon:ignore comments, kordon.dev/ignore.* annotations,
+    /// configured exceptions and --baseline.
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+/// Narrowing a scan to what is new: staged content, changes since a revision, a baseline.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Git and baseline")]
+pub struct GitArgs {
+    /// Report only findings not recorded in this baseline (written by `kordon baseline write`);
+    /// recorded ones are counted as suppressed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Scan the staged content (the index) of files changed since HEAD, not the working tree;
+    /// PATHS, when given, restrict which staged files are scanned.
+    #[arg(long, conflicts_with = "diff_base")]
+    pub staged: bool,
+    /// Fail only on findings in objects changed since REV (a commit, branch or tag), comparing
+    /// REV with the working tree; findings in unchanged objects are counted as suppressed.
+    #[arg(long, value_name = "REV")]
+    pub diff_base: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum BaselineCommand {
+    /// Scan PATHS and write their findings' fingerprints to FILE.
+    Write(Box<BaselineWriteArgs>),
+}
+
+#[derive(clap::Args)]
+pub struct BaselineWriteArgs {
+    /// The baseline file to write (JSON).
+    pub file: PathBuf,
+    /// Files or directories to scan. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(clap::Args)]
+pub struct InitArgs {
+    /// Where to write the configuration.
+    #[arg(default_value = ".kordon.yaml")]
+    pub path: PathBuf,
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {

@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(*args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Baseline(args::BaselineCommand::Write(args)) => commands::baseline::write(*args),
+        Command::Init(args) => commands::init::run(args),
         Command::Report(args) => commands::report::run(*args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Export(command) => commands::export::run(command),

@@ -31,16 +31,20 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod config;
 pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod fix;
 pub mod gatekeeper;
+#[cfg(feature = "git")]
+pub mod git;
 pub mod input;
 mod provenance;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod suppress;
 
 pub use document::{Document, Object, Source};
 pub use input::render::RenderOptions;

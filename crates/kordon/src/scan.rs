@@ -17,8 +17,9 @@ use crate::finding::{
 };
 use crate::gatekeeper::{Expander, Generated, Labels, severity_for_action};
 use crate::input::render::{self, RenderOptions, Rendered};
-use crate::input::{InputOptions, discover, read_source};
+use crate::input::{ExcludeSet, InputOptions, discover, read_source};
 use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleOrigin, RuleSet};
+use crate::suppress::SuppressOptions;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -141,6 +142,8 @@ pub struct ScannerBuilder {
     rule_timeout: Duration,
     jobs: Option<usize>,
     progress: Option<ProgressFn>,
+    suppress: SuppressOptions,
+    exclude: Option<ExcludeSet>,
     default_expansions: bool,
     render: RenderOptions,
 }
@@ -156,6 +159,8 @@ impl Default for ScannerBuilder {
             rule_timeout: Duration::from_secs(5),
             jobs: None,
             progress: None,
+            suppress: SuppressOptions::default(),
+            exclude: None,
             default_expansions: true,
             render: RenderOptions::default(),
         }
@@ -227,6 +232,18 @@ impl ScannerBuilder {
         self
     }
 
+    /// What may silence findings: comments, annotations, exceptions, a baseline, a diff scope.
+    pub fn suppressions(mut self, options: SuppressOptions) -> Self {
+        self.suppress = options;
+        self
+    }
+
+    /// Leaves out files matching these patterns (applies to files named directly too).
+    pub fn exclude(mut self, exclude: ExcludeSet) -> Self {
+        self.exclude = Some(exclude);
+        self
+    }
+
     /// Limits on nesting and alias expansion.
     pub fn parse_limits(mut self, limits: ParseLimits) -> Self {
         self.limits = limits;
@@ -285,6 +302,8 @@ impl ScannerBuilder {
             limits: self.limits,
             pool,
             progress: self.progress,
+            suppress: self.suppress,
+            exclude: self.exclude,
             render: self.render,
         })
     }
@@ -302,6 +321,8 @@ pub struct Scanner {
     limits: ParseLimits,
     pool: Option<rayon::ThreadPool>,
     progress: Option<ProgressFn>,
+    suppress: SuppressOptions,
+    exclude: Option<ExcludeSet>,
     render: RenderOptions,
 }
 
@@ -314,6 +335,11 @@ impl Scanner {
     /// The rules this scanner runs.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// Whether configuration excludes this file from scans.
+    pub fn is_excluded(&self, path: &std::path::Path) -> bool {
+        self.exclude.as_ref().is_some_and(|e| e.is_excluded(path))
     }
 
     /// Problems met while loading Gatekeeper policies (also part of every report).
@@ -331,7 +357,8 @@ impl Scanner {
     /// Scans files and directories (`-` reads standard input).
     pub fn scan_paths(&self, paths: &[PathBuf]) -> ScanReport {
         let started = Instant::now();
-        let (files, walk_problems) = discover(paths, &self.input);
+        let (mut files, walk_problems) = discover(paths, &self.input);
+        files.retain(|f| !self.is_excluded(f));
         let mut problems: Vec<Problem> = walk_problems
             .into_iter()
             .map(|p| Problem {
@@ -655,6 +682,7 @@ impl Scanner {
                 &b.message,
             ))
         });
+        crate::suppress::apply(&mut report, &documents, &self.suppress);
         sort_problems(&mut report.problems);
         report.stats.duration = started.elapsed();
         report

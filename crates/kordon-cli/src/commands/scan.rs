@@ -13,8 +13,9 @@ use kordon::report::{
 };
 use kordon::{ScanReport, Scanner, Severity};
 
-use crate::args::{Format, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
+use crate::args::{ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
 use crate::commands::report;
+use crate::commands::setup::{prepare, read_baseline};
 use crate::output::{wants_color, write_output};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
@@ -22,12 +23,14 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
     }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
-    let (scanner, mut report) = scan(
+    let (scanner, mut report, config_fail_on) = scan_configured(
         &args.paths,
         &args.selection,
         &args.render,
         &args.gatekeeper.policies,
         show_progress,
+        &args.config,
+        Some(&args.git),
     )?;
     if args.fix.fix || args.fix.diff {
         let mode = FixMode {
@@ -77,11 +80,16 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
         return Ok(ExitCode::from(1));
     }
-    Ok(exit_code(&report, args.output.fail_on))
+    let fail_on = args
+        .output
+        .fail_on
+        .or(config_fail_on)
+        .unwrap_or(Severity::Low);
+    Ok(exit_code(&report, fail_on))
 }
 
 /// Builds the scanner from the input flags and Gatekeeper policies and scans `paths` (default:
-/// the current directory).
+/// the current directory), with the configuration discovered from the scan root.
 pub fn scan(
     paths: &[PathBuf],
     selection: &SelectionArgs,
@@ -89,18 +97,52 @@ pub fn scan(
     policies: &[PathBuf],
     show_progress: bool,
 ) -> Result<(Scanner, ScanReport), String> {
-    let mut builder = Scanner::builder()
-        .max_file_size(selection.max_file_size)
-        .respect_ignores(!selection.no_ignore_files)
-        .render(render_options(render));
-    for dir in &selection.rule_dirs {
-        builder = builder.rule_dir(dir);
+    scan_configured(
+        paths,
+        selection,
+        render,
+        policies,
+        show_progress,
+        &ConfigArgs::default(),
+        None,
+    )
+    .map(|(scanner, report, _)| (scanner, report))
+}
+
+/// [`scan`] with configuration flags and the git/baseline scope; also returns the
+/// configuration's `fail-on`.
+pub fn scan_configured(
+    paths: &[PathBuf],
+    selection: &SelectionArgs,
+    render: &RenderArgs,
+    policies: &[PathBuf],
+    show_progress: bool,
+    config: &ConfigArgs,
+    git: Option<&GitArgs>,
+) -> Result<(Scanner, ScanReport, Option<Severity>), String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let prepared = prepare(&paths, selection, config)?;
+    let mut builder = prepared.builder.render(render_options(render));
+    let mut suppress = prepared.suppress;
+    if let Some(git) = git {
+        if let Some(path) = &git.baseline
+            && !config.no_ignore
+        {
+            suppress.baseline = Some(read_baseline(path)?);
+        }
+        if let Some(rev) = &git.diff_base {
+            suppress.changes = Some(
+                kordon::git::changed_since(&git_start(&paths), rev).map_err(|e| e.to_string())?,
+            );
+        }
     }
+    builder = builder.suppressions(suppress);
     for path in policies {
         builder = builder.policy(path);
-    }
-    if let Some(jobs) = selection.jobs {
-        builder = builder.jobs(jobs);
     }
     if show_progress {
         let started = std::time::Instant::now();
@@ -120,16 +162,36 @@ pub fn scan(
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
+    let report = if git.is_some_and(|g| g.staged) {
+        let here = std::env::current_dir().map_err(|e| e.to_string())?;
+        let given: Vec<PathBuf> = if paths == [PathBuf::from(".")] {
+            Vec::new()
+        } else {
+            paths.clone()
+        };
+        let mut sources =
+            kordon::git::staged_sources(&here, &here, &given).map_err(|e| e.to_string())?;
+        sources.retain(|s| s.path.as_deref().is_none_or(|p| !scanner.is_excluded(p)));
+        scanner.scan_sources(sources)
     } else {
-        paths.to_vec()
+        scanner.scan_paths(&paths)
     };
-    let report = scanner.scan_paths(&paths);
     if show_progress {
         eprint!("\r\x1b[2K");
     }
-    Ok((scanner, report))
+    Ok((scanner, report, prepared.fail_on))
+}
+
+/// Where to look for the git repository: the first path (its folder for a file), else here.
+fn git_start(paths: &[PathBuf]) -> PathBuf {
+    match paths.first() {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), |d| d.to_path_buf()),
+        None => PathBuf::from("."),
+    }
 }
 
 /// 2 when the scan is incomplete, 1 for findings at or above the threshold, else 0.

@@ -5,11 +5,14 @@ mod sarif_schema;
 mod support;
 
 mod action;
+mod config;
 mod fix;
 mod gatekeeper;
+mod git;
 mod hostile;
 mod render;
 mod report;
 mod rules;
 mod sarif;
 mod scan;
+mod suppressions;

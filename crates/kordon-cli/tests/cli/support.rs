@@ -48,3 +48,69 @@ pub fn kordon_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
 pub fn kordon(args: &[&str]) -> Run {
     kordon_in(&repo_root(), args, None)
 }
+
+/// A temporary directory holding `files` (`path`, `content`).
+#[allow(dead_code)] // used by some test modules only
+pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (path, content) in files {
+        write(dir.path(), path, content);
+    }
+    dir
+}
+
+/// Writes `content` to `dir/path`, creating folders.
+#[allow(dead_code)] // used by some test modules only
+pub fn write(dir: &Path, path: &str, content: &str) {
+    let full = dir.join(path);
+    if let Some(parent) = full.parent() {
+        std::fs::create_dir_all(parent).expect("folder is created");
+    }
+    std::fs::write(full, content).expect("file is written");
+}
+
+/// Runs `git` in `dir`, failing the test if it fails.
+#[allow(dead_code)] // used by some test modules only
+pub fn git(dir: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Findings of a JSON report as `rule file:line` strings.
+#[allow(dead_code)] // used by some test modules only
+pub fn finding_lines(json: &serde_json::Value, key: &str) -> Vec<String> {
+    json[key]
+        .as_array()
+        .expect("an array of findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap_or("?"),
+                f["file"].as_str().unwrap_or("?"),
+                f["start"]["line"]
+            )
+        })
+        .collect()
+}
+
+/// A configuration that runs only `privileged-container`, so tests of suppressions and git
+/// scoping see one rule's findings whatever the corpus grows to.
+#[allow(dead_code)] // used by some test modules only
+pub const ONLY_PRIVILEGED: &str = "rules:\n  enable: [privileged-container]\n";

@@ -171,6 +171,8 @@ pub enum ProblemKind {
     Render,
     /// Skipped on purpose, with a reason (not an error).
     Skipped,
+    /// A suppression without a reason, unused, expired or malformed.
+    Suppression,
     /// A suggested fix could not be applied or written.
     Fix,
 }

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::document::{ProblemKind, Source};
 
+mod exclude;
+pub use exclude::ExcludeSet;
+
 /// Options for discovering and reading input.
 #[derive(Debug, Clone)]
 pub struct InputOptions {

@@ -100,6 +100,19 @@ pub fn render_json(report: &ScanReport) -> String {
         "version": JSON_SCHEMA_VERSION,
         "tool": {"name": "kordon", "version": env!("CARGO_PKG_VERSION")},
         "findings": report.findings.iter().map(|f| finding_json(f, documents.get(f.location.file.as_str()))).collect::<Vec<_>>(),
+        "suppressed": report.suppressed.iter().map(|f| {
+            let mut value = finding_json(f, documents.get(f.location.file.as_str()));
+            if let (Some(object), Some(s)) = (value.as_object_mut(), &f.suppression) {
+                object.insert("suppression".into(), json!({
+                    "kind": s.kind,
+                    "reason": s.reason,
+                    "file": s.location.as_ref().map(|l| &l.file),
+                    "line": s.location.as_ref().map(|l| l.start.line),
+                    "column": s.location.as_ref().map(|l| l.start.column),
+                }));
+            }
+            value
+        }).collect::<Vec<_>>(),
         "problems": report.problems.iter().map(|p| json!({
             "level": p.level,
             "kind": p.kind,
@@ -114,6 +127,7 @@ pub fn render_json(report: &ScanReport) -> String {
             "objects": report.stats.objects,
             "checks": report.stats.checks,
             "findings": report.findings.len(),
+            "suppressed": report.suppressed.len(),
             "by_severity": counts,
             "errors": report.problems.iter().filter(|p| p.level == crate::scan::ProblemLevel::Error).count(),
         },

@@ -69,6 +69,10 @@ pub fn summary_line(report: &ScanReport) -> String {
         report.stats.files,
         if report.stats.files == 1 { "" } else { "s" },
     );
+    let suppressed = report.suppressed.len();
+    if suppressed > 0 {
+        line.push_str(&format!("; {suppressed} suppressed"));
+    }
     if errors > 0 {
         line.push_str(&format!(
             "; {errors} error{}",

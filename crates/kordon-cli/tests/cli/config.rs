@@ -1,0 +1,196 @@
+//! `.kordon.yaml`: discovery, rule settings, parameters, profiles, exclusions, located errors,
+//! and `kordon init`.
+
+use crate::support::{kordon_in, repo_root, tree};
+
+const POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: docker.io/library/nginx:1.27
+      securityContext:
+        privileged: true
+";
+
+fn json(run: &crate::support::Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+}
+
+#[test]
+fn errors_name_file_line_and_column() {
+    let config = "\
+fail-on: severe
+rules:
+  privileged-containr:
+    severity: high
+  duplicate-key:
+    enabled: yes
+    paramters: {}
+exclude: [\"charts/\"]
+exceptions:
+  - rule: privileged-container
+    reason: \"\"
+  - rule: duplicate-key
+    reason: legacy
+    expires: next year
+profiles:
+  prod:
+    fail_on: low
+";
+    let dir = tree(&[(".kordon.yaml", config), ("pod.yaml", POD)]);
+    let run = kordon_in(dir.path(), &["scan", "pod.yaml"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn unknown_rule_ids_and_selectors_are_located() {
+    let config = "rules:\n  disable: [category:nonsense, privileged-container]\n  privileged-containr:\n    severity: high\n";
+    let dir = tree(&[(".kordon.yaml", config), ("pod.yaml", POD)]);
+    let run = kordon_in(dir.path(), &["scan", "pod.yaml"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(run.stderr);
+}
+
+fn policies() -> String {
+    repo_root()
+        .join("testdata/config/policies")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn parameters_are_validated_against_the_schema() {
+    let config = format!(
+        "rule-dirs: [{}]\nrules:\n  registry-allowlist-test:\n    parameters:\n      registries: docker.io/\n      allow-unqualifed: true\n",
+        policies()
+    );
+    let dir = tree(&[("kordon.yaml", &config), ("pod.yaml", POD)]);
+    let run = kordon_in(
+        dir.path(),
+        &["scan", "--config", "kordon.yaml", "pod.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(run.stderr.replace(&policies(), "[policies]"));
+}
+
+#[test]
+fn parameters_from_config_reach_the_rule() {
+    let run_with = |registries: &str| {
+        let config = format!(
+            "rule-dirs: [{}]\nrules:\n  enable: [registry-allowlist-test]\n  registry-allowlist-test:\n    parameters:\n      registries: {registries}\n",
+            policies()
+        );
+        let dir = tree(&[(".kordon.yaml", &config), ("pod.yaml", POD)]);
+        kordon_in(dir.path(), &["scan", "--format", "json", "pod.yaml"], None)
+    };
+    let refused = run_with("[quay.io/]");
+    assert_eq!(refused.code, 1, "{refused:?}");
+    let rules: Vec<String> = json(&refused)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(rules, ["registry-allowlist-test"]);
+    let allowed = run_with("[quay.io/, docker.io/]");
+    assert_eq!(allowed.code, 0, "{allowed:?}");
+}
+
+#[test]
+fn severity_overrides_fail_on_and_profiles() {
+    let config = "\
+fail-on: critical
+rules:
+  enable: [privileged-container]
+  privileged-container:
+    severity: medium
+profiles:
+  prod:
+    fail-on: medium
+  relaxed:
+    rules:
+      privileged-container:
+        enabled: false
+";
+    let dir = tree(&[(".kordon.yaml", config), ("deploy/pod.yaml", POD)]);
+    // Discovered from the scan root's parent folders; medium is below the base fail-on.
+    let base = kordon_in(dir.path(), &["scan", "--format", "json", "deploy"], None);
+    assert_eq!(base.code, 0, "{base:?}");
+    assert_eq!(json(&base)["findings"][0]["severity"], "medium");
+    let prod = kordon_in(dir.path(), &["scan", "--profile", "prod", "deploy"], None);
+    assert_eq!(prod.code, 1, "{prod:?}");
+    // The flag wins over the configuration.
+    let flag = kordon_in(
+        dir.path(),
+        &["scan", "--profile", "prod", "--fail-on", "high", "deploy"],
+        None,
+    );
+    assert_eq!(flag.code, 0, "{flag:?}");
+    let off = kordon_in(
+        dir.path(),
+        &["scan", "--profile", "relaxed", "--format", "json", "deploy"],
+        None,
+    );
+    assert_eq!(json(&off)["summary"]["findings"], 0, "{off:?}");
+    let missing = kordon_in(
+        dir.path(),
+        &["scan", "--profile", "staging", "deploy"],
+        None,
+    );
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no profile named `staging`")
+            && missing.stderr.contains("profiles: prod, relaxed"),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn category_selectors_and_exclusions() {
+    let config = "rules:\n  enable: [category:pod-security]\nexclude:\n  - generated/\n";
+    let dir = tree(&[
+        (".kordon.yaml", config),
+        ("pod.yaml", POD),
+        ("generated/pod.yaml", POD),
+    ]);
+    let run = kordon_in(dir.path(), &["scan", "--format", "json", "."], None);
+    let report = json(&run);
+    assert_eq!(report["summary"]["files"], 1, "{run:?}");
+    // Excluded even when named directly (pre-commit passes file names).
+    let direct = kordon_in(
+        dir.path(),
+        &["scan", "--format", "json", "generated/pod.yaml"],
+        None,
+    );
+    assert_eq!(json(&direct)["summary"]["files"], 0, "{direct:?}");
+    assert_eq!(direct.code, 0);
+}
+
+#[test]
+fn init_writes_a_working_config_and_never_overwrites() {
+    let dir = tree(&[("pod.yaml", POD)]);
+    let first = kordon_in(dir.path(), &["init"], None);
+    assert_eq!(first.code, 0, "{first:?}");
+    let written =
+        std::fs::read_to_string(dir.path().join(".kordon.yaml")).expect("init wrote the file");
+    assert!(written.contains("# Lowest severity that fails the run"));
+    let scan = kordon_in(dir.path(), &["scan", "--profile", "dev", "pod.yaml"], None);
+    assert_eq!(
+        scan.code, 1,
+        "the starter config loads and keeps every rule: {scan:?}"
+    );
+    std::fs::write(dir.path().join(".kordon.yaml"), "fail-on: high\n").expect("edit");
+    let second = kordon_in(dir.path(), &["init"], None);
+    assert_eq!(second.code, 2, "{second:?}");
+    assert!(second.stderr.contains("already exists"), "{second:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".kordon.yaml")).expect("still there"),
+        "fail-on: high\n"
+    );
+}
