@@ -51,6 +51,12 @@ first_workload(ns) := min([[kind, name] |
 	some name, _ in objects
 ])
 
+# The namespace a Namespace object or a workload belongs to: cheap, so rules can test the namespace
+# before the costlier check of which object carries the finding.
+candidate(obj) := obj.metadata.name if obj.kind == "Namespace"
+
+candidate(obj) := namespace_of(obj) if obj.kind in pod_owner_kinds
+
 # The namespace `obj` stands for when a finding is about a namespace, and the path to point
 # at; undefined when `obj` is not the object that carries it. A Namespace object carries the
 # findings about itself; without one, the namespace's first workload carries them.

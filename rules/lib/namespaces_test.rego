@@ -33,3 +33,9 @@ test_has_kind if {
 	not namespaces.has_kind("shop", {"ConfigMap"}) with data.inventory as inventory
 	not namespaces.has_kind("absent", {"ConfigMap"}) with data.inventory as inventory
 }
+
+test_candidate if {
+	namespaces.candidate({"kind": "Namespace", "metadata": {"name": "shop"}}) == "shop"
+	namespaces.candidate({"kind": "Job", "metadata": {"name": "j"}}) == "default"
+	not namespaces.candidate({"kind": "ConfigMap", "metadata": {"name": "c", "namespace": "shop"}})
+}

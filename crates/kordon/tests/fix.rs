@@ -114,20 +114,10 @@ fn every_builtin_fix_turns_disallowed_into_fixed() {
                 outcome.skipped
             ));
         }
-        if &outcome.new_text != expected && std::env::var_os("KORDON_BLESS_FIXED").is_some() {
-            // Rewrites samples/fixed.yaml from the engine's output; review the diff before committing.
-            for category in std::fs::read_dir(repo().join("rules"))
-                .expect("rules/")
-                .flatten()
-            {
-                let target = category.path().join(rule.id()).join("samples/fixed.yaml");
-                if target.exists() {
-                    std::fs::write(&target, &outcome.new_text).expect("writable");
-                }
-            }
-            continue;
-        }
-        if &outcome.new_text != expected {
+        if &outcome.new_text != expected && std::env::var_os("KORDON_BLESS").is_some() {
+            // Regenerate the sample (review the diff before committing it).
+            bless_fixed_sample(rule.id(), &outcome.new_text);
+        } else if &outcome.new_text != expected {
             failures.push(format!(
                 "{}: fixing disallowed.yaml does not give fixed.yaml:\n{}",
                 rule.id(),
@@ -412,4 +402,20 @@ proptest! {
             outcome.new_text
         );
     }
+}
+
+/// Writes `rules/<category>/<id>/samples/fixed.yaml` (with `KORDON_BLESS=1`).
+fn bless_fixed_sample(id: &str, text: &str) {
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    for category in std::fs::read_dir(&rules)
+        .expect("rules/ is readable")
+        .flatten()
+    {
+        let samples = category.path().join(id).join("samples");
+        if samples.is_dir() {
+            std::fs::write(samples.join("fixed.yaml"), text).expect("sample is writable");
+            return;
+        }
+    }
+    panic!("no folder for rule {id} under rules/");
 }

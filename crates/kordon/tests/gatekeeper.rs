@@ -92,7 +92,6 @@ fn a_bare_pod_is_reviewed_directly() {
     let report =
         scanner_with(&root.join("policies")).scan_paths(&[root.join("manifests/pod.yaml")]);
     let rules: BTreeSet<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
-    assert!(rules.contains("privileged-container"), "{rules:?}");
     // The Gatekeeper policies (the rules that are not built in) see the Pod itself, once.
     let builtin = RuleSet::builtin().expect("built-ins load");
     let policies: BTreeSet<&str> = rules

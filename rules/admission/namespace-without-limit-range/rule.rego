@@ -5,8 +5,9 @@ import rego.v1
 import data.lib.kordon.namespaces
 
 violation contains {"msg": msg, "details": {"path": subject.path}} if {
+	ns := namespaces.candidate(input.review.object)
+	not ns in object.get(input.parameters, "exemptNamespaces", [])
+	not namespaces.has_kind(ns, {"LimitRange"})
 	subject := namespaces.subject(input.review.object)
-	not subject.namespace in object.get(input.parameters, "exemptNamespaces", [])
-	not namespaces.has_kind(subject.namespace, {"LimitRange"})
 	msg := sprintf("namespace %q has no LimitRange%s", [subject.namespace, namespaces.carrier_note(subject)])
 }

@@ -5,8 +5,9 @@ import rego.v1
 import data.lib.kordon.namespaces
 
 violation contains {"msg": msg, "details": {"path": subject.path}} if {
+	ns := namespaces.candidate(input.review.object)
+	not ns in object.get(input.parameters, "exemptNamespaces", [])
+	not namespaces.has_kind(ns, {"ResourceQuota"})
 	subject := namespaces.subject(input.review.object)
-	not subject.namespace in object.get(input.parameters, "exemptNamespaces", [])
-	not namespaces.has_kind(subject.namespace, {"ResourceQuota"})
 	msg := sprintf("namespace %q has no ResourceQuota%s", [subject.namespace, namespaces.carrier_note(subject)])
 }
