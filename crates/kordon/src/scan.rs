@@ -50,6 +50,20 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// The error for a document that could not be read, located in its file.
+    pub fn in_document(document: &Document, problem: &crate::document::DocumentProblem) -> Problem {
+        Problem {
+            level: ProblemLevel::Error,
+            kind: problem.kind,
+            file: Some(document.source.name.clone()),
+            position: problem.offset.map(|o| document.position(o)),
+            rule: None,
+            message: problem.message.clone(),
+        }
+    }
+}
+
 /// Counts describing a scan.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ScanStats {
@@ -486,14 +500,9 @@ impl Scanner {
             report.stats.bytes += document.source.text.len();
             report.sources.push(document.source.clone());
             for problem in &document.problems {
-                report.problems.push(Problem {
-                    level: ProblemLevel::Error,
-                    kind: problem.kind,
-                    file: Some(document.source.name.clone()),
-                    position: problem.offset.map(|o| document.position(o)),
-                    rule: None,
-                    message: problem.message.clone(),
-                });
+                report
+                    .problems
+                    .push(Problem::in_document(document, problem));
             }
             for object in &document.objects {
                 objects.push((document, object));

@@ -194,14 +194,7 @@ impl PolicySet {
     /// Reads the policy objects of a parsed document; other objects are ignored.
     pub fn add_document(&mut self, document: &Document) {
         for p in &document.problems {
-            self.problems.push(Problem {
-                level: ProblemLevel::Error,
-                kind: p.kind,
-                file: Some(document.source.name.clone()),
-                position: p.offset.map(|o| document.position(o)),
-                rule: None,
-                message: p.message.clone(),
-            });
+            self.problems.push(Problem::in_document(document, p));
         }
         for object in &document.objects {
             let group = group_of(&object.api_version);

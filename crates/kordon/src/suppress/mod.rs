@@ -7,7 +7,7 @@
 
 mod baseline;
 mod changes;
-mod exceptions;
+pub(crate) mod exceptions;
 mod inline;
 
 use std::path::Path;
