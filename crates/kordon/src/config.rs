@@ -55,6 +55,10 @@ rules:
 # More rule directories (same layout as kordon's rules/), relative to this file.
 rule-dirs: []
 
+# Gatekeeper ConstraintTemplates, Constraints and ExpansionTemplates (files or directories), relative
+# to this file; the same as `kordon scan --policy`.
+policies: []
+
 # Paths never scanned, as .gitignore patterns relative to this file.
 exclude:
   # - charts/*/tests/
@@ -171,6 +175,8 @@ pub struct Settings {
     pub fail_on: Option<Severity>,
     /// `rule-dirs`, as written.
     pub rule_dirs: Vec<Spanned<String>>,
+    /// `policies`: Gatekeeper policy files or directories, as written.
+    pub policies: Vec<Spanned<String>>,
     /// `exclude` patterns.
     pub exclude: Vec<String>,
     /// `rules.enable` selectors (when given, only matching rules run).
@@ -202,11 +208,19 @@ const TOP_KEYS: &[&str] = &[
     "fail-on",
     "rules",
     "rule-dirs",
+    "policies",
     "exclude",
     "exceptions",
     "profiles",
 ];
-const PROFILE_KEYS: &[&str] = &["fail-on", "rules", "rule-dirs", "exclude", "exceptions"];
+const PROFILE_KEYS: &[&str] = &[
+    "fail-on",
+    "rules",
+    "rule-dirs",
+    "policies",
+    "exclude",
+    "exceptions",
+];
 const RULE_KEYS: &[&str] = &["enabled", "severity", "parameters"];
 const EXCEPTION_KEYS: &[&str] = &["rule", "match", "reason", "expires"];
 const MATCH_KEYS: &[&str] = &["path", "kind", "namespace", "name"];
@@ -319,6 +333,7 @@ impl Reader<'_> {
             match entry.key.as_str() {
                 "fail-on" => settings.fail_on = self.severity(value, "fail-on"),
                 "rule-dirs" => settings.rule_dirs = self.strings(value, "rule-dirs"),
+                "policies" => settings.policies = self.strings(value, "policies"),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -753,6 +768,15 @@ impl Resolved<'_> {
         self.layers
             .iter()
             .flat_map(|l| l.rule_dirs.iter())
+            .map(|d| self.config.dir.join(&d.value))
+            .collect()
+    }
+
+    /// Gatekeeper policy paths (`policies`), resolved against the configuration's directory.
+    pub fn policies(&self) -> Vec<PathBuf> {
+        self.layers
+            .iter()
+            .flat_map(|l| l.policies.iter())
             .map(|d| self.config.dir.join(&d.value))
             .collect()
     }

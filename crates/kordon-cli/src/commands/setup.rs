@@ -105,6 +105,9 @@ pub fn prepare(
     };
     let mut fail_on = None;
     if let Some(resolved) = &resolved {
+        for policy in resolved.policies() {
+            builder = builder.policy(policy);
+        }
         if let Some(exclude) = resolved.exclude() {
             builder = builder.exclude(exclude);
         }

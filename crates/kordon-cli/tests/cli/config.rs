@@ -194,3 +194,19 @@ fn init_writes_a_working_config_and_never_overwrites() {
         "fail-on: high\n"
     );
 }
+
+#[test]
+fn policies_in_the_config_run_like_policy_flags() {
+    let policy = repo_root().join("testdata/gatekeeper/policies/privileged.yaml");
+    let config = format!("policies: [\"{}\"]\n", policy.display());
+    let dir = tree(&[(".kordon.yaml", config.as_str()), ("pod.yaml", POD)]);
+    let run = kordon_in(dir.path(), &["scan", "pod.yaml", "--format", "json"], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    let rules: Vec<String> = json(&run)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(rules.iter().any(|r| r == "no-privileged"), "{rules:?}");
+}
