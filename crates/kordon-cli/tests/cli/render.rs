@@ -5,47 +5,13 @@
 //! else, so a wrong argument fails the test.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use crate::support::{Run, repo_root};
+use crate::support::{Run, kordon_with_env, repo_root};
 
 /// Runs kordon from `dir` with `PATH` set to `path`, feeding `stdin`.
 fn kordon_with_path(dir: &Path, path: OsString, args: &[&str], stdin: Option<&str>) -> Run {
     kordon_with_env(dir, vec![("PATH", path)], args, stdin)
-}
-
-/// Runs kordon from `dir` with these environment variables set, feeding `stdin`.
-fn kordon_with_env(
-    dir: &Path,
-    env: Vec<(&str, OsString)>,
-    args: &[&str],
-    stdin: Option<&str>,
-) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kordon"))
-        .args(args)
-        .current_dir(dir)
-        .envs(env)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kordon starts");
-    {
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes())
-                .expect("stdin accepts input");
-        }
-    }
-    let output = child.wait_with_output().expect("kordon finishes");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 /// `PATH` with the stand-in helm first.

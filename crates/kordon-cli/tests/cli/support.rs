@@ -20,9 +20,20 @@ pub fn repo_root() -> PathBuf {
 
 /// Runs `kordon` with `args` in `dir`, feeding `stdin`.
 pub fn kordon_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    kordon_with_env(dir, Vec::new(), args, stdin)
+}
+
+/// Runs `kordon` with `args` in `dir` with these environment variables set, feeding `stdin`.
+pub fn kordon_with_env(
+    dir: &Path,
+    env: Vec<(&str, std::ffi::OsString)>,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kordon"))
         .args(args)
         .current_dir(dir)
+        .envs(env)
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
