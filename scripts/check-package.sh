@@ -15,9 +15,9 @@ trap 'rm -rf "$scratch"' EXIT
 tar -xzf "$crate" -C "$scratch"
 test -f "$scratch/kordon-${version}/rules/pod-security/privileged-container/rule.rego"
 
-# Build in a target dir of its own beside the workspace's, so dependencies compiled once are reused
-# on later runs.
-export CARGO_TARGET_DIR="$PWD/target/packaged"
+# Build in the workspace's own target dir: the registry dependencies it already compiled are reused
+# (only the packaged kordon itself is new), which saves minutes and gigabytes of disk in CI.
+export CARGO_TARGET_DIR="$PWD/target"
 output=$(cd "$scratch/kordon-${version}" && cargo run --quiet --example scan_string)
 echo "$output"
 grep -q "privileged-container" <<<"$output"

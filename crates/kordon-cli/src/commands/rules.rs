@@ -36,7 +36,12 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, String> {
                 .collect();
             match args.format {
                 Format::Json => to_json(serde_json::to_value(&selected))?,
-                Format::Sarif => kordon::report::render_rules_sarif(&rules),
+                Format::Sarif => {
+                    // The catalogue holds the rules the filters chose, like the table.
+                    let mut chosen = rules.clone();
+                    chosen.retain(|rule| self::selected(&rule.meta, &args.filter));
+                    kordon::report::render_rules_sarif(&chosen)
+                }
                 _ => table(&selected),
             }
         }

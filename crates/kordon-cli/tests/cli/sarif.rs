@@ -70,6 +70,28 @@ fn rules_can_be_listed_as_sarif() {
 }
 
 #[test]
+fn the_rules_catalogue_follows_the_filters() {
+    let all = valid_sarif(&kordon(&["rules", "--format", "sarif"]).stdout);
+    let run = kordon(&["rules", "--severity", "critical", "--format", "sarif"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let critical = valid_sarif(&run.stdout);
+    let count = |v: &serde_json::Value| {
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert!(count(&critical) > 0 && count(&critical) < count(&all));
+    let rules = critical["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["properties"]["security-severity"] == "9.5")
+    );
+}
+
+#[test]
 fn github_format_prints_annotations() {
     let run = kordon(&["scan", SAMPLE, "--format", "github"]);
     assert_eq!(run.code, 1, "{run:?}");
