@@ -4,68 +4,16 @@ package lib.kordon.images
 import rego.v1
 
 # {"registry", "repository", "tag", "digest"} of an image reference. Docker Hub images without a
-# registry get "docker.io".
-parse(image) := result if {
-	[name_tag, digest] := split_digest(image)
-	[name, tag] := split_tag(name_tag)
-	[registry, repository] := split_registry(name)
-	result := {"registry": registry, "repository": repository, "tag": tag, "digest": digest}
+# registry get "docker.io". The first path component is a registry when it has a dot or a port,
+# or is "localhost"; a tag follows the last colon that has no slash after it; a digest follows
+# "@". One regular expression says all of it: every container of every workload is parsed, and
+# a chain of small helper functions cost several times more.
+image_pattern := `^(?:((?:[^/@]*[.:][^/@]*)|localhost)/)?([^@]+?)(?::([^:/@]*))?(?:@(.*))?$`
+
+parse(image) := {"registry": registry, "repository": m[2], "tag": m[3], "digest": m[4]} if {
+	[m] := regex.find_all_string_submatch_n(image_pattern, image, 1)
+	registry := {true: m[1], false: "docker.io"}[m[1] != ""]
 }
-
-split_digest(image) := [parts[0], parts[1]] if {
-	contains(image, "@")
-	parts := split(image, "@")
-}
-
-split_digest(image) := [image, ""] if not contains(image, "@")
-
-# A tag follows the last colon, unless that colon belongs to a registry port (a slash after it).
-split_tag(name) := [substring(name, 0, i), substring(name, i + 1, -1)] if {
-	i := last_index(name, ":")
-	i >= 0
-	not contains(substring(name, i + 1, -1), "/")
-}
-
-split_tag(name) := [name, ""] if {
-	i := last_index(name, ":")
-	i >= 0
-	contains(substring(name, i + 1, -1), "/")
-}
-
-split_tag(name) := [name, ""] if not contains(name, ":")
-
-last_index(s, ch) := i if {
-	indices := indexof_n(s, ch)
-	count(indices) > 0
-	i := max(indices)
-}
-
-last_index(s, ch) := -1 if count(indexof_n(s, ch)) == 0
-
-# The first path component is a registry when it has a dot or a port, or is "localhost".
-split_registry(name) := [first, rest] if {
-	parts := split(name, "/")
-	count(parts) > 1
-	first := parts[0]
-	registry_like(first)
-	rest := concat("/", array.slice(parts, 1, count(parts)))
-}
-
-split_registry(name) := ["docker.io", name] if {
-	parts := split(name, "/")
-	not registry_like_first(parts)
-}
-
-registry_like_first(parts) if {
-	count(parts) > 1
-	registry_like(parts[0])
-}
-
-registry_like(s) if contains(s, ".")
-
-registry_like(s) if contains(s, ":")
-
-registry_like(s) if s == "localhost"
 
 # Whether the image is pinned by content digest (`name@sha256:...`).
 pinned(image) if parse(image).digest != ""

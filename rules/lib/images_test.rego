@@ -47,3 +47,11 @@ test_placeholders if {
 	not images.placeholder("registry.example.com/app:V1.2")
 	not images.placeholder("nginx")
 }
+
+test_tag_and_digest_edges if {
+	images.parse("nginx:") == {"registry": "docker.io", "repository": "nginx", "tag": "", "digest": ""}
+	images.parse("org/app:1.0") == {"registry": "docker.io", "repository": "org/app", "tag": "1.0", "digest": ""}
+	images.parse("a/b:c/d") == {"registry": "docker.io", "repository": "a/b:c/d", "tag": "", "digest": ""}
+	images.parse("localhost/app") == {"registry": "localhost", "repository": "app", "tag": "", "digest": ""}
+	images.parse("my.registry/team/app:v1@sha256:abc") == {"registry": "my.registry", "repository": "team/app", "tag": "v1", "digest": "sha256:abc"}
+}

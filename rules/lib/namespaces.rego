@@ -19,37 +19,44 @@ namespace_of(obj) := "default" if object.get(obj, ["metadata", "namespace"], "")
 
 # Whether the scan holds an object of one of `kinds` in namespace `ns`, in any API version.
 has_kind(ns, kinds) if {
-	some _, by_kind in data.inventory.namespace[ns]
 	some kind in kinds
-	count(object.get(by_kind, kind, {})) > 0
+	count(data.inventory.namespace[ns][_][kind]) > 0
 }
 
 # Whether the scan holds an object of one of `kinds` anywhere (cluster-scoped or not).
 has_kind_anywhere(kinds) if {
-	some _, by_kind in data.inventory.cluster
 	some kind in kinds
-	count(object.get(by_kind, kind, {})) > 0
+	count(data.inventory.cluster[_][kind]) > 0
 }
 
 has_kind_anywhere(kinds) if {
-	some ns, _ in data.inventory.namespace
-	has_kind(ns, kinds)
+	some kind in kinds
+	count(data.inventory.namespace[_][_][kind]) > 0
 }
 
 # Whether the scan declares the Namespace object `ns`.
-declared(ns) if {
-	some _, by_kind in data.inventory.cluster
-	by_kind.Namespace[ns]
-}
+declared(ns) if data.inventory.cluster[_].Namespace[ns]
 
 # The first workload of a namespace, by kind then name: where a namespace finding lands when
 # the scan has no Namespace object for it.
 first_workload(ns) := min([[kind, name] |
-	some _, by_kind in data.inventory.namespace[ns]
-	some kind, objects in by_kind
-	kind in pod_owner_kinds
-	some name, _ in objects
+	some kind in pod_owner_kinds
+	some name, _ in data.inventory.namespace[ns][_][kind]
 ])
+
+# Whether namespace `ns` holds a workload that sorts before (kind, name): the test for "is this
+# the first workload" without sorting the namespace on every review.
+earlier_workload(ns, kind, _) if {
+	some other in pod_owner_kinds
+	other < kind
+	count(data.inventory.namespace[ns][_][other]) > 0
+}
+
+earlier_workload(ns, kind, name) if {
+	# min over the keys in a builtin: namespaces with hundreds of workloads are common, and a
+	# loop in Rego over all of them on every review made these rules quadratic.
+	min(object.keys(data.inventory.namespace[ns][_][kind])) < name
+}
 
 # The namespace a Namespace object or a workload belongs to: cheap, so rules can test the namespace
 # before the costlier check of which object carries the finding.
@@ -68,7 +75,7 @@ subject(obj) := {"namespace": ns, "path": path, "declared": false} if {
 	obj.kind in pod_owner_kinds
 	ns := namespace_of(obj)
 	not declared(ns)
-	first_workload(ns) == [obj.kind, object.get(obj, ["metadata", "name"], "")]
+	not earlier_workload(ns, obj.kind, object.get(obj, ["metadata", "name"], ""))
 	path := location(obj)
 }
 

@@ -6,39 +6,55 @@ import rego.v1
 
 workload_template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 
+# The path from the object's root to its pod spec, by kind. A table rather than a function with
+# one body per kind: the interpreter evaluates every body of a function on each call, and every
+# pod rule starts here.
+pod_spec_paths := {
+	"Pod": ["spec"],
+	"Deployment": ["spec", "template", "spec"],
+	"StatefulSet": ["spec", "template", "spec"],
+	"DaemonSet": ["spec", "template", "spec"],
+	"ReplicaSet": ["spec", "template", "spec"],
+	"ReplicationController": ["spec", "template", "spec"],
+	"Job": ["spec", "template", "spec"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+	"PodTemplate": ["template", "spec"],
+}
+
 # The path from the object's root to its pod spec.
-pod_spec_path(obj) := ["spec"] if obj.kind == "Pod"
-
-pod_spec_path(obj) := ["spec", "template", "spec"] if obj.kind in workload_template_kinds
-
-pod_spec_path(obj) := ["spec", "jobTemplate", "spec", "template", "spec"] if obj.kind == "CronJob"
-
-pod_spec_path(obj) := ["template", "spec"] if obj.kind == "PodTemplate"
+pod_spec_path(obj) := pod_spec_paths[obj.kind]
 
 # The pod spec of a workload, or undefined for other kinds.
 pod_spec(obj) := spec if {
-	path := pod_spec_path(obj)
-	spec := object.get(obj, path, null)
+	spec := object.get(obj, pod_spec_paths[obj.kind], null)
 	is_object(spec)
 }
 
+# The path from the object's root to the metadata of the pods it creates, by kind.
+pod_metadata_paths := {
+	"Pod": ["metadata"],
+	"Deployment": ["spec", "template", "metadata"],
+	"StatefulSet": ["spec", "template", "metadata"],
+	"DaemonSet": ["spec", "template", "metadata"],
+	"ReplicaSet": ["spec", "template", "metadata"],
+	"ReplicationController": ["spec", "template", "metadata"],
+	"Job": ["spec", "template", "metadata"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
+	"PodTemplate": ["template", "metadata"],
+}
+
+pod_metadata_path(obj) := pod_metadata_paths[obj.kind]
+
 # The pod metadata of a workload (labels and annotations of the pods it creates).
-pod_metadata_path(obj) := ["metadata"] if obj.kind == "Pod"
-
-pod_metadata_path(obj) := ["spec", "template", "metadata"] if obj.kind in workload_template_kinds
-
-pod_metadata_path(obj) := ["spec", "jobTemplate", "spec", "template", "metadata"] if obj.kind == "CronJob"
-
-pod_metadata_path(obj) := ["template", "metadata"] if obj.kind == "PodTemplate"
-
-pod_metadata(obj) := object.get(obj, pod_metadata_path(obj), {})
+pod_metadata(obj) := object.get(obj, pod_metadata_paths[obj.kind], {})
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
 # Every container of the object: {"path", "container", "field", "pod_spec"}.
 containers(obj) := [entry |
-	spec := pod_spec(obj)
-	base := pod_spec_path(obj)
+	base := pod_spec_paths[obj.kind]
+	spec := object.get(obj, base, null)
+	is_object(spec)
 	some field in container_fields
 	some i, container in object.get(spec, field, [])
 	entry := {
@@ -70,13 +86,17 @@ regular_containers(obj) := [entry | some entry in containers(obj); entry.field !
 app_containers(obj) := [entry | some entry in containers(obj); entry.field == "containers"]
 
 # {"path", "spec"} of the object's pod spec, for pod-level checks.
-pod_spec_entry(obj) := {"path": pod_spec_path(obj), "spec": spec} if spec := pod_spec(obj)
+pod_spec_entry(obj) := {"path": path, "spec": spec} if {
+	path := pod_spec_paths[obj.kind]
+	spec := object.get(obj, path, null)
+	is_object(spec)
+}
 
 # Every volume of the pod: {"path", "volume"}.
 volumes(obj) := [v |
-	spec := pod_spec(obj)
-	some i, volume in object.get(spec, "volumes", [])
-	v := {"path": array.concat(pod_spec_path(obj), ["volumes", i]), "volume": volume}
+	some pod in [pod_spec_entry(obj)]
+	some i, volume in object.get(pod.spec, "volumes", [])
+	v := {"path": array.concat(pod.path, ["volumes", i]), "volume": volume}
 ]
 
 # The value the effective securityContext has for `field`, or `fallback` when unset.
