@@ -608,9 +608,11 @@ impl Scanner {
                 });
             }
         }
+        // Overlapping context paths (`--context .` and a configured `context:`) name a file once.
+        let taken = std::cell::RefCell::new(scanned);
         let gathered = self.gather(
             &roots,
-            |file| !scanned.contains(&canonical(file)),
+            |file| taken.borrow_mut().insert(canonical(file)),
             |dir| !rendered.contains(&canonical(dir)),
         );
         let mut problems = gathered.problems;

@@ -221,3 +221,93 @@ fn a_missing_context_path_is_an_error() {
         .expect("an error");
     assert!(problem.message.contains("context path does not exist"));
 }
+
+#[test]
+fn overlapping_context_paths_read_each_file_once() {
+    let report = scan(
+        Scanner::builder()
+            .context(testdata("."))
+            .context(testdata("policies")),
+        &["app/deployment.yaml"],
+    );
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    assert_eq!(report.stats.context_files, 2);
+    assert_eq!(report.stats.context_objects, 2);
+    // Not partial: every rule ran, judged against scanned and context objects.
+    assert!(report.skipped_rules.is_empty());
+    assert!(!rules_found(&report).contains(&"namespace-without-network-policy"));
+}
+
+const TEMPLATE: &str = r#"---
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: NAME}
+spec:
+  crd: {spec: {names: {kind: KIND}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package NAME
+        violation[{"msg": "judged"}] {
+          CONDITION
+        }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: KIND
+metadata: {name: NAME-everywhere}
+"#;
+
+#[test]
+fn gatekeeper_templates_that_read_the_inventory_wait_for_context() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = |name: &str, kind: &str, condition: &str| {
+        TEMPLATE
+            .replace("NAME", name)
+            .replace("KIND", kind)
+            .replace("CONDITION", condition)
+    };
+    let policies = format!(
+        "{}{}",
+        policy(
+            "nopolicy",
+            "NoPolicy",
+            "count(object.get(data.inventory, [\"namespace\", \"shop\"], {})) < 2"
+        ),
+        policy(
+            "named",
+            "Named",
+            "input.review.object.metadata.name != \"\""
+        )
+    );
+    std::fs::write(dir.path().join("policies.yaml"), policies).expect("write");
+    let builder = || {
+        Scanner::builder()
+            .rules(kordon::RuleSet::empty())
+            .policy(dir.path())
+    };
+    let partial = scan(builder().partial(true), &["app/deployment.yaml"]);
+    assert!(!partial.has_errors(), "{:?}", partial.problems);
+    assert_eq!(partial.skipped_rules, ["nopolicy-everywhere"]);
+    assert_eq!(rules_found(&partial), ["named-everywhere"]);
+    let full = scan(builder(), &["app/deployment.yaml"]);
+    assert_eq!(
+        rules_found(&full),
+        ["named-everywhere", "nopolicy-everywhere"]
+    );
+}
+
+#[test]
+fn metadata_reads_the_field_and_refuses_it_without_the_inventory() {
+    let meta = |extra: &str| {
+        kordon::RuleMeta::from_yaml(&format!(
+            "id: my-rule\ntitle: t\nseverity: low\ncategory: network\nkinds: [Pod]\n{extra}docs: {{what: a, why: b, example: c, remediation: d}}\n"
+        ))
+    };
+    // Older metadata without the field still loads.
+    let old = meta("inventory: true\n").expect("loads");
+    assert!(old.inventory && !old.needs_complete_inventory);
+    let absence = meta("inventory: true\nneeds-complete-inventory: true\n").expect("loads");
+    assert!(absence.needs_complete_inventory);
+    let error = meta("needs-complete-inventory: true\n").expect_err("refused");
+    assert!(error.contains("needs `inventory: true`"), "{error}");
+}
