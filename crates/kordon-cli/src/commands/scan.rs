@@ -88,7 +88,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         .fail_on
         .or(config_fail_on)
         .unwrap_or(Severity::Low);
-    Ok(exit_code(&report, fail_on))
+    let code = exit_code(&report, fail_on);
+    // The process ends next. Freeing every compiled engine and parsed object one by one only
+    // delays the exit: it was a tenth of a one-file scan's instructions.
+    std::mem::forget((scanner, report));
+    Ok(code)
 }
 
 /// Builds the scanner from the input flags and Gatekeeper policies and scans `paths` (default:

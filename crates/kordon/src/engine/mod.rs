@@ -1,9 +1,13 @@
 //! Rego evaluation in the Gatekeeper contract, fanned out over rayon.
 //!
-//! Each rule is compiled once into its own regorus engine (packages stay isolated, so two rules
-//! may share a package name or carry diverging copies of a library). Engines are prepared lazily,
-//! only for rules whose kinds occur in the scan, and cloned per task: a clone shares the compiled
-//! policy. Objects are converted to Rego values once, when they are parsed.
+//! Compiling Rego is most of the cost of a small scan, and most of what a kordon rule compiles is
+//! the shared library it imports. So kordon's own rules (and rules from directories) that look at
+//! the same kinds and import the same libraries are compiled together, a few to an engine: the
+//! library is parsed and analysed once per group instead of once per rule. Gatekeeper templates,
+//! rules that read the inventory and any rule whose group fails to compile get an engine of their
+//! own, so packages stay isolated and an error names the rule at fault. Engines are prepared
+//! lazily, only for rules whose kinds occur in the scan, and cloned per task: a clone shares the
+//! compiled policy. Objects are converted to Rego values once, when they are parsed.
 
 mod input;
 
@@ -79,13 +83,78 @@ impl<'a> Target<'a> {
 struct PreparedRule {
     rule: Arc<Rule>,
     parameters: regorus::Value,
+    /// The shared engine ([`Evaluator::groups`]) the rule is compiled into, if any.
+    group: Option<usize>,
+    /// The rule's own engine: for rules outside any group, or when the group failed to compile.
+    engine: OnceLock<Result<regorus::Engine, String>>,
+}
+
+/// Engines of the rules that read the inventory, for one evaluation.
+struct PerScanEngines {
+    rules: Vec<OnceLock<Result<regorus::Engine, String>>>,
+    groups: Vec<OnceLock<Result<regorus::Engine, String>>>,
+}
+
+/// Rules compiled into one engine.
+struct EngineGroup {
+    members: Vec<usize>,
     engine: OnceLock<Result<regorus::Engine, String>>,
 }
 
 /// Evaluates a fixed set of rules over objects.
 pub struct Evaluator {
     rules: Vec<PreparedRule>,
+    groups: Vec<EngineGroup>,
     timeout: Duration,
+}
+
+/// Rules per shared engine. Larger groups parse a library fewer times but compile rules a scan may
+/// not need and leave one core idle on a small scan; about ten keeps a one-Deployment scan's
+/// compilation spread over both cores.
+const RULES_PER_GROUP: usize = 10;
+
+/// Puts rules that may share an engine into groups of at most [`RULES_PER_GROUP`], and returns
+/// each rule's group. Rules share an engine when they come from kordon's rule format (built-in or
+/// a directory), agree on reading the inventory (its data makes an engine per scan), look at the
+/// same kinds (so a scan that needs one needs the others) and import the same libraries; no two
+/// in a group share a package.
+fn group_rules(rules: &[Arc<Rule>]) -> (Vec<Option<usize>>, Vec<EngineGroup>) {
+    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<EngineGroup> = Vec::new();
+    let mut packages: Vec<std::collections::HashSet<&str>> = Vec::new();
+    let mut assignment = Vec::with_capacity(rules.len());
+    for (index, rule) in rules.iter().enumerate() {
+        let shareable = matches!(
+            rule.origin,
+            crate::rules::RuleOrigin::Builtin | crate::rules::RuleOrigin::Directory(_)
+        );
+        let Some(module) = rule.module.as_ref().filter(|_| shareable) else {
+            assignment.push(None);
+            continue;
+        };
+        let libs: Vec<&str> = rule.libs.iter().map(|l| l.name.as_str()).collect();
+        let key = format!("{}|{:?}|{:?}", rule.meta.inventory, rule.meta.kinds, libs);
+        let current = open.get(&key).copied().filter(|&g| {
+            groups[g].members.len() < RULES_PER_GROUP
+                && !packages[g].contains(module.package.as_str())
+        });
+        let group = match current {
+            Some(group) => group,
+            None => {
+                groups.push(EngineGroup {
+                    members: Vec::new(),
+                    engine: OnceLock::new(),
+                });
+                packages.push(std::collections::HashSet::new());
+                open.insert(key, groups.len() - 1);
+                groups.len() - 1
+            }
+        };
+        groups[group].members.push(index);
+        packages[group].insert(module.package.as_str());
+        assignment.push(Some(group));
+    }
+    (assignment, groups)
 }
 
 /// How many objects one task evaluates with one engine clone: large enough that the clone's
@@ -95,16 +164,66 @@ const OBJECTS_PER_TASK: usize = 48;
 impl Evaluator {
     /// Prepares to evaluate `rules`; each evaluation is stopped after `timeout`.
     pub fn new(rules: &[Arc<Rule>], timeout: Duration) -> Self {
-        let rules = rules
+        let with_rego: Vec<Arc<Rule>> = rules
             .iter()
             .filter(|r| r.module.is_some())
-            .map(|rule| PreparedRule {
+            .cloned()
+            .collect();
+        let (assignment, groups) = group_rules(&with_rego);
+        let rules = with_rego
+            .into_iter()
+            .zip(assignment)
+            .map(|(rule, group)| PreparedRule {
                 parameters: regorus::Value::from(rule.parameters.clone()),
-                rule: rule.clone(),
+                rule,
+                group,
                 engine: OnceLock::new(),
             })
             .collect();
-        Evaluator { rules, timeout }
+        Evaluator {
+            rules,
+            groups,
+            timeout,
+        }
+    }
+
+    /// The compiled engine for the rule at `index`: its group's, or its own when it has no group
+    /// or the group failed to compile (then the error, if any, is the rule's own). Rules that read
+    /// the inventory hold this scan's objects as data, so their engines live in `per_scan`: a
+    /// scanner reused for another scan must not judge stale objects.
+    fn engine_for<'s>(
+        &'s self,
+        index: usize,
+        inventory: &regorus::Value,
+        per_scan: &'s PerScanEngines,
+    ) -> &'s Result<regorus::Engine, String> {
+        let prepared = &self.rules[index];
+        let reads_inventory = prepared.rule.meta.inventory;
+        if let Some(group_index) = prepared.group {
+            let group = &self.groups[group_index];
+            let cell = if reads_inventory {
+                &per_scan.groups[group_index]
+            } else {
+                &group.engine
+            };
+            let shared = cell.get_or_init(|| {
+                let members: Vec<&Rule> = group
+                    .members
+                    .iter()
+                    .map(|&m| self.rules[m].rule.as_ref())
+                    .collect();
+                build_group_engine(&members, inventory, self.timeout)
+            });
+            if shared.is_ok() {
+                return shared;
+            }
+        }
+        let cell = if reads_inventory {
+            &per_scan.rules[index]
+        } else {
+            &prepared.engine
+        };
+        cell.get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout))
     }
 
     /// The rules, in evaluation index order.
@@ -139,21 +258,15 @@ impl Evaluator {
                 tasks.push((rule_index, chunk.to_vec()));
             }
         }
-        // Rules that read the inventory hold this scan's objects as data: their engines live for
-        // one evaluation only, or a scanner reused for another scan would judge stale objects.
-        let per_scan: Vec<OnceLock<Result<regorus::Engine, String>>> =
-            self.rules.iter().map(|_| OnceLock::new()).collect();
+        let per_scan = PerScanEngines {
+            rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
+            groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
+        };
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
             .flat_map_iter(|(rule_index, object_indices)| {
                 let prepared = &self.rules[*rule_index];
-                let cell = if prepared.rule.meta.inventory {
-                    &per_scan[*rule_index]
-                } else {
-                    &prepared.engine
-                };
-                let engine =
-                    cell.get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout));
+                let engine = self.engine_for(*rule_index, inventory, &per_scan);
                 let mut out = Vec::with_capacity(object_indices.len());
                 match engine {
                     Err(message) => {
@@ -214,12 +327,53 @@ fn build_engine(
     }
 }
 
-fn build_engine_as(
-    rule: &Rule,
+/// An engine holding every member's module and the libraries they import, prepared. Members are
+/// kordon-format rules, which load in v0 mode (they `import rego.v1`); a member that does not is
+/// left to its own engine by the caller's fallback.
+fn build_group_engine(
+    members: &[&Rule],
     inventory: &regorus::Value,
     timeout: Duration,
-    rego_v0: bool,
 ) -> Result<regorus::Engine, String> {
+    let mut engine = new_engine(timeout, true);
+    let mut loaded = std::collections::HashSet::new();
+    for rule in members {
+        for lib in &rule.libs {
+            if loaded.insert(lib.name.as_str()) {
+                engine
+                    .add_policy(lib.name.clone(), lib.text.clone())
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    let mut first_query = None;
+    for rule in members {
+        let module = rule.module.as_ref().ok_or("the rule has no Rego module")?;
+        engine
+            .add_policy(module.name.clone(), module.text.clone())
+            .map_err(|e| e.to_string())?;
+        first_query = first_query.or_else(|| rule.violation_ref());
+    }
+    if members.iter().any(|rule| rule.meta.inventory) {
+        add_inventory(&mut engine, inventory)?;
+    }
+    // One evaluation on an empty input prepares the whole engine, so clones share the prepared form.
+    engine.set_input(regorus::Value::new_object());
+    engine
+        .eval_rule(first_query.unwrap_or_default())
+        .map_err(|e| e.to_string())?;
+    Ok(engine)
+}
+
+fn add_inventory(engine: &mut regorus::Engine, inventory: &regorus::Value) -> Result<(), String> {
+    let mut data = std::collections::BTreeMap::new();
+    data.insert(regorus::Value::from("inventory"), inventory.clone());
+    engine
+        .add_data(regorus::Value::from(data))
+        .map_err(|e| e.to_string())
+}
+
+fn new_engine(timeout: Duration, rego_v0: bool) -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(rego_v0);
     // OPA and Gatekeeper are not strict: a builtin type error leaves the expression undefined.
@@ -228,6 +382,16 @@ fn build_engine_as(
         limit: timeout,
         check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
     });
+    engine
+}
+
+fn build_engine_as(
+    rule: &Rule,
+    inventory: &regorus::Value,
+    timeout: Duration,
+    rego_v0: bool,
+) -> Result<regorus::Engine, String> {
+    let mut engine = new_engine(timeout, rego_v0);
     for lib in &rule.libs {
         engine
             .add_policy(lib.name.clone(), lib.text.clone())
@@ -238,11 +402,7 @@ fn build_engine_as(
         .add_policy(module.name.clone(), module.text.clone())
         .map_err(|e| e.to_string())?;
     if rule.meta.inventory {
-        let mut data = std::collections::BTreeMap::new();
-        data.insert(regorus::Value::from("inventory"), inventory.clone());
-        engine
-            .add_data(regorus::Value::from(data))
-            .map_err(|e| e.to_string())?;
+        add_inventory(&mut engine, inventory)?;
     }
     // Evaluating once on an empty input prepares the engine, so clones share the prepared form.
     engine.set_input(regorus::Value::new_object());
@@ -291,4 +451,116 @@ pub fn violations_of(result: &regorus::Value) -> Vec<Violation> {
             Violation { message, details }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Document, ParseLimits};
+    use crate::rules::{RuleMeta, RuleSet};
+
+    fn meta(id: &str) -> RuleMeta {
+        RuleMeta::from_yaml(&format!(
+            "id: {id}\ntitle: t\nseverity: low\ncategory: test\nkinds: [ConfigMap]\ndocs: {{what: w, why: because, example: e, remediation: r}}\n"
+        ))
+        .expect("valid metadata")
+    }
+
+    fn rule_named(id: &str, body: &str) -> String {
+        let package = id.replace('-', "_");
+        format!(
+            "package test.{package}\nimport rego.v1\nviolation contains {{\"msg\": \"{id}\"}} if {{\n{body}\n}}\n"
+        )
+    }
+
+    fn config_map() -> Document {
+        let source = crate::document::Source::new(
+            "cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+        );
+        Document::parse(Arc::new(source), ParseLimits::default())
+    }
+
+    #[test]
+    fn rules_of_the_same_kinds_share_an_engine_and_a_broken_one_keeps_its_error() {
+        let mut rules = RuleSet::empty();
+        for id in ["first-rule", "second-rule"] {
+            rules
+                .add_rule(
+                    meta(id),
+                    &rule_named(id, "input.review.object.kind == \"ConfigMap\""),
+                )
+                .expect("loads");
+        }
+        rules
+            .add_rule(
+                meta("broken-rule"),
+                "package test.broken_rule\nimport rego.v1\nviolation contains x if {\n",
+            )
+            .expect("a module is only parsed when compiled");
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        assert_eq!(
+            evaluator.groups.len(),
+            1,
+            "one group for one kind and no libraries"
+        );
+        assert_eq!(evaluator.groups[0].members.len(), 3);
+
+        let document = config_map();
+        let objects: Vec<&Object> = document.objects.iter().collect();
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        let outcome = |id: &str| {
+            verdicts
+                .iter()
+                .find(|v| evaluator.rule(v.rule).id() == id)
+                .map(|v| v.outcome.clone())
+                .expect("a verdict per rule")
+        };
+        let broken = outcome("broken-rule").expect_err("the broken rule fails");
+        assert!(broken.contains("broken-rule/rule.rego"), "{broken}");
+        for id in ["first-rule", "second-rule"] {
+            let violations = outcome(id).expect("the group's sound rules still run");
+            assert_eq!(violations.len(), 1, "{id}");
+            assert_eq!(violations[0].message, id);
+        }
+    }
+
+    #[test]
+    fn groups_hold_at_most_their_size_and_never_two_rules_of_one_package() {
+        let mut rules = RuleSet::empty();
+        for i in 0..(RULES_PER_GROUP + 3) {
+            let id = format!("rule-{i}");
+            rules
+                .add_rule(meta(&id), &rule_named(&id, "true"))
+                .expect("loads");
+        }
+        // Same package as rule-0: must not share rule-0's engine.
+        rules
+            .add_rule(meta("twin"), &rule_named("rule-0", "true"))
+            .expect("loads");
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        let sizes: Vec<usize> = evaluator.groups.iter().map(|g| g.members.len()).collect();
+        assert!(sizes.iter().all(|&n| n <= RULES_PER_GROUP), "{sizes:?}");
+        for group in &evaluator.groups {
+            let mut packages: Vec<&str> = group
+                .members
+                .iter()
+                .filter_map(|&m| evaluator.rules[m].rule.module.as_ref())
+                .map(|m| m.package.as_str())
+                .collect();
+            let before = packages.len();
+            packages.sort_unstable();
+            packages.dedup();
+            assert_eq!(before, packages.len(), "a package twice in one engine");
+        }
+        let document = config_map();
+        let objects: Vec<&Object> = document.objects.iter().collect();
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        assert_eq!(verdicts.len(), RULES_PER_GROUP + 4);
+        assert!(
+            verdicts
+                .iter()
+                .all(|v| v.outcome.as_ref().is_ok_and(|f| f.len() == 1))
+        );
+    }
 }

@@ -7,6 +7,7 @@
 mod metadata;
 mod testing;
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -320,11 +321,17 @@ impl RuleSet {
                 .or_default()
                 .insert(file.to_string(), text.clone());
         }
-        for (folder, mut contents) in folders {
-            let Some(meta_text) = contents.remove("metadata.yaml") else {
-                continue;
-            };
-            match self.load_rule(&folder, &meta_text, contents, origin.clone()) {
+        // Reading the metadata is most of the cost of loading the corpus, and every start of a
+        // pre-commit scan pays it: spread it over the cores.
+        let loaded: Vec<Result<Rule, RuleLoadError>> = folders
+            .into_par_iter()
+            .filter_map(|(folder, mut contents)| {
+                let meta_text = contents.remove("metadata.yaml")?;
+                Some(self.load_rule(&folder, &meta_text, contents, origin.clone()))
+            })
+            .collect();
+        for outcome in loaded {
+            match outcome {
                 Ok(rule) => {
                     if let Err(e) = self.insert(rule) {
                         errors.push(e);
