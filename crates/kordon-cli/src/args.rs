@@ -124,6 +124,25 @@ pub struct ScanArgs {
     pub fix: FixArgs,
     #[command(flatten)]
     pub gatekeeper: PolicyArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+}
+
+/// Scanning part of a repository (the files of a commit) without false alarms from rules that
+/// report what is missing.
+#[derive(clap::Args, Default)]
+#[command(next_help_heading = "Partial scans")]
+pub struct ScopeArgs {
+    /// The paths are only part of what is deployed (e.g. the files of a commit): rules that report
+    /// what is missing, such as a namespace without a NetworkPolicy, are not run unless --context
+    /// completes the picture. Implied by --staged.
+    #[arg(long)]
+    pub partial: bool,
+    /// Read this file or directory only to know what else exists (`data.inventory`), e.g. `.`:
+    /// its objects are not reported and its problems are warnings (repeatable). With it, a
+    /// partial scan runs every rule.
+    #[arg(long = "context", value_name = "PATH")]
+    pub context: Vec<PathBuf>,
 }
 
 /// Applying the fixes that rules suggest.
@@ -299,6 +318,8 @@ pub struct ReportCommandArgs {
     pub render: RenderArgs,
     #[command(flatten)]
     pub gatekeeper: PolicyArgs,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]

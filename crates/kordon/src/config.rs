@@ -59,6 +59,11 @@ rule-dirs: []
 # to this file; the same as `kordon scan --policy`.
 policies: []
 
+# Files or directories read only to know what else exists (data.inventory), relative to this file;
+# the same as `kordon scan --context`. With `[.]`, a partial scan (--partial, --staged, the
+# pre-commit hooks) also runs the rules that report what is missing.
+# context: [.]
+
 # Paths never scanned, as .gitignore patterns relative to this file.
 exclude:
   # - charts/*/tests/
@@ -177,6 +182,8 @@ pub struct Settings {
     pub rule_dirs: Vec<Spanned<String>>,
     /// `policies`: Gatekeeper policy files or directories, as written.
     pub policies: Vec<Spanned<String>>,
+    /// `context`: files or directories read only to complete `data.inventory`, as written.
+    pub context: Vec<Spanned<String>>,
     /// `exclude` patterns.
     pub exclude: Vec<String>,
     /// `rules.enable` selectors (when given, only matching rules run).
@@ -209,6 +216,7 @@ const TOP_KEYS: &[&str] = &[
     "rules",
     "rule-dirs",
     "policies",
+    "context",
     "exclude",
     "exceptions",
     "profiles",
@@ -218,6 +226,7 @@ const PROFILE_KEYS: &[&str] = &[
     "rules",
     "rule-dirs",
     "policies",
+    "context",
     "exclude",
     "exceptions",
 ];
@@ -334,6 +343,7 @@ impl Reader<'_> {
                 "fail-on" => settings.fail_on = self.severity(value, "fail-on"),
                 "rule-dirs" => settings.rule_dirs = self.strings(value, "rule-dirs"),
                 "policies" => settings.policies = self.strings(value, "policies"),
+                "context" => settings.context = self.strings(value, "context"),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -777,6 +787,15 @@ impl Resolved<'_> {
         self.layers
             .iter()
             .flat_map(|l| l.policies.iter())
+            .map(|d| self.config.dir.join(&d.value))
+            .collect()
+    }
+
+    /// Context paths (`context`), resolved against the configuration's directory.
+    pub fn context(&self) -> Vec<PathBuf> {
+        self.layers
+            .iter()
+            .flat_map(|l| l.context.iter())
             .map(|d| self.config.dir.join(&d.value))
             .collect()
     }

@@ -1,6 +1,7 @@
 //! The scan pipeline: read → parse → evaluate → locate. The one entry point for the CLI and for
 //! embedders.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -79,6 +80,10 @@ pub struct ScanStats {
     pub checks: usize,
     /// Objects generated from workload templates (reviewed by Gatekeeper rules only).
     pub generated: usize,
+    /// Context files (and renders) read to complete `data.inventory`; not scanned.
+    pub context_files: usize,
+    /// Objects of the context files: in `data.inventory`, never reviewed or reported.
+    pub context_objects: usize,
     /// Wall time of the whole scan.
     #[serde(serialize_with = "serialize_millis")]
     pub duration: Duration,
@@ -114,6 +119,9 @@ pub struct ScanReport {
     pub checks: Vec<Check>,
     /// The texts scanned, for rendering snippets.
     pub sources: Vec<Arc<Source>>,
+    /// Rules a partial scan did not run because they need the complete inventory (and no
+    /// context was given), limited to those that would have reviewed some scanned object.
+    pub skipped_rules: Vec<String>,
     /// Counts.
     pub stats: ScanStats,
 }
@@ -160,6 +168,8 @@ pub struct ScannerBuilder {
     exclude: Option<ExcludeSet>,
     default_expansions: bool,
     render: RenderOptions,
+    partial: bool,
+    context_paths: Vec<PathBuf>,
 }
 
 impl Default for ScannerBuilder {
@@ -177,6 +187,8 @@ impl Default for ScannerBuilder {
             exclude: None,
             default_expansions: true,
             render: RenderOptions::default(),
+            partial: false,
+            context_paths: Vec::new(),
         }
     }
 }
@@ -276,6 +288,29 @@ impl ScannerBuilder {
         self
     }
 
+    /// Declares that the scanned paths are only part of the deployment (the files of a commit).
+    /// Rules that need the complete inventory ([`RuleMeta::needs_complete_inventory`]: they
+    /// report what is *missing*, such as a namespace without a NetworkPolicy) would raise false
+    /// alarms on a part, so they are not run unless [`context`](Self::context) paths complete
+    /// the picture; reports name the rules left out ([`ScanReport::skipped_rules`] and a note).
+    ///
+    /// [`RuleMeta::needs_complete_inventory`]: crate::RuleMeta::needs_complete_inventory
+    pub fn partial(mut self, yes: bool) -> Self {
+        self.partial = yes;
+        self
+    }
+
+    /// Adds a file or directory read only to complete `data.inventory` (repeatable): its objects
+    /// are known to cross-object rules but are not reviewed, reported or counted as scanned, and
+    /// its read and parse problems are warnings. Files also being scanned are read once, as
+    /// scanned files. Helm charts and kustomizations in it are rendered as in a scan. With
+    /// context, a [`partial`](Self::partial) scan runs every rule. Context is read afresh by
+    /// each scan.
+    pub fn context(mut self, path: impl Into<PathBuf>) -> Self {
+        self.context_paths.push(path.into());
+        self
+    }
+
     /// Loads the rules and builds the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         let mut rules = match self.rules {
@@ -302,7 +337,12 @@ impl ScannerBuilder {
             ),
             None => None,
         };
-        let evaluator = Evaluator::new(rules.rules(), self.rule_timeout);
+        // A partial scan without context leaves out the rules that judge by absence.
+        let (skipped_rules, runnable): (Vec<Arc<Rule>>, Vec<Arc<Rule>>) =
+            rules.rules().iter().cloned().partition(|r| {
+                self.partial && self.context_paths.is_empty() && r.meta.needs_complete_inventory
+            });
+        let evaluator = Evaluator::new(&runnable, self.rule_timeout);
         let expands = rules
             .rules()
             .iter()
@@ -319,6 +359,8 @@ impl ScannerBuilder {
             suppress: self.suppress,
             exclude: self.exclude,
             render: self.render,
+            context_paths: self.context_paths,
+            skipped_rules,
         })
     }
 }
@@ -338,6 +380,38 @@ pub struct Scanner {
     suppress: SuppressOptions,
     exclude: Option<ExcludeSet>,
     render: RenderOptions,
+    context_paths: Vec<PathBuf>,
+    /// Rules not run: the scan is partial and has no context.
+    skipped_rules: Vec<Arc<Rule>>,
+}
+
+/// What [`Scanner::gather`] read: sources (renders included), renders, problems.
+struct Gathered {
+    sources: Vec<Source>,
+    renders: Vec<Rendered>,
+    problems: Vec<Problem>,
+}
+
+/// Context read for one scan.
+#[derive(Default)]
+struct Context {
+    documents: Vec<Document>,
+    files: usize,
+    problems: Vec<Problem>,
+}
+
+/// Where `data.inventory` comes from.
+#[derive(Clone, Copy)]
+enum Inventory<'a> {
+    /// The scanned objects, over these context documents.
+    Scanned(&'a [Document]),
+    /// Only these documents (a `gator verify` case's inventory).
+    Listed(&'a [Document]),
+}
+
+/// A path as the file system resolves it, to tell whether two spellings name one file.
+fn canonical(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl Scanner {
@@ -368,11 +442,68 @@ impl Scanner {
         }
     }
 
+    /// Records the rules a partial scan leaves out that would have reviewed some target, with
+    /// one note saying why and how to run them.
+    fn note_skipped_rules(&self, targets: &[Target<'_>], report: &mut ScanReport) {
+        report.skipped_rules = self
+            .skipped_rules
+            .iter()
+            .filter(|rule| targets.iter().any(|t| rule.matches(t)))
+            .map(|rule| rule.id().to_string())
+            .collect();
+        if report.skipped_rules.is_empty() {
+            return;
+        }
+        report.problems.push(Problem {
+            level: ProblemLevel::Note,
+            kind: ProblemKind::Skipped,
+            file: None,
+            position: None,
+            rule: None,
+            message: format!(
+                "partial scan: {} not run. {} what is missing from the whole deployment (a \
+                 NetworkPolicy, a LimitRange, a PodDisruptionBudget...), which the scanned files \
+                 alone cannot show; scan the whole tree, or add the rest of it as context \
+                 (--context PATH), to run {}",
+                match report.skipped_rules.as_slice() {
+                    [one] => format!("rule {one} was"),
+                    many => format!("rules {} were", many.join(", ")),
+                },
+                if report.skipped_rules.len() == 1 {
+                    "It reports"
+                } else {
+                    "They report"
+                },
+                if report.skipped_rules.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            ),
+        });
+    }
+
     /// Scans files and directories (`-` reads standard input).
     pub fn scan_paths(&self, paths: &[PathBuf]) -> ScanReport {
         let started = Instant::now();
+        let gathered = self.gather(paths, |_| true, |_| true);
+        let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders);
+        report.problems.extend(gathered.problems);
+        sort_problems(&mut report.problems);
+        report.stats.duration = started.elapsed();
+        report
+    }
+
+    /// Discovers, reads and renders `paths`: the files `keep_file` accepts, and the charts and
+    /// kustomizations whose directories `keep_render` accepts.
+    fn gather(
+        &self,
+        paths: &[PathBuf],
+        keep_file: impl Fn(&std::path::Path) -> bool,
+        keep_render: impl Fn(&std::path::Path) -> bool,
+    ) -> Gathered {
         let (mut files, walk_problems) = discover(paths, &self.input);
-        files.retain(|f| !self.is_excluded(f));
+        files.retain(|f| !self.is_excluded(f) && keep_file(f));
         let mut problems: Vec<Problem> = walk_problems
             .into_iter()
             .map(|p| Problem {
@@ -388,7 +519,9 @@ impl Scanner {
                 message: p.message,
             })
             .collect();
-        let plan = render::plan(files, paths);
+        let mut plan = render::plan(files, paths);
+        plan.charts.retain(|dir| keep_render(dir));
+        plan.kustomizations.retain(|(dir, _)| keep_render(dir));
         problems.extend(plan.problems.into_iter().map(render_problem));
         let files = plan.files;
         let (read, rendered): (Vec<_>, Vec<_>) = self.in_pool(|| {
@@ -433,11 +566,85 @@ impl Scanner {
             }
         }
         sources.extend(renders.iter().map(|r| r.source.clone()));
-        let mut report = self.scan_sources_rendered(sources, &renders);
-        report.problems.extend(problems);
-        sort_problems(&mut report.problems);
-        report.stats.duration = started.elapsed();
-        report
+        Gathered {
+            sources,
+            renders,
+            problems,
+        }
+    }
+
+    /// Reads the context paths for a scan of `documents`: files and renders already scanned are
+    /// left out (the scanned version wins). Context problems are warnings, except a context path
+    /// that does not exist, which is a usage error.
+    fn read_context(&self, documents: &[Document], renders: &[Rendered]) -> Context {
+        let mut context = Context::default();
+        if self.context_paths.is_empty() {
+            return context;
+        }
+        let scanned: HashSet<PathBuf> = documents
+            .iter()
+            .filter_map(|d| d.source.path.as_deref())
+            .map(canonical)
+            .collect();
+        let rendered: HashSet<PathBuf> = renders
+            .iter()
+            .map(|r| match &r.kind {
+                render::RenderKind::Helm { chart_dir } => canonical(chart_dir),
+                render::RenderKind::Kustomize { dir, .. } => canonical(dir),
+            })
+            .collect();
+        let mut roots = Vec::new();
+        for path in &self.context_paths {
+            if path.exists() {
+                roots.push(path.clone());
+            } else {
+                context.problems.push(Problem {
+                    level: ProblemLevel::Error,
+                    kind: ProblemKind::Io,
+                    file: Some(crate::input::display_name(path)),
+                    position: None,
+                    rule: None,
+                    message: "context path does not exist".into(),
+                });
+            }
+        }
+        // Overlapping context paths (`--context .` and a configured `context:`) name a file once.
+        let taken = std::cell::RefCell::new(scanned);
+        let gathered = self.gather(
+            &roots,
+            |file| taken.borrow_mut().insert(canonical(file)),
+            |dir| !rendered.contains(&canonical(dir)),
+        );
+        let mut problems = gathered.problems;
+        let parsed: Vec<Document> = self.in_pool(|| {
+            gathered
+                .sources
+                .into_par_iter()
+                .map(|source| Document::parse(Arc::new(source), self.limits))
+                .collect()
+        });
+        for document in &parsed {
+            problems.extend(
+                document
+                    .problems
+                    .iter()
+                    .map(|p| Problem::in_document(document, p)),
+            );
+        }
+        // A broken file elsewhere in the repository must not fail the scan of the files at hand.
+        for mut problem in problems {
+            if problem.level == ProblemLevel::Error {
+                problem.level = ProblemLevel::Warning;
+            }
+            problem.message = format!(
+                "{} (context: read only to complete data.inventory)",
+                problem.message
+            );
+            context.problems.push(problem);
+        }
+        context.files = parsed.len();
+        context.documents = parsed;
+        context
     }
 
     /// Scans texts held in memory. A `helm template` render among them (recognised by its
@@ -474,15 +681,25 @@ impl Scanner {
                 })
                 .collect()
         });
-        let mut report = self.scan_documents(documents);
+        let mut report = self.scan_in_context(documents, renders);
         crate::provenance::attribute(&mut report, renders);
         report.stats.duration = started.elapsed();
         report
     }
 
-    /// Scans documents that are already parsed.
+    /// Scans documents that are already parsed (with the context paths, when the builder has
+    /// some, completing `data.inventory`).
     pub fn scan_documents(&self, documents: Vec<Document>) -> ScanReport {
-        self.scan_documents_with_inventory(documents, None)
+        self.scan_in_context(documents, &[])
+    }
+
+    fn scan_in_context(&self, documents: Vec<Document>, renders: &[Rendered]) -> ScanReport {
+        let context = self.read_context(&documents, renders);
+        let mut report = self.evaluate_documents(documents, Inventory::Scanned(&context.documents));
+        report.stats.context_files = context.files;
+        report.problems.extend(context.problems);
+        sort_problems(&mut report.problems);
+        report
     }
 
     /// Scans documents; `data.inventory` holds the objects of `inventory` when given (as a
@@ -492,6 +709,13 @@ impl Scanner {
         documents: Vec<Document>,
         inventory_documents: Option<&[Document]>,
     ) -> ScanReport {
+        match inventory_documents {
+            Some(listed) => self.evaluate_documents(documents, Inventory::Listed(listed)),
+            None => self.scan_documents(documents),
+        }
+    }
+
+    fn evaluate_documents(&self, documents: Vec<Document>, basis: Inventory<'_>) -> ScanReport {
         let started = Instant::now();
         let mut report = ScanReport::default();
         let mut objects: Vec<(&Document, &Object)> = Vec::new();
@@ -521,14 +745,21 @@ impl Scanner {
 
         report.problems.extend(self.policy_problems.iter().cloned());
         let plain: Vec<&Object> = objects.iter().map(|(_, o)| *o).collect();
-        let inventory = match inventory_documents {
-            Some(docs) => {
+        let context: Vec<&Object> = match basis {
+            Inventory::Scanned(docs) => docs.iter().flat_map(|d| d.objects.iter()).collect(),
+            Inventory::Listed(_) => Vec::new(),
+        };
+        report.stats.context_objects = context.len();
+        // Context first: where an object is both scanned and in context, the scanned one wins.
+        let known: Vec<&Object> = context.iter().chain(plain.iter()).copied().collect();
+        let inventory = match basis {
+            Inventory::Listed(docs) => {
                 let listed: Vec<&Object> = docs.iter().flat_map(|d| d.objects.iter()).collect();
                 inventory(&listed)
             }
-            None => inventory(&plain),
+            Inventory::Scanned(_) => inventory(&known),
         };
-        let namespace_labels: std::collections::BTreeMap<String, Labels> = plain
+        let namespace_labels: std::collections::BTreeMap<String, Labels> = known
             .iter()
             .filter(|o| o.kind == "Namespace" && o.group().is_empty())
             .filter_map(|o| Some((o.name.clone()?, o.labels())))
@@ -576,6 +807,7 @@ impl Scanner {
             ancestors: &g.ancestors,
         }));
         let verdicts = self.in_pool(|| self.evaluator.evaluate_targets(&targets, &inventory));
+        self.note_skipped_rules(&targets, &mut report);
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
         for verdict in verdicts {

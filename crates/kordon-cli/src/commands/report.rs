@@ -22,6 +22,7 @@ pub fn run(args: ReportCommandArgs) -> Result<ExitCode, String> {
         &args.selection,
         &args.render,
         &args.gatekeeper.policies,
+        &args.scope,
         show_progress,
     )?;
     let text = render(&report, scanner.rules(), args.format, &args.report)?;

@@ -132,7 +132,12 @@ fn show(rule: &Rule) -> String {
         meta.category,
         meta.kinds.join(", ")
     );
-    if meta.inventory {
+    if meta.needs_complete_inventory {
+        let _ = writeln!(
+            out,
+            "reads the other objects of the scan (inventory) and reports what is missing there: a partial scan runs it only with --context"
+        );
+    } else if meta.inventory {
         let _ = writeln!(out, "reads the other objects of the scan (inventory)");
     }
     for (title, text) in [

@@ -13,7 +13,9 @@ use kordon::report::{
 };
 use kordon::{ScanReport, Scanner, Severity};
 
-use crate::args::{ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, SelectionArgs};
+use crate::args::{
+    ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, ScopeArgs, SelectionArgs,
+};
 use crate::commands::report;
 use crate::commands::setup::{prepare, read_baseline};
 use crate::output::{wants_color, write_output};
@@ -28,6 +30,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         &args.selection,
         &args.render,
         &args.gatekeeper.policies,
+        &args.scope,
         show_progress,
         &args.config,
         Some(&args.git),
@@ -99,6 +102,7 @@ pub fn scan(
     selection: &SelectionArgs,
     render: &RenderArgs,
     policies: &[PathBuf],
+    scope: &ScopeArgs,
     show_progress: bool,
 ) -> Result<(Scanner, ScanReport), String> {
     scan_configured(
@@ -106,6 +110,7 @@ pub fn scan(
         selection,
         render,
         policies,
+        scope,
         show_progress,
         &ConfigArgs::default(),
         None,
@@ -115,11 +120,14 @@ pub fn scan(
 
 /// [`scan`] with configuration flags and the git/baseline scope; also returns the
 /// configuration's `fail-on`.
+// Each argument is one flag group of `scan`; bundling them would only rename the groups.
+#[allow(clippy::too_many_arguments)]
 pub fn scan_configured(
     paths: &[PathBuf],
     selection: &SelectionArgs,
     render: &RenderArgs,
     policies: &[PathBuf],
+    scope: &ScopeArgs,
     show_progress: bool,
     config: &ConfigArgs,
     git: Option<&GitArgs>,
@@ -148,6 +156,12 @@ pub fn scan_configured(
     for path in policies {
         builder = builder.policy(path);
     }
+    // The staged files are the part of the repository a commit changes.
+    let staged = git.is_some_and(|g| g.staged);
+    builder = builder.partial(scope.partial || staged);
+    for path in &scope.context {
+        builder = builder.context(path);
+    }
     if show_progress {
         let started = std::time::Instant::now();
         builder = builder.on_progress(move |p| {
@@ -166,7 +180,7 @@ pub fn scan_configured(
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let report = if git.is_some_and(|g| g.staged) {
+    let report = if staged {
         let here = std::env::current_dir().map_err(|e| e.to_string())?;
         let given: Vec<PathBuf> = if paths == [PathBuf::from(".")] {
             Vec::new()

@@ -108,6 +108,9 @@ pub fn prepare(
         for policy in resolved.policies() {
             builder = builder.policy(policy);
         }
+        for path in resolved.context() {
+            builder = builder.context(path);
+        }
         if let Some(exclude) = resolved.exclude() {
             builder = builder.exclude(exclude);
         }

@@ -373,6 +373,12 @@ fn make_rule(template: &ConstraintTemplate, module: &RegoModule, constraint: &Co
             template.name, constraint.name, constraint.file
         )
     });
+    // Whether a template reports what is missing or only what it finds cannot be told from its
+    // Rego: one that reads the inventory at all is kept out of partial scans without context, so
+    // a partial view never raises its false alarms.
+    let reads_inventory = std::iter::once(module)
+        .chain(template.libs.iter())
+        .any(|m| m.text.contains("inventory"));
     Rule {
         meta: RuleMeta {
             id: constraint.name.clone(),
@@ -384,6 +390,7 @@ fn make_rule(template: &ConstraintTemplate, module: &RegoModule, constraint: &Co
             parameters: template.schema.clone(),
             fix: FixSpec::default(),
             inventory: true,
+            needs_complete_inventory: reads_inventory,
             help_uri: None,
             docs: RuleDocs {
                 what,

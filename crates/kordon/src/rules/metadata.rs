@@ -31,6 +31,17 @@ pub struct RuleMeta {
     /// True when the rule reads `data.inventory` (other objects of the scan).
     #[serde(default)]
     pub inventory: bool,
+    /// True when the rule can fire because something is *missing* from `data.inventory` (a
+    /// namespace without a NetworkPolicy): it needs every object of the deployment, so a partial
+    /// scan (the files of one commit) runs it only when context completes the inventory. A rule
+    /// that reports only what it finds there (a binding to a role it can see) leaves this false:
+    /// a partial view can make it miss something, never raise a false alarm.
+    #[serde(
+        default,
+        rename = "needs-complete-inventory",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub needs_complete_inventory: bool,
     /// A page with more about the rule.
     #[serde(default, rename = "help-uri", skip_serializing_if = "Option::is_none")]
     pub help_uri: Option<String>,
@@ -215,6 +226,9 @@ impl RuleMeta {
         }
         if !self.parameters.is_object() {
             return Err("`parameters` must be a JSON Schema object".into());
+        }
+        if self.needs_complete_inventory && !self.inventory {
+            return Err("`needs-complete-inventory: true` needs `inventory: true`".into());
         }
         Ok(())
     }

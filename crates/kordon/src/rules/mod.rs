@@ -524,6 +524,7 @@ fn duplicate_key_rule() -> Rule {
             parameters: serde_json::json!({}),
             fix: FixSpec::default(),
             inventory: false,
+            needs_complete_inventory: false,
             help_uri: None,
             docs: RuleDocs {
                 what: "Finds a key written twice in the same mapping of a manifest.".into(),
