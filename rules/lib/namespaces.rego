@@ -4,10 +4,10 @@ package lib.kordon.namespaces
 
 import rego.v1
 
-import data.lib.kordon.pods
-
 # Kinds whose objects run pods (PodTemplate only describes them).
-pod_owner_kinds := pods.workload_template_kinds | {"Pod", "CronJob"}
+# Written out rather than derived from pods.workload_template_kinds: reading a constant of another
+# package makes the interpreter evaluate every constant of that package, on every review.
+pod_owner_kinds := {"Pod", "CronJob", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 
 # The namespace a namespaced object lands in ("default" when the manifest does not say).
 namespace_of(obj) := ns if {

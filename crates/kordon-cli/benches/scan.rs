@@ -14,6 +14,10 @@ use kordon::document::{Document, ParseLimits};
 use kordon::input::{InputOptions, discover, read_source};
 use rayon::prelude::*;
 
+// The same allocator as the `kordon` binary, so library figures match what the CLI does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("KORDON_BENCH_CORPUS")
         .map(PathBuf::from)

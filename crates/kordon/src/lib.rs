@@ -33,7 +33,7 @@
 
 pub mod config;
 pub mod document;
-pub mod engine;
+mod engine;
 pub mod finding;
 pub mod fix;
 pub mod gatekeeper;

@@ -57,6 +57,7 @@ pub struct Target<'a> {
 
 impl<'a> Target<'a> {
     /// An object written in a file.
+    #[cfg(test)]
     pub fn plain(object: &'a Object) -> Self {
         Target {
             object,
@@ -226,13 +227,9 @@ impl Evaluator {
         cell.get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout))
     }
 
-    /// The rules, in evaluation index order.
-    pub fn rules(&self) -> impl Iterator<Item = &Arc<Rule>> {
-        self.rules.iter().map(|p| &p.rule)
-    }
-
     /// Evaluates every applicable rule on every object. `inventory` is `data.inventory` for rules
     /// that declare they read it. Verdicts come back in (rule, object) order.
+    #[cfg(test)]
     pub fn evaluate(&self, objects: &[&Object], inventory: &regorus::Value) -> Vec<Verdict> {
         let targets: Vec<Target<'_>> = objects.iter().map(|o| Target::plain(o)).collect();
         self.evaluate_targets(&targets, inventory)

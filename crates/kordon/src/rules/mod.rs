@@ -142,7 +142,7 @@ impl Rule {
     /// written in files whose kinds they name; a Gatekeeper rule reviews what its Constraint's
     /// `spec.match` selects, and a generated object (a workload's pod template) only when the
     /// Constraint does not already match the kind of a workload it came from.
-    pub fn matches(&self, target: &crate::engine::Target<'_>) -> bool {
+    pub(crate) fn matches(&self, target: &crate::engine::Target<'_>) -> bool {
         let object = target.object;
         match &self.origin {
             RuleOrigin::Gatekeeper(binding) => {
