@@ -547,7 +547,21 @@ impl Scanner {
         let mut renders: Vec<Rendered> = Vec::new();
         for result in rendered {
             match result {
-                Ok(render) => renders.push(render),
+                Ok(render) => {
+                    if let render::RenderKind::Kustomize { dir, build, .. } = &render.kind {
+                        for note in &build.notes {
+                            problems.push(Problem {
+                                level: ProblemLevel::Note,
+                                kind: ProblemKind::Render,
+                                file: Some(crate::input::display_name(dir)),
+                                position: None,
+                                rule: None,
+                                message: note.clone(),
+                            });
+                        }
+                    }
+                    renders.push(render);
+                }
                 Err(problem) => problems.push(render_problem(problem)),
             }
         }

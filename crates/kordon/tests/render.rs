@@ -81,3 +81,33 @@ fn without_rendering_nothing_of_a_kustomization_is_read() {
     assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
     assert!(!report.has_errors());
 }
+
+#[test]
+fn a_kustomization_reading_a_sibling_folder_is_built_unrestricted_and_says_so() {
+    let scanner = Scanner::builder().build().expect("rules load");
+    let report = scanner.scan_paths(&[testdata("kustomize-sibling")]);
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    let notes: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("--load-restrictor=LoadRestrictionsNone"))
+        .map(|p| p.file.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", report.problems);
+    assert!(notes[0].ends_with("kustomize-sibling/app"), "{notes:?}");
+    let privileged: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "privileged-container")
+        .map(|f| {
+            let file = f.location.file.rsplit("testdata/").next().unwrap_or("");
+            (file.to_string(), f.location.start.line)
+        })
+        .collect();
+    // Once, from the build (the file is a resource of the kustomization, not scanned twice), at
+    // its line in the file the user edits.
+    assert_eq!(
+        privileged,
+        vec![("kustomize-sibling/shared/web.yaml".to_string(), 18)]
+    );
+}

@@ -166,6 +166,8 @@ pub struct Build {
     pub origins: Vec<(usize, Option<Origin>)>,
     /// The command that was run, for messages.
     pub command: String,
+    /// Remarks on how the build was done (such as relaxed load restrictions), for the report.
+    pub notes: Vec<String>,
 }
 
 impl Build {
@@ -184,28 +186,39 @@ enum Tool {
     Kustomize(PathBuf),
 }
 
+/// The flag that lets a kustomization read files outside its own folder (kubectl and kustomize
+/// spell it alike).
+const UNRESTRICTED_LOADS: &str = "--load-restrictor=LoadRestrictionsNone";
+
+/// What kustomize says when a kustomization reads a file outside its folder.
+const OUTSIDE_ROOT: &str = "is not in or below";
+
 impl Tool {
-    fn args(&self, dir: &Path) -> (PathBuf, Vec<OsString>) {
-        match self {
-            Tool::Kubectl(bin) => (
-                bin.clone(),
-                vec!["kustomize".into(), dir.as_os_str().to_owned()],
-            ),
-            Tool::Kustomize(bin) => (
-                bin.clone(),
-                vec!["build".into(), dir.as_os_str().to_owned()],
-            ),
+    fn args(&self, dir: &Path, unrestricted: bool) -> (PathBuf, Vec<OsString>) {
+        let (bin, mut args): (&PathBuf, Vec<OsString>) = match self {
+            Tool::Kubectl(bin) => (bin, vec!["kustomize".into()]),
+            Tool::Kustomize(bin) => (bin, vec!["build".into()]),
+        };
+        if unrestricted {
+            args.push(UNRESTRICTED_LOADS.into());
         }
+        args.push(dir.as_os_str().to_owned());
+        (bin.clone(), args)
     }
 }
 
-fn run(tool: &Tool, dir: &Path) -> std::io::Result<std::process::Output> {
-    let (bin, args) = tool.args(dir);
-    Command::new(bin).args(args).output()
+fn run(tool: &Tool, dir: &Path, unrestricted: bool) -> std::io::Result<std::process::Output> {
+    let (bin, args) = tool.args(dir, unrestricted);
+    Command::new(bin)
+        .args(args)
+        // A remote base must fail, not wait for credentials at a prompt nobody sees.
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
 }
 
-fn shown(tool: &Tool, dir: &Path) -> String {
-    let (bin, args) = tool.args(dir);
+fn shown(tool: &Tool, dir: &Path, unrestricted: bool) -> String {
+    let (bin, args) = tool.args(dir, unrestricted);
     format!(
         "{} {}",
         bin.display(),
@@ -216,11 +229,12 @@ fn shown(tool: &Tool, dir: &Path) -> String {
     )
 }
 
-/// Runs the build of `dir` (through the origin-recording overlay when `overlay` is given).
+/// Runs the build of `dir` (`shown_dir` is the directory to name in messages).
 fn run_build(
     options: &KustomizeOptions,
     dir: &Path,
     shown_dir: &Path,
+    unrestricted: bool,
 ) -> Result<(String, Tool), String> {
     let candidates: Vec<Tool> = match &options.binary {
         Some(bin) => {
@@ -239,22 +253,30 @@ fn run_build(
         ],
     };
     for tool in candidates {
-        match run(&tool, dir) {
+        let shown_command = shown(&tool, shown_dir, unrestricted);
+        match run(&tool, dir, unrestricted) {
             Ok(output) if output.status.success() => {
                 let text = super::decode(output.stdout)
-                    .map_err(|e| format!("`{}` printed {e}", shown(&tool, shown_dir)))?;
+                    .map_err(|e| format!("`{shown_command}` printed {e}"))?;
                 return Ok((text, tool));
             }
             Ok(output) => {
                 let stderr = String::from_utf8_lossy(&output.stderr);
-                return Err(format!(
-                    "`{}` failed: {}",
-                    shown(&tool, shown_dir),
+                let mut message = format!(
+                    "`{shown_command}` failed: {}",
                     without_log_header(stderr.trim()).replace('\n', "\n  ")
-                ));
+                );
+                if stderr.contains("git fetch") || stderr.contains("Could not resolve host") {
+                    message.push_str(
+                        "\n  (a remote base needs network access and credentials for its repository; \
+                         vendor it, or build the kustomization where it can be fetched and pipe the \
+                         output to `kordon scan -`)",
+                    );
+                }
+                return Err(message);
             }
             Err(e) if e.kind() == ErrorKind::NotFound => continue,
-            Err(e) => return Err(format!("cannot run `{}`: {e}", shown(&tool, shown_dir))),
+            Err(e) => return Err(format!("cannot run `{shown_command}`: {e}")),
         }
     }
     Err(match &options.binary {
@@ -314,6 +336,28 @@ fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
 
 /// Builds the kustomization in `dir`, recording where each object came from.
 pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<Build, String> {
+    match build_with(dir, component, options, false) {
+        // Many repositories list files of a sibling folder as resources, which kustomize refuses
+        // by default and Argo CD and Flux are commonly configured to allow: build it that way and
+        // say so, rather than leave its objects unscanned.
+        Err(message) if message.contains(OUTSIDE_ROOT) => {
+            let mut build = build_with(dir, component, options, true).map_err(|_| message)?;
+            build.notes.push(format!(
+                "built with {UNRESTRICTED_LOADS}: the kustomization reads files outside its folder, \
+                 which a plain `kustomize build` refuses"
+            ));
+            Ok(build)
+        }
+        other => other,
+    }
+}
+
+fn build_with(
+    dir: &Path,
+    component: bool,
+    options: &KustomizeOptions,
+    unrestricted: bool,
+) -> Result<Build, String> {
     let absolute =
         std::fs::canonicalize(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let with_origins = (|| {
@@ -330,7 +374,7 @@ pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<
         );
         std::fs::write(overlay_dir.join("kustomization.yaml"), text).ok()?;
         Some(
-            run_build(options, &overlay_dir, dir)
+            run_build(options, &overlay_dir, dir, unrestricted)
                 .map(|(text, tool)| (text, tool, overlay_dir, overlay)),
         )
     })();
@@ -340,17 +384,19 @@ pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<
             Ok(Build {
                 text,
                 origins,
-                command: shown(&tool, dir),
+                command: shown(&tool, dir, unrestricted),
+                notes: Vec::new(),
             })
         }
         // Build the directory itself: its error names the user's paths, not the overlay's.
         _ => {
-            let (text, tool) = run_build(options, dir, dir)?;
+            let (text, tool) = run_build(options, dir, dir, unrestricted)?;
             let origins = Vec::new();
             Ok(Build {
                 text,
                 origins,
-                command: shown(&tool, dir),
+                command: shown(&tool, dir, unrestricted),
+                notes: Vec::new(),
             })
         }
     }
