@@ -7,7 +7,8 @@ mod yaml;
 
 use std::sync::Arc;
 
-pub use lines::{LineIndex, Position};
+pub(crate) use lines::LineIndex;
+pub use lines::Position;
 pub use node::{Entry, Node, NodeValue, PathSegment, Resolved, Span, display_path};
 pub use yaml::{DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream};
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use write::{FileFix, FixRun, MAX_ROUNDS, fix_report, fix_source, verify_fixed, write_fixed};
+pub use write::{FileFix, FixRun, fix_report, fix_source, verify_fixed, write_fixed};
 
 use crate::document::{Document, ParseLimits, Source};
 use crate::finding::{Applicability, Finding, Location};

@@ -28,7 +28,7 @@ pub use matching::{
     ConstraintMatch, KindSelector, LabelRequirement, LabelSelector, Labels, MatchTarget, Scope,
     glob_matches,
 };
-pub use normalize::normalize_rego;
+pub(crate) use normalize::normalize_rego;
 pub use suite::{CaseOutcome, SuiteReport, verify_paths};
 
 use crate::document::{Document, Position, ProblemKind, Source, Span};

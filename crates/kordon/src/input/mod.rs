@@ -41,20 +41,11 @@ pub struct InputProblem {
     pub message: String,
 }
 
-/// What discovery and reading produced.
-#[derive(Debug, Default)]
-pub struct Inputs {
-    /// Sources read.
-    pub sources: Vec<Source>,
-    /// Files that could not be read, and deliberate skips.
-    pub problems: Vec<InputProblem>,
-}
-
 /// Folders that hold other people's code: skipped while walking unless named directly.
 const VENDORED: &[&str] = &["vendor", "node_modules", "third_party", "target"];
 
 /// Whether a file name has an extension kordon reads while walking.
-pub fn is_manifest_name(path: &Path) -> bool {
+pub(crate) fn is_manifest_name(path: &Path) -> bool {
     matches!(
         path.extension()
             .and_then(|e| e.to_str())
@@ -209,7 +200,7 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
 }
 
 /// Text as UTF-8, refusing binary content.
-pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, String> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return Err("binary file (contains NUL bytes); not a manifest".into());

@@ -15,7 +15,7 @@ pub use context::{
     CheckView, FindingGroup, FindingView, FrameworkRef, LocatedMessage, ObjectView, ProblemView,
     ReportContext, ReportOptions, ReportStats, RuleRef, RuleView, SeverityCount, ToolInfo,
 };
-pub use github::{escape_data, escape_property, github_command, render_github};
+pub use github::render_github;
 pub use human::{HumanOptions, render_human};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use posture::{Framework, Posture, posture};

@@ -15,7 +15,7 @@ use std::path::Path;
 pub use baseline::{BASELINE_VERSION, Baseline};
 pub use changes::{ChangedFile, ChangedLines};
 pub use exceptions::{Date, Exception, ExceptionMatch, Pattern};
-pub use inline::{Directive, Malformed, find_directives};
+pub(crate) use inline::{Directive, find_directives};
 
 #[cfg(feature = "git")]
 pub(crate) use exceptions::normalize as normalize_path;
