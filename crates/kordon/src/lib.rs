@@ -30,6 +30,9 @@
 //! assert_eq!((finding.location.start.line, finding.location.start.column), (10, 9));
 //! ```
 #![deny(missing_docs)]
+// A public item must not expose a type that users cannot name: that is how a private module
+// leaks into the API without anyone deciding it should.
+#![deny(unnameable_types)]
 
 pub mod config;
 pub mod document;

@@ -7,7 +7,7 @@ mod yaml;
 
 use std::sync::Arc;
 
-pub(crate) use lines::LineIndex;
+pub use lines::LineIndex;
 pub use lines::Position;
 pub use node::{Entry, Node, NodeValue, PathSegment, Resolved, Span, display_path};
 pub use yaml::{DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream};
