@@ -111,3 +111,28 @@ fn a_kustomization_reading_a_sibling_folder_is_built_unrestricted_and_says_so() 
         vec![("kustomize-sibling/shared/web.yaml".to_string(), 18)]
     );
 }
+
+#[test]
+fn a_remote_base_that_cannot_be_fetched_fails_with_advice() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - https://github.com/kordon-dev/no-such-repository//base?ref=v1\n",
+    )
+    .expect("written");
+    let scanner = Scanner::builder().build().expect("rules load");
+    let report = scanner.scan_paths(&[dir.path().to_path_buf()]);
+    assert!(report.has_errors());
+    let render_errors: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.kind == kordon::document::ProblemKind::Render)
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(render_errors.len(), 1, "{:?}", report.problems);
+    assert!(
+        render_errors[0].contains("a remote base needs network access"),
+        "{}",
+        render_errors[0]
+    );
+}
