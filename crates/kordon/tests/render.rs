@@ -12,12 +12,9 @@ fn testdata(path: &str) -> PathBuf {
         .join(path)
 }
 
-#[test]
-fn an_overlay_scanned_from_the_library_points_at_its_sources() {
-    let scanner = Scanner::builder().build().expect("rules load");
-    let report = scanner.scan_paths(&[testdata("kustomize")]);
-    assert!(!report.has_errors(), "{:?}", report.problems);
-    let privileged: Vec<_> = report
+/// (file under testdata/, line, precision) of each privileged-container finding.
+fn privileged_places(report: &kordon::ScanReport) -> Vec<(String, usize, Precision)> {
+    report
         .findings
         .iter()
         .filter(|f| f.rule_id == "privileged-container")
@@ -25,9 +22,16 @@ fn an_overlay_scanned_from_the_library_points_at_its_sources() {
             let file = f.location.file.rsplit("testdata/").next().unwrap_or("");
             (file.to_string(), f.location.start.line, f.precision)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn an_overlay_scanned_from_the_library_points_at_its_sources() {
+    let scanner = Scanner::builder().build().expect("rules load");
+    let report = scanner.scan_paths(&[testdata("kustomize")]);
+    assert!(!report.has_errors(), "{:?}", report.problems);
     assert_eq!(
-        privileged,
+        privileged_places(&report),
         vec![
             (
                 "kustomize/base/api.yaml".to_string(),
@@ -95,20 +99,15 @@ fn a_kustomization_reading_a_sibling_folder_is_built_unrestricted_and_says_so() 
         .collect();
     assert_eq!(notes.len(), 1, "{:?}", report.problems);
     assert!(notes[0].ends_with("kustomize-sibling/app"), "{notes:?}");
-    let privileged: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "privileged-container")
-        .map(|f| {
-            let file = f.location.file.rsplit("testdata/").next().unwrap_or("");
-            (file.to_string(), f.location.start.line)
-        })
-        .collect();
     // Once, from the build (the file is a resource of the kustomization, not scanned twice), at
     // its line in the file the user edits.
     assert_eq!(
-        privileged,
-        vec![("kustomize-sibling/shared/web.yaml".to_string(), 18)]
+        privileged_places(&report),
+        vec![(
+            "kustomize-sibling/shared/web.yaml".to_string(),
+            18,
+            Precision::Exact
+        )]
     );
 }
 
