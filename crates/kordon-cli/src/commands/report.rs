@@ -9,7 +9,7 @@ use kordon::report::{
 use kordon::{RuleSet, ScanReport};
 
 use crate::args::{ReportArgs, ReportCommandArgs, ReportFormat};
-use crate::commands::scan::scan;
+use crate::commands::scan::{ScanRequest, scan_configured};
 use crate::output::write_output;
 
 /// Markdown goes into pull-request comments, which have a size limit: cap it unless told.
@@ -17,12 +17,17 @@ const MARKDOWN_DEFAULT_MAX_FINDINGS: usize = 50;
 
 pub fn run(args: ReportCommandArgs) -> Result<ExitCode, String> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let (scanner, report) = scan(
-        &args.paths,
-        &args.selection,
-        &args.render,
-        &args.gatekeeper.policies,
-        &args.scope,
+    let (scanner, report, _) = scan_configured(
+        &ScanRequest {
+            paths: &args.paths,
+            selection: &args.selection,
+            render: &args.render,
+            policies: &args.gatekeeper.policies,
+            scope: &args.scope,
+            // No configuration flags on `report`: `.kordon.yaml` is discovered from the scan root.
+            config: &crate::args::ConfigArgs::default(),
+            git: None,
+        },
         show_progress,
     )?;
     let text = render(&report, scanner.rules(), args.format, &args.report)?;

@@ -26,14 +26,16 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
     let (scanner, mut report, config_fail_on) = scan_configured(
-        &args.paths,
-        &args.selection,
-        &args.render,
-        &args.gatekeeper.policies,
-        &args.scope,
+        &ScanRequest {
+            paths: &args.paths,
+            selection: &args.selection,
+            render: &args.render,
+            policies: &args.gatekeeper.policies,
+            scope: &args.scope,
+            config: &args.config,
+            git: Some(&args.git),
+        },
         show_progress,
-        &args.config,
-        Some(&args.git),
     )?;
     if args.fix.fix || args.fix.diff {
         let mode = FixMode {
@@ -95,43 +97,34 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     Ok(code)
 }
 
-/// Builds the scanner from the input flags and Gatekeeper policies and scans `paths` (default:
-/// the current directory), with the configuration discovered from the scan root.
-pub fn scan(
-    paths: &[PathBuf],
-    selection: &SelectionArgs,
-    render: &RenderArgs,
-    policies: &[PathBuf],
-    scope: &ScopeArgs,
+/// The flag groups a scan is built from, shared by `scan`, `report` and `baseline write`.
+pub struct ScanRequest<'a> {
+    pub paths: &'a [PathBuf],
+    pub selection: &'a SelectionArgs,
+    pub render: &'a RenderArgs,
+    pub policies: &'a [PathBuf],
+    pub scope: &'a ScopeArgs,
+    pub config: &'a ConfigArgs,
+    /// `--staged`, `--diff-base` and `--baseline`, for the commands that have them.
+    pub git: Option<&'a GitArgs>,
+}
+
+/// Builds the scanner from the request's flags and scans its paths (default: the current
+/// directory), with the configuration discovered from the scan root; also returns the
+/// configuration's `fail-on`.
+pub fn scan_configured(
+    request: &ScanRequest<'_>,
     show_progress: bool,
-) -> Result<(Scanner, ScanReport), String> {
-    scan_configured(
+) -> Result<(Scanner, ScanReport, Option<Severity>), String> {
+    let ScanRequest {
         paths,
         selection,
         render,
         policies,
         scope,
-        show_progress,
-        &ConfigArgs::default(),
-        None,
-    )
-    .map(|(scanner, report, _)| (scanner, report))
-}
-
-/// [`scan`] with configuration flags and the git/baseline scope; also returns the
-/// configuration's `fail-on`.
-// Each argument is one flag group of `scan`; bundling them would only rename the groups.
-#[allow(clippy::too_many_arguments)]
-pub fn scan_configured(
-    paths: &[PathBuf],
-    selection: &SelectionArgs,
-    render: &RenderArgs,
-    policies: &[PathBuf],
-    scope: &ScopeArgs,
-    show_progress: bool,
-    config: &ConfigArgs,
-    git: Option<&GitArgs>,
-) -> Result<(Scanner, ScanReport, Option<Severity>), String> {
+        config,
+        git,
+    } = *request;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
