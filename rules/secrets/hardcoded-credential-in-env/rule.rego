@@ -38,10 +38,11 @@ suspicious(_, value) := "has the shape of a known credential" if {
 	regex.match(shape, value)
 }
 
+# Cheapest test first: most variables are not named like a credential.
 suspicious(name, value) := "looks like a credential by its name" if {
-	not known_shape(value)
 	credential_name(name)
 	meaningful(name, value)
+	not known_shape(value)
 }
 
 known_shape(value) if {
@@ -49,10 +50,12 @@ known_shape(value) if {
 	regex.match(shape, value)
 }
 
+# The words to look for, with the configured extra words: a rule, so it is computed once per review.
+all_name_words := name_words | {upper(w) | some w in object.get(input.parameters, "extraNameWords", [])}
+
 credential_name(name) if {
 	upper_name := upper(name)
-	words := name_words | {upper(w) | some w in object.get(input.parameters, "extraNameWords", [])}
-	some word in words
+	some word in all_name_words
 	contains(upper_name, word)
 	not descriptive(upper_name)
 }
