@@ -3,10 +3,10 @@
 //! Compiling Rego is most of the cost of a small scan, and most of what a kordon rule compiles is
 //! the shared library it imports. So kordon's own rules (and rules from directories) that look at
 //! the same kinds and import the same libraries are compiled together, a few to an engine: the
-//! library is parsed and analysed once per group instead of once per rule. Gatekeeper templates,
-//! rules that read the inventory and any rule whose group fails to compile get an engine of their
-//! own, so packages stay isolated and an error names the rule at fault. Engines are prepared
-//! lazily, only for rules whose kinds occur in the scan, and cloned per task: a clone shares the
+//! library is parsed and analysed once per group instead of once per rule. Gatekeeper templates
+//! and any rule whose group fails to compile get an engine of their own, so packages stay isolated
+//! and an error names the rule at fault; groups of rules that read the inventory are compiled per
+//! scan, with that scan's objects as data. Engines are prepared lazily, only for rules whose kinds occur in the scan, and cloned per task: a clone shares the
 //! compiled policy. Objects are converted to Rego values once, when they are parsed.
 
 mod input;
@@ -133,7 +133,9 @@ fn group_rules(rules: &[Arc<Rule>]) -> (Vec<Option<usize>>, Vec<EngineGroup>) {
             assignment.push(None);
             continue;
         };
-        let libs: Vec<&str> = rule.libs.iter().map(|l| l.name.as_str()).collect();
+        // Libraries by identity, not name: two rule directories may each have a `lib/util.rego`.
+        let libs: Vec<*const crate::rules::RegoModule> =
+            rule.libs.iter().map(Arc::as_ptr).collect();
         let key = format!("{}|{:?}|{:?}", rule.meta.inventory, rule.meta.kinds, libs);
         let current = open.get(&key).copied().filter(|&g| {
             groups[g].members.len() < RULES_PER_GROUP
@@ -336,7 +338,7 @@ fn build_group_engine(
     let mut loaded = std::collections::HashSet::new();
     for rule in members {
         for lib in &rule.libs {
-            if loaded.insert(lib.name.as_str()) {
+            if loaded.insert(Arc::as_ptr(lib)) {
                 engine
                     .add_policy(lib.name.clone(), lib.text.clone())
                     .map_err(|e| e.to_string())?;
@@ -520,6 +522,36 @@ mod tests {
             assert_eq!(violations.len(), 1, "{id}");
             assert_eq!(violations[0].message, id);
         }
+    }
+
+    #[test]
+    fn libraries_with_the_same_file_name_are_not_mistaken_for_one_another() {
+        let mut rules = RuleSet::empty();
+        for package in ["a", "b"] {
+            rules
+                .add_lib(
+                    "lib/util.rego",
+                    &format!("package lib.{package}\nimport rego.v1\nword := \"{package}\"\n"),
+                )
+                .expect("loads");
+            let id = format!("uses-{package}");
+            let rego = format!(
+                "package test.uses_{package}\nimport rego.v1\nimport data.lib.{package}\nviolation contains {{\"msg\": {package}.word}} if true\n"
+            );
+            rules.add_rule(meta(&id), &rego).expect("loads");
+        }
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        let document = config_map();
+        let objects: Vec<&Object> = document.objects.iter().collect();
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        let messages: Vec<String> = verdicts
+            .iter()
+            .map(|v| match &v.outcome {
+                Ok(found) => found.iter().map(|f| f.message.clone()).collect(),
+                Err(error) => format!("error: {error}"),
+            })
+            .collect();
+        assert_eq!(messages, ["a", "b"]);
     }
 
     #[test]
