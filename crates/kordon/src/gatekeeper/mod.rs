@@ -411,22 +411,26 @@ fn make_rule(template: &ConstraintTemplate, module: &RegoModule, constraint: &Co
     }
 }
 
+/// The string at JSON `pointer`, or the error naming the missing field as users write it.
+fn required_str(json: &Value, pointer: &str, field: &str) -> Result<String, String> {
+    json.pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| format!("no `{field}`"))
+}
+
 fn read_template(
     json: &Value,
     file: &str,
     span: Span,
     position: Position,
 ) -> Result<ConstraintTemplate, String> {
-    let name = json
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .ok_or("no `metadata.name`")?
-        .to_string();
-    let kind = json
-        .pointer("/spec/crd/spec/names/kind")
-        .and_then(Value::as_str)
-        .ok_or("no `spec.crd.spec.names.kind`")?
-        .to_string();
+    let name = required_str(json, "/metadata/name", "metadata.name")?;
+    let kind = required_str(
+        json,
+        "/spec/crd/spec/names/kind",
+        "spec.crd.spec.names.kind",
+    )?;
     let schema = json
         .pointer("/spec/crd/spec/validation/openAPIV3Schema")
         .cloned()
@@ -516,11 +520,7 @@ fn read_constraint(
     span: Span,
     position: Position,
 ) -> Result<Constraint, String> {
-    let name = json
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .ok_or("no `metadata.name`")?
-        .to_string();
+    let name = required_str(json, "/metadata/name", "metadata.name")?;
     let spec = json.get("spec");
     let matcher = ConstraintMatch::from_json(spec.and_then(|s| s.get("match")))?;
     let parameters = match spec.and_then(|s| s.get("parameters")) {
