@@ -2,32 +2,17 @@
 //! the Pod Security Standards and of Defender's workload recommendations, a README rule table
 //! generated from metadata, and hardened manifests that no rule complains about.
 
-use std::path::PathBuf;
+#[path = "support/builtin.rs"]
+mod builtin;
 
+use builtin::{builtin_rules, repo_root};
 use kordon::finding::Applicability;
 use kordon::rules::{CATEGORIES, PssLevel};
 use kordon::{RuleSet, Scanner, Severity, Source};
 
-fn corpus() -> RuleSet {
-    RuleSet::builtin().unwrap_or_else(|errors| {
-        panic!(
-            "built-in rules fail to load:\n{}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 #[test]
 fn metadata_is_complete_and_consistent() {
-    let rules = corpus();
+    let rules = builtin_rules();
     let mut failures = Vec::new();
     for rule in rules.rules() {
         let Some(module) = &rule.module else { continue };
@@ -96,7 +81,7 @@ fn metadata_is_complete_and_consistent() {
 
 #[test]
 fn fixes_emitted_match_metadata() {
-    let rules = corpus()
+    let rules = builtin_rules()
         .with_sample_parameters()
         .expect("sample parameters are valid");
     let scanner = Scanner::builder()
@@ -218,7 +203,7 @@ const PSS_CONTROLS: &[(&str, PssLevel, &[&str])] = &[
 
 #[test]
 fn pod_security_standards_are_fully_covered() {
-    let rules = corpus();
+    let rules = builtin_rules();
     let mut failures = Vec::new();
     for (control, level, ids) in PSS_CONTROLS {
         for id in *ids {
@@ -258,7 +243,7 @@ const DEFENDER_RECOMMENDATIONS: &[&str] = &[
 
 #[test]
 fn defender_recommendations_are_mapped() {
-    let rules = corpus();
+    let rules = builtin_rules();
     let missing: Vec<&&str> = DEFENDER_RECOMMENDATIONS
         .iter()
         .filter(|recommendation| {
@@ -321,7 +306,7 @@ fn readme_rule_table_is_current() {
     };
     let body_start = start + TABLE_START.len();
     let current = readme[body_start..end].trim();
-    let wanted = rule_table(&corpus());
+    let wanted = rule_table(&builtin_rules());
     if current == wanted.trim() {
         return;
     }

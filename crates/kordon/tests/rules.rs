@@ -1,31 +1,22 @@
 //! The built-in corpus checks itself: Rego unit tests pass, samples behave as labelled,
 //! metadata is complete and ids are unique.
 
+#[path = "support/builtin.rs"]
+mod builtin;
+
 use std::path::PathBuf;
 
+use builtin::{builtin_rules, repo_root};
 use kordon::rules::{RegoModule, run_rego_tests};
-use kordon::{RuleSet, Scanner, Source};
-
-fn corpus() -> RuleSet {
-    RuleSet::builtin().unwrap_or_else(|errors| {
-        panic!(
-            "built-in rules fail to load:\n{}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })
-}
+use kordon::{Scanner, Source};
 
 fn rules_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../rules")
+    repo_root().join("rules")
 }
 
 #[test]
 fn every_rule_has_tests_and_they_pass() {
-    let rules = corpus();
+    let rules = builtin_rules();
     let mut failures = Vec::new();
     let mut ran = 0;
     for rule in rules.rules() {
@@ -56,7 +47,7 @@ fn every_rule_has_tests_and_they_pass() {
 
 #[test]
 fn library_tests_pass() {
-    let rules = corpus();
+    let rules = builtin_rules();
     let mut failures = Vec::new();
     let mut ran = 0;
     for entry in std::fs::read_dir(rules_dir().join("lib")).expect("rules/lib exists") {
@@ -87,7 +78,7 @@ fn library_tests_pass() {
 fn samples_behave_as_labelled() {
     // Opt-in rules and empty allow-lists are silent by default: samples run with the parameters
     // in `samples/parameters.yaml` when a rule ships one.
-    let rules = corpus()
+    let rules = builtin_rules()
         .with_sample_parameters()
         .expect("sample parameters are valid");
     let scanner = Scanner::builder()
@@ -141,7 +132,7 @@ fn samples_behave_as_labelled() {
 
 #[test]
 fn rule_ids_are_unique_and_listed() {
-    let rules = corpus();
+    let rules = builtin_rules();
     let ids: Vec<&str> = rules.rules().iter().map(|r| r.id()).collect();
     let mut sorted = ids.clone();
     sorted.dedup();

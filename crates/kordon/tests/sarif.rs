@@ -1,29 +1,25 @@
 //! SARIF and GitHub-annotation output: schema validity of every log produced here, snapshots of
 //! whole logs, fingerprint stability, suppressions, problems and GitHub's limits.
 
+#[path = "support/builtin.rs"]
+mod builtin;
+
 #[path = "support/sarif_schema.rs"]
 mod sarif_schema;
 
 use std::path::PathBuf;
 
+use builtin::{builtin_rules, repo_root};
 use kordon::finding::RelatedLocation;
 use kordon::report::{SarifOptions, render_github, render_rules_sarif, render_sarif};
 use kordon::{RuleSet, ScanReport, Scanner, Severity, Source, Suppression, SuppressionKind};
 use sarif_schema::valid_sarif;
 use serde_json::Value;
 
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn corpus() -> RuleSet {
-    RuleSet::builtin().unwrap_or_else(|e| panic!("built-in rules load: {e:?}"))
-}
-
 /// The built-in rules cut down to `ids` (plus the native duplicate-key check), so snapshots do
 /// not change each time a rule is added to the corpus.
 fn only(ids: &[&str]) -> RuleSet {
-    let mut rules = corpus();
+    let mut rules = builtin_rules();
     rules.retain(|r| ids.contains(&r.id()) || r.id() == "duplicate-key");
     rules
 }
@@ -90,7 +86,7 @@ fn rule_samples_snapshot() {
 
 #[test]
 fn every_rule_sample_of_the_corpus_gives_valid_sarif() {
-    let rules = corpus();
+    let rules = builtin_rules();
     // One scanner for all samples: compiling the corpus is the expensive part.
     let scanner = Scanner::builder()
         .rules(rules.clone())

@@ -1,7 +1,7 @@
 //! `.kordon.yaml`: discovery, rule settings, parameters, profiles, exclusions, located errors,
 //! and `kordon init`.
 
-use crate::support::{kordon_in, repo_root, tree};
+use crate::support::{json, kordon_in, repo_root, tree};
 
 const POD: &str = "\
 apiVersion: v1
@@ -15,10 +15,6 @@ spec:
       securityContext:
         privileged: true
 ";
-
-fn json(run: &crate::support::Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
-}
 
 #[test]
 fn errors_name_file_line_and_column() {

@@ -1,6 +1,6 @@
 //! Git-aware scanning: `--staged` reads the index, `--diff-base` gates on changed objects.
 
-use crate::support::{ONLY_PRIVILEGED, finding_lines, git, kordon_in, tree, write};
+use crate::support::{ONLY_PRIVILEGED, finding_lines, git, json, kordon_in, tree, write};
 
 const CLEAN: &str = "\
 apiVersion: v1
@@ -25,10 +25,6 @@ spec:
       securityContext:
         privileged: true
 ";
-
-fn json(run: &crate::support::Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
-}
 
 #[test]
 fn staged_scans_the_index_not_the_working_tree() {

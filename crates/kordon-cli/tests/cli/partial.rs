@@ -1,7 +1,7 @@
 //! `--partial`, `--context` and `--staged`: rules that report what is missing run on part of a
 //! repository only when context completes the picture.
 
-use crate::support::{Run, finding_lines, git, kordon_in, repo_root, tree, write};
+use crate::support::{finding_lines, git, json, kordon_in, repo_root, tree, write};
 
 /// Runs the namespace NetworkPolicy rule and one rule that judges an object alone.
 const CONFIG: &str = "rules:\n  enable: [namespace-without-network-policy, privileged-container]\n";
@@ -21,10 +21,6 @@ fn repository() -> tempfile::TempDir {
         ),
         ("config/settings.yaml", &testdata("config/settings.yaml")),
     ])
-}
-
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
 }
 
 const MISSING: &str = "namespace-without-network-policy app/deployment.yaml:6";

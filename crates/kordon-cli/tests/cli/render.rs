@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::support::{Run, kordon_with_env, repo_root};
+use crate::support::{Run, json, kordon_with_env, repo_root};
 
 /// Runs kordon from `dir` with `PATH` set to `path`, feeding `stdin`.
 fn kordon_with_path(dir: &Path, path: OsString, args: &[&str], stdin: Option<&str>) -> Run {
@@ -29,10 +29,6 @@ fn path_without_helm() -> OsString {
         .filter(|d| !d.join("helm").exists())
         .collect();
     std::env::join_paths(dirs).expect("PATH joins")
-}
-
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
 }
 
 /// The privileged-container findings with their locations, one line each (other rules are left

@@ -103,6 +103,11 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// The run's standard output as JSON (a panic shows the run when it is not).
+pub fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+}
+
 /// Findings of a JSON report as `rule file:line` strings.
 #[allow(dead_code)] // used by some test modules only
 pub fn finding_lines(json: &serde_json::Value, key: &str) -> Vec<String> {
