@@ -15,8 +15,10 @@ parse(image) := {"registry": registry, "repository": m[2], "tag": m[3], "digest"
 	registry := {true: m[1], false: "docker.io"}[m[1] != ""]
 }
 
-# Whether the image is pinned by content digest (`name@sha256:...`).
-pinned(image) if parse(image).digest != ""
+# Whether the image is pinned by a well-formed content digest: `sha256:` and 64, or `sha512:` and
+# 128, lower-case hex digits, as the OCI image spec registers them. `@sha256:abc` or upper-case hex
+# pins nothing: the runtime refuses the reference rather than pulling fixed content.
+pinned(image) if regex.match(`^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$`, parse(image).digest)
 
 # The tag kubelet would pull: the written tag, or "latest" when neither tag nor digest is given.
 effective_tag(image) := "latest" if {

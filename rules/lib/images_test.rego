@@ -27,7 +27,7 @@ test_effective_tag if {
 	images.effective_tag("nginx") == "latest"
 	images.effective_tag("nginx:1.27") == "1.27"
 	images.effective_tag("nginx@sha256:abc") == ""
-	images.pinned("nginx:1.27@sha256:abc")
+	images.pinned(concat("", ["nginx:1.27@sha256:", good_sha256]))
 	not images.pinned("nginx:1.27")
 }
 
@@ -54,4 +54,14 @@ test_tag_and_digest_edges if {
 	images.parse("a/b:c/d") == {"registry": "docker.io", "repository": "a/b:c/d", "tag": "", "digest": ""}
 	images.parse("localhost/app") == {"registry": "localhost", "repository": "app", "tag": "", "digest": ""}
 	images.parse("my.registry/team/app:v1@sha256:abc") == {"registry": "my.registry", "repository": "team/app", "tag": "v1", "digest": "sha256:abc"}
+}
+
+good_sha256 := "4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f"
+
+test_malformed_digests_pin_nothing if {
+	not images.pinned("nginx@sha256:abc")
+	not images.pinned(concat("", ["nginx@sha256:", upper(good_sha256)]))
+	not images.pinned(concat("", ["nginx@sha256:", good_sha256, "0"]))
+	not images.pinned(concat("", ["nginx@md5:", good_sha256]))
+	images.pinned(concat("", ["nginx@sha512:", good_sha256, good_sha256]))
 }

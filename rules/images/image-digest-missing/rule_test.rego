@@ -16,6 +16,10 @@ test_tag_only_reported_when_required if {
 }
 
 test_digest_and_exempt_quiet if {
-	count(violation) == 0 with input as {"review": {"object": pod("nginx:1.27@sha256:abc")}, "parameters": {"requireDigest": true}}
+	count(violation) == 0 with input as {"review": {"object": pod("nginx:1.27@sha256:4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f4c1f")}, "parameters": {"requireDigest": true}}
 	count(violation) == 0 with input as {"review": {"object": pod("internal.example.com/app:1")}, "parameters": {"requireDigest": true, "exemptRegistries": ["internal.example.com"]}}
+}
+
+test_malformed_digest_is_not_pinned if {
+	count(violation) == 1 with input as {"review": {"object": pod("nginx:1.27@sha256:ABC")}, "parameters": {"requireDigest": true}}
 }

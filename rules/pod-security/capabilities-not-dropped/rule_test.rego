@@ -23,3 +23,14 @@ test_drop_all_lowercase_is_quiet if {
 	c := {"name": "a", "securityContext": {"capabilities": {"drop": ["all"]}}}
 	count(violation) == 0 with input as {"review": {"object": pod(c)}, "parameters": {}}
 }
+
+test_message_names_net_raw_only_while_kept if {
+	kept_all := violation with input as {"review": {"object": pod({"name": "a"})}, "parameters": {}}
+	some r1 in kept_all
+	contains(r1.msg, "(NET_RAW among them)")
+	c := {"name": "a", "securityContext": {"capabilities": {"drop": ["net_raw"]}}}
+	dropped := violation with input as {"review": {"object": pod(c)}, "parameters": {}}
+	some r2 in dropped
+	not contains(r2.msg, "NET_RAW among them")
+	contains(r2.msg, "drops NET_RAW but not ALL")
+}

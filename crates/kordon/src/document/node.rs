@@ -223,13 +223,21 @@ impl Node {
         }
     }
 
-    /// Converts to a Rego value, once per object, straight from the tree.
+    /// Converts to the Rego value rules evaluate, once per object, straight from the tree.
+    ///
+    /// The value is the object the API server would store, not the literal YAML: typed decoding
+    /// drops a mapping entry whose value is null (`env:` left empty is no `env`), and the JSON
+    /// round trip turns an integral float into an integer (`replicas: 1.0` is 1). A null list
+    /// item stays null so that list indices still match the file; rules skip non-mapping items.
     pub fn to_rego(&self) -> regorus::Value {
         match &self.value {
             NodeValue::Null => regorus::Value::Null,
             NodeValue::Bool(b) => regorus::Value::from(*b),
             NodeValue::Int(i) => regorus::Value::from(*i),
-            NodeValue::Float(f) => regorus::Value::from(*f),
+            NodeValue::Float(f) => match integral(*f) {
+                Some(i) => regorus::Value::from(i),
+                None => regorus::Value::from(*f),
+            },
             NodeValue::String(s) => regorus::Value::from(s.as_str()),
             NodeValue::Seq(items) => {
                 regorus::Value::from(items.iter().map(Node::to_rego).collect::<Vec<_>>())
@@ -237,10 +245,19 @@ impl Node {
             NodeValue::Map(entries) => {
                 let map: std::collections::BTreeMap<regorus::Value, regorus::Value> = entries
                     .iter()
+                    .filter(|e| !matches!(e.value.value, NodeValue::Null))
                     .map(|e| (regorus::Value::from(e.key.as_str()), e.value.to_rego()))
                     .collect();
                 regorus::Value::from(map)
             }
         }
     }
+}
+
+/// The integer an integral float stands for, when it fits in `i64` (as Go's JSON decoding into
+/// `int64` accepts it).
+fn integral(f: f64) -> Option<i64> {
+    // 2^63 is exactly representable; anything at or beyond it does not fit.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
 }
