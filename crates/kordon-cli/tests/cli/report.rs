@@ -229,14 +229,19 @@ fn markdown_goes_to_the_output_file_with_a_cap() {
     );
 }
 
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
 }
 
-fn headless(chromium: &Path, profile: &Path, extra: &[String], url: &str) -> std::process::Output {
+pub(crate) fn headless(
+    chromium: &Path,
+    profile: &Path,
+    extra: &[String],
+    url: &str,
+) -> std::process::Output {
     let mut command = Command::new("timeout");
     command.arg("120").arg(chromium).args([
         "--headless",

@@ -326,24 +326,33 @@ fn first_paragraph(text: &str) -> String {
         .join(" ")
 }
 
-/// Percent-encodes what would end or break a Markdown link or an HTML attribute's URL.
+/// Percent-encodes every byte of a file name but unreserved characters and `/`. File names come
+/// from the pull request: a `:` would turn a relative link into a scheme (`javascript:`), and
+/// quotes, brackets or spaces would end an HTML attribute or a Markdown link.
 fn link_path(file: &str) -> String {
     let mut out = String::with_capacity(file.len());
-    for c in file.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '#' => out.push_str("%23"),
-            '?' => out.push_str("%3F"),
-            '%' => out.push_str("%25"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '"' => out.push_str("%22"),
-            c => out.push(c),
+    for byte in file.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'.' | b'-' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
         }
     }
     out
+}
+
+/// Whether a link prefix may be emitted: `http(s)` or relative, never a scheme a browser would
+/// run or open locally (`javascript:`, `data:`, `file:`).
+fn allowed_link_base(base: &str) -> bool {
+    let lower = base.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return true;
+    }
+    let before_separator = lower.split(['/', '?', '#']).next().unwrap_or("");
+    !before_separator.contains(':')
+        && !lower.starts_with("//")
+        && !lower.contains(['\\', '"', '<', '>'])
+        && !lower.chars().any(char::is_control)
 }
 
 struct Views<'a> {
@@ -354,7 +363,9 @@ struct Views<'a> {
 impl Views<'_> {
     fn finding(&self, finding: &Finding) -> FindingView {
         let meta = self.rules.get(&finding.rule_id).map(|r| &r.meta);
-        let link = (finding.location.file != "<stdin>").then(|| {
+        let linkable =
+            finding.location.file != "<stdin>" && allowed_link_base(&self.options.link_base);
+        let link = linkable.then(|| {
             format!(
                 "{}{}#L{}",
                 self.options.link_base,
@@ -663,5 +674,32 @@ mod tests {
     fn links_survive_spaces_and_parentheses() {
         assert_eq!(link_path("a dir/(x)#1.yaml"), "a%20dir/%28x%29%231.yaml");
         assert_eq!(link_path("k8s/web.yaml"), "k8s/web.yaml");
+        assert_eq!(
+            link_path("javascript:alert(1)<!--.yaml"),
+            "javascript%3Aalert%281%29%3C%21--.yaml"
+        );
+        assert_eq!(link_path("d\u{e9}j\u{e0}.yaml"), "d%C3%A9j%C3%A0.yaml");
+    }
+
+    #[test]
+    fn only_http_and_relative_link_bases_are_emitted() {
+        for allowed in [
+            "",
+            "https://github.com/o/r/blob/abc/",
+            "HTTP://x/",
+            "docs/",
+            "../",
+        ] {
+            assert!(allowed_link_base(allowed), "{allowed}");
+        }
+        for refused in [
+            "javascript:alert(1)//",
+            " data:text/html,",
+            "file:///etc/",
+            "//evil/",
+            "a\"b",
+        ] {
+            assert!(!allowed_link_base(refused), "{refused}");
+        }
     }
 }

@@ -102,11 +102,15 @@ fn workspace_path(name: &str, src_root: Option<&Path>) -> String {
     }
 }
 
-/// Escapes a command's message the way the Actions runner unescapes it: `%`, CR and LF.
+/// Escapes a command's message the way the Actions runner unescapes it: `%`, CR and LF; the
+/// other control characters (ANSI/OSC escapes from a manifest) are written as visible text,
+/// since the job log is a terminal.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let encoded = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::escape::terminal_text(&encoded).into_owned()
 }
 
 /// Escapes a command property value: as [`escape_data`], plus `:` and `,`, which separate
@@ -123,6 +127,7 @@ mod tests {
     fn escaping_follows_the_runner_rules() {
         assert_eq!(escape_data("50% of\r\nlines"), "50%25 of%0D%0Alines");
         assert_eq!(escape_property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
+        assert_eq!(escape_data("x\u{1b}]8;;u\u{7}"), "x\\u{1b}]8;;u\\u{7}");
         assert_eq!(
             command_line("error", &[("file", "x,y:z.yaml".into())], "msg: a, b"),
             "::error file=x%2Cy%3Az.yaml::msg: a, b"

@@ -3,6 +3,7 @@
 //! feature `templates`).
 
 mod context;
+mod escape;
 mod github;
 mod human;
 mod json;
@@ -15,6 +16,7 @@ pub use context::{
     CheckView, FindingGroup, FindingView, FrameworkRef, LocatedMessage, ObjectView, ProblemView,
     ReportContext, ReportOptions, ReportStats, RuleRef, RuleView, SeverityCount, ToolInfo,
 };
+pub use escape::terminal_text;
 pub use github::render_github;
 pub use human::{HumanOptions, render_human};
 pub use json::{JSON_SCHEMA_VERSION, render_json};

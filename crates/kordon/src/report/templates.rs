@@ -89,8 +89,19 @@ fn score_filter(value: Value, _: Kwargs, _: &State) -> String {
     }
 }
 
+/// A cell a spreadsheet would read as a formula (OWASP's list: `=`, `+`, `-`, `@`, tab, CR).
+fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// One RFC 4180 field. Manifest names and messages are attacker-controlled, so a cell that a
+/// spreadsheet would evaluate gets a leading `'` and is quoted, as OWASP recommends against CSV
+/// injection; numbers kordon itself writes never start that way.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ') {
+    if looks_like_formula(text) {
+        format!("\"'{}\"", text.replace('"', "\"\""))
+    } else if text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ')
+    {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
@@ -129,18 +140,51 @@ fn markdown_filter(value: Value, _: Kwargs, _: &State) -> String {
             '`' => out.push_str("\\`"),
             '*' => out.push_str("\\*"),
             '_' => out.push_str("\\_"),
+            '\\' => out.push_str("\\\\"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '!' => out.push_str("\\!"),
+            '~' => out.push_str("\\~"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            // GitHub links `@user` and `#123` even after a backslash; a zero-width space
+            // between the sign and the name keeps the text and drops the mention.
+            '@' => out.push_str("@\u{200B}"),
+            '#' => out.push_str("#\u{200B}"),
             '\r' => {}
             '\n' => out.push(' '),
+            c if c.is_control() => out.push_str(&super::escape::control_char(c)),
             c => out.push(c),
         }
     }
     out
 }
 
+/// Tera's HTML escaping, plus what XML 1.0 cannot hold at all (control characters other than
+/// tab, LF and CR, even as character references): those are written as visible `\u{..}` text
+/// so that a hostile name keeps a JUnit or HTML report well-formed.
+fn escape_markup(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for c in input.chars() {
+        match c {
+            '&' => out.write_all(b"&amp;")?,
+            '<' => out.write_all(b"&lt;")?,
+            '>' => out.write_all(b"&gt;")?,
+            '"' => out.write_all(b"&quot;")?,
+            '\'' => out.write_all(b"&#39;")?,
+            '\t' | '\n' | '\r' => write!(out, "{c}")?,
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.write_all(super::escape::control_char(c).as_bytes())?
+            }
+            c => write!(out, "{c}")?,
+        }
+    }
+    Ok(())
+}
+
 fn engine() -> Tera {
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape_markup);
     tera.register_filter("score", score_filter);
     tera.register_filter("csv_row", csv_row_filter);
     tera.register_filter("md", markdown_filter);
@@ -190,6 +234,45 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_field(" padded"), "\" padded\"");
+    }
+
+    #[test]
+    fn csv_cells_that_spreadsheets_evaluate_are_neutralised() {
+        for formula in [
+            "=HYPERLINK(\"http://e\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            let field = csv_field(formula);
+            assert!(field.starts_with("\"'"), "{formula:?} became {field:?}");
+        }
+        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
+        assert_eq!(csv_field("a=b"), "a=b");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_link_mention_or_embed() {
+        assert_eq!(
+            render(
+                "{{ x | md }}",
+                "x",
+                "![i](http://e/p.png) [t](javascript:x) @team #1 <b>&amp;"
+            ),
+            "\\!\\[i\\](http://e/p.png) \\[t\\](javascript:x) @\u{200B}team #\u{200B}1 &lt;b&gt;&amp;amp;"
+        );
+    }
+
+    #[test]
+    fn markup_escaping_keeps_xml_well_formed() {
+        let mut out = Vec::new();
+        escape_markup("a\u{1}b\u{1b}[1m<c>\t\u{FFFF}", &mut out).expect("writes");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "a\\u{1}b\\u{1b}[1m&lt;c&gt;\t\\u{ffff}"
+        );
     }
 
     fn render(template: &str, name: &str, value: &str) -> String {
