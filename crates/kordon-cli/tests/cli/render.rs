@@ -171,7 +171,7 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     // The default render has no privileged container but the operator chart's test hook;
     // templates were never parsed as YAML (they would be syntax errors), and the broken chart's
     // stderr is in its error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 5);
+    assert_eq!(json["summary"]["objects"], 6);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -211,13 +211,24 @@ fn crds_and_test_hooks_are_scanned_unless_skipped_and_api_versions_reach_the_cha
         assert!(run.code < 2, "{run:?}");
         json(&run)
     };
-    // By default: the CRD of crds/, the deployment and the test hook pod (privileged).
+    // By default: the CRD of crds/, the deployment, the config map and the test hook pod
+    // (privileged).
     let default = scan(&[]);
     assert_eq!(problems(&default), "");
-    assert_eq!(default["summary"]["objects"], 3);
+    assert_eq!(default["summary"]["objects"], 4);
     insta::assert_snapshot!("operator_chart_default", locations(&default));
+    // `namespace: {{ .Release.Namespace }}` renders as `default` without --namespace, but the
+    // namespace is chosen at install: only the literal `namespace: default` is reported.
+    let defaulted: Vec<String> = kinds_and_rules(&default)
+        .into_iter()
+        .filter(|f| f.ends_with(" default-namespace"))
+        .collect();
+    assert_eq!(
+        defaulted,
+        ["ConfigMap/release-name-settings default-namespace"]
+    );
     let skipping = scan(&["--skip-tests", "--skip-crds"]);
-    assert_eq!(skipping["summary"]["objects"], 1);
+    assert_eq!(skipping["summary"]["objects"], 2);
     assert!(
         !kinds_and_rules(&skipping)
             .iter()
@@ -227,7 +238,7 @@ fn crds_and_test_hooks_are_scanned_unless_skipped_and_api_versions_reach_the_cha
     );
     // The ServiceMonitor is rendered only when the cluster is said to serve its API.
     let monitored = scan(&["--api-versions", "monitoring.coreos.com/v1", "--skip-tests"]);
-    assert_eq!(monitored["summary"]["objects"], 3);
+    assert_eq!(monitored["summary"]["objects"], 4);
 }
 
 #[test]
