@@ -242,6 +242,43 @@ fn crds_and_test_hooks_are_scanned_unless_skipped_and_api_versions_reach_the_cha
 }
 
 #[test]
+fn fingerprints_do_not_change_with_the_release_name_or_namespace() {
+    let Some(helm) = real_helm() else { return };
+    let fingerprints = |extra: &[&str]| {
+        let mut args = vec!["scan", "testdata/helm/operator", "--format", "json"];
+        args.extend(extra);
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &args),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let mut seen: Vec<String> = json(&run)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["fingerprint"]))
+            .collect();
+        seen.sort();
+        seen
+    };
+    let default = fingerprints(&[]);
+    assert!(
+        default
+            .iter()
+            .any(|f| f.starts_with("\"privileged-container\"")),
+        "{default:?}"
+    );
+    assert_eq!(default, fingerprints(&["--release-name", "blue"]));
+    // Another namespace adds findings about that namespace (no quota for `shop`...), but every
+    // finding of the default render keeps its fingerprint.
+    let elsewhere = fingerprints(&["--release-name", "blue", "--namespace", "shop"]);
+    let lost: Vec<&String> = default.iter().filter(|f| !elsewhere.contains(f)).collect();
+    assert!(lost.is_empty(), "{lost:?}");
+}
+
+#[test]
 fn a_broken_helm_is_an_error_quoting_it_and_the_rest_is_scanned() {
     let run = kordon_with_path(
         &repo_root(),

@@ -231,6 +231,20 @@ fn is_chart_path(path: &str) -> bool {
         && (path.contains("/templates/") || path.contains("/crds/"))
 }
 
+/// What names the rendered object at `offset` independently of the render's arguments: its
+/// template and the object's order among that template's documents (`app/templates/rbac.yaml#2`).
+/// Object names usually carry the release name and namespaces the release namespace, so a
+/// fingerprint built from them would change with `--release-name` or `--namespace`.
+pub fn rendered_identity(comments: &[SourceComment], offset: usize) -> Option<String> {
+    let at = template_at(comments, offset)?;
+    let earlier = comments
+        .iter()
+        .take_while(|c| c.document.start < at.document.start)
+        .filter(|c| c.template == at.template)
+        .count();
+    Some(format!("{}#{earlier}", at.template))
+}
+
 /// The template an offset of a rendered text belongs to.
 pub fn template_at(comments: &[SourceComment], offset: usize) -> Option<&SourceComment> {
     comments
@@ -557,6 +571,21 @@ spec:
             args.join(" "),
             "template rel chart --values a.yaml --values b.yaml --set x=1 --namespace ns --kube-version 1.31.0 \
              --api-versions monitoring.coreos.com/v1 --include-crds --skip-tests"
+        );
+    }
+
+    #[test]
+    fn rendered_identity_counts_documents_of_the_same_template() {
+        let render = "---\n# Source: app/templates/rbac.yaml\nkind: A\n---\n# Source: app/templates/other.yaml\nkind: B\n---\n# Source: app/templates/rbac.yaml\nkind: A\n";
+        let comments = source_comments(render);
+        let last = render.rfind("kind").expect("kind");
+        assert_eq!(
+            rendered_identity(&comments, last).as_deref(),
+            Some("app/templates/rbac.yaml#1")
+        );
+        assert_eq!(
+            rendered_identity(&comments, render.find("kind").expect("kind")).as_deref(),
+            Some("app/templates/rbac.yaml#0")
         );
     }
 
