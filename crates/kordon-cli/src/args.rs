@@ -237,6 +237,18 @@ pub struct RenderArgs {
     /// The Kubernetes version charts are rendered for (`helm template --kube-version`).
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// An API version the cluster serves, for charts' `.Capabilities.APIVersions` checks
+    /// (`helm template --api-versions`, repeatable), e.g. `monitoring.coreos.com/v1`.
+    #[arg(long = "api-versions", value_name = "GROUP/VERSION")]
+    pub api_versions: Vec<String>,
+    /// Do not render or scan the charts' `crds/` (scanned by default, as `helm install` applies
+    /// them).
+    #[arg(long)]
+    pub skip_crds: bool,
+    /// Leave the charts' test hooks (`helm.sh/hook: test`) out (`helm template --skip-tests`).
+    /// Scanned by default: `helm test` runs them in the cluster.
+    #[arg(long)]
+    pub skip_tests: bool,
     /// The binary that builds kustomizations: a kubectl (`kubectl kustomize`) or a kustomize
     /// (`kustomize build`). Default: kubectl on PATH, else kustomize.
     #[arg(long, value_name = "PATH")]

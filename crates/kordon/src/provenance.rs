@@ -137,6 +137,8 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
         .map(|s| (s.name.clone(), s.clone()))
         .collect();
     let mut added: Vec<Arc<Source>> = Vec::new();
+    // Findings about the release namespace of a chart kordon rendered, dropped below.
+    let mut chosen_at_install: Vec<String> = Vec::new();
     let mut map = |finding: &mut Finding| {
         let name = finding.location.file.clone();
         let offset = finding.object.location.span.start;
@@ -152,6 +154,9 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
                     &mut files,
                     &mut added,
                 );
+                if writes_release_namespace(finding, &added) {
+                    chosen_at_install.push(finding.fingerprint.clone());
+                }
             }
             Some(RenderKind::Kustomize { dir, file, build }) => {
                 let rendered = sources.get(&name).cloned();
@@ -179,6 +184,11 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
     {
         map(finding);
     }
+    // `helm template` without `--namespace` renders `{{ .Release.Namespace }}` as `default`, but
+    // the namespace is the one `helm install -n` is given: not a finding about the chart.
+    let release_namespace = |f: &Finding| chosen_at_install.contains(&f.fingerprint);
+    report.findings.retain(|f| !release_namespace(f));
+    report.suppressed.retain(|f| !release_namespace(f));
     for source in added {
         if report.source(&source.name).is_none() {
             report.sources.push(source);
@@ -194,6 +204,22 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
     };
     report.findings.sort_by(order);
     report.suppressed.sort_by(order);
+}
+
+/// Whether `finding` is a `default-namespace` finding whose namespace the template computes
+/// (a `{{ ... }}` expression, in practice the release namespace) rather than writes literally.
+fn writes_release_namespace(finding: &Finding, templates: &[Arc<Source>]) -> bool {
+    if finding.rule_id != "default-namespace" || finding.precision != Precision::TemplateKey {
+        return false;
+    }
+    let Some(template) = templates.iter().find(|s| s.name == finding.location.file) else {
+        return false;
+    };
+    let start = finding.location.span.start.min(template.text.len());
+    let line_end = template.text[start..]
+        .find('\n')
+        .map_or(template.text.len(), |p| start + p);
+    template.text[start..line_end].contains("{{")
 }
 
 fn helm_rendered(

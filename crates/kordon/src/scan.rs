@@ -1,7 +1,7 @@
 //! The scan pipeline: read → parse → evaluate → locate. The one entry point for the CLI and for
 //! embedders.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +17,7 @@ use crate::finding::{
     fingerprint,
 };
 use crate::gatekeeper::{Expander, Generated, Labels, severity_for_action};
+use crate::input::helm::{SourceComment, rendered_identity, source_comments};
 use crate::input::render::{self, RenderOptions, Rendered};
 use crate::input::{ExcludeSet, InputOptions, discover, read_source};
 use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleOrigin, RuleSet};
@@ -824,6 +825,14 @@ impl Scanner {
         self.note_skipped_rules(&targets, &mut report);
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
+        // The `# Source:` comments of each Helm render among the documents, read once each.
+        let mut render_comments: HashMap<&str, Vec<SourceComment>> = HashMap::new();
+        for (document, _) in &objects {
+            let name = document.source.name.as_str();
+            if !render_comments.contains_key(name) && document.source.text.contains("# Source: ") {
+                render_comments.insert(name, source_comments(&document.source.text));
+            }
+        }
         for verdict in verdicts {
             let rule = self.evaluator.rule(verdict.rule);
             let generated_from = verdict
@@ -855,6 +864,9 @@ impl Scanner {
                                 document,
                                 object,
                                 &report.objects[object_index],
+                                render_comments
+                                    .get(document.source.name.as_str())
+                                    .map(Vec::as_slice),
                                 violation,
                             ),
                         };
@@ -1037,11 +1049,13 @@ pub(crate) fn node_span(
     }
 }
 
+/// `render_comments`: the `# Source:` comments of `document` when it is a Helm render.
 fn make_finding(
     rule: &Rule,
     document: &Document,
     object: &Object,
     object_ref: &ObjectRef,
+    render_comments: Option<&[SourceComment]>,
     violation: Violation,
 ) -> Finding {
     let path = violation
@@ -1092,6 +1106,17 @@ fn make_finding(
         } else {
             ""
         };
+    // A rendered object is known by its template, not by the release name and namespace it was
+    // rendered with, so a baseline survives a change of render arguments.
+    let rendered_identity = render_comments
+        .and_then(|comments| rendered_identity(comments, object_ref.location.span.start));
+    let (namespace, name) = match &rendered_identity {
+        Some(identity) => ("", identity.as_str()),
+        None => (
+            object.namespace.as_deref().unwrap_or(""),
+            object.name.as_deref().unwrap_or(""),
+        ),
+    };
     Finding {
         rule_id: rule.id().to_string(),
         severity: rule.meta.severity,
@@ -1103,8 +1128,8 @@ fn make_finding(
             rule.id(),
             &object.api_version,
             &object.kind,
-            object.namespace.as_deref().unwrap_or(""),
-            object.name.as_deref().unwrap_or(""),
+            namespace,
+            name,
             &shown_path,
             distinguishing,
         ]),

@@ -1,6 +1,6 @@
 //! Rendering from the library: a kustomize overlay scanned through `Scanner::scan_paths`, its
 //! findings mapped back to the files that hold them. (Helm is covered by the CLI tests, which
-//! put a stand-in helm on PATH.)
+//! render with a real helm.)
 
 use std::path::PathBuf;
 

@@ -226,6 +226,9 @@ fn render_options(args: &RenderArgs) -> RenderOptions {
             release_name: args.release_name.clone(),
             namespace: args.namespace.clone(),
             kube_version: args.kube_version.clone(),
+            api_versions: args.api_versions.clone(),
+            skip_crds: args.skip_crds,
+            skip_tests: args.skip_tests,
         },
         kustomize: KustomizeOptions {
             binary: args.kustomize_bin.clone(),

@@ -1,8 +1,8 @@
 //! Helm charts and kustomizations: rendering, errors, and where findings are attributed.
 //!
-//! helm is not installable on the test machines: `testdata/helm/bin/helm` stands in for it. It
-//! prints a recorded render for the exact arguments these tests expect and refuses anything
-//! else, so a wrong argument fails the test.
+//! Charts are rendered by a real helm: the one named by `KORDON_TEST_HELM` (`.ci/run` installs
+//! helm v4 there and sets `KORDON_REQUIRE_HELM`, so these tests fail rather than skip in CI), else
+//! `helm` on PATH. `testdata/helm/bin/helm` is a broken helm, for the cases where helm fails.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,46 @@ fn kordon_with_path(dir: &Path, path: OsString, args: &[&str], stdin: Option<&st
     kordon_with_env(dir, vec![("PATH", path)], args, stdin)
 }
 
-/// `PATH` with the stand-in helm first.
+/// The real helm the chart tests render with, or `None` (the test then skips with a message)
+/// when there is none and `KORDON_REQUIRE_HELM` is unset.
+fn real_helm() -> Option<PathBuf> {
+    let stand_in_dir = repo_root().join("testdata/helm/bin");
+    let found = std::env::var_os("KORDON_TEST_HELM")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .filter(|d| *d != stand_in_dir)
+                .map(|d| d.join("helm"))
+                .find(|h| h.is_file())
+        });
+    match found {
+        Some(helm) => {
+            assert!(
+                helm.is_file(),
+                "KORDON_TEST_HELM={} is not a file",
+                helm.display()
+            );
+            Some(helm)
+        }
+        None => {
+            assert!(
+                std::env::var_os("KORDON_REQUIRE_HELM").is_none(),
+                "KORDON_REQUIRE_HELM is set (as .ci/run does) but there is no helm: set KORDON_TEST_HELM"
+            );
+            eprintln!("skipped: no helm (set KORDON_TEST_HELM or put helm on PATH)");
+            None
+        }
+    }
+}
+
+/// `scan` arguments that render with the real helm.
+fn with_helm<'a>(helm: &'a Path, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend(["--helm-bin", helm.to_str().expect("helm path is UTF-8")]);
+    all
+}
+
+/// `PATH` with the broken stand-in helm first.
 fn path_with_stand_in_helm() -> OsString {
     let mut dirs = vec![repo_root().join("testdata/helm/bin")];
     dirs.extend(std::env::split_paths(
@@ -82,43 +121,34 @@ fn problems(json: &serde_json::Value) -> String {
 
 #[test]
 fn a_chart_is_rendered_with_every_helm_option_and_mapped_to_its_templates() {
-    let log = tempfile::NamedTempFile::new().expect("temp file");
-    let run = kordon_with_env(
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
         &repo_root(),
-        vec![
-            ("PATH", path_with_stand_in_helm()),
-            // The stand-in appends each argument list it receives to this file.
-            ("KORDON_TEST_HELM_LOG", log.path().as_os_str().to_owned()),
-        ],
-        &[
-            "scan",
-            "testdata/helm/app",
-            "-F",
-            "testdata/helm/values/staging.yaml",
-            "--values",
-            "testdata/helm/values/privileged.yaml",
-            "--set",
-            "cache.enabled=true",
-            "--release-name",
-            "prod",
-            "--namespace",
-            "shop",
-            "--kube-version",
-            "1.31.0",
-            "--format",
-            "json",
-        ],
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/app",
+                "-F",
+                "testdata/helm/values/staging.yaml",
+                "--values",
+                "testdata/helm/values/privileged.yaml",
+                "--set",
+                "cache.enabled=true",
+                "--release-name",
+                "prod",
+                "--namespace",
+                "shop",
+                "--kube-version",
+                "1.31.0",
+                "--format",
+                "json",
+            ],
+        ),
         None,
     );
     assert_eq!(run.code, 1, "{run:?}");
-    let received = std::fs::read_to_string(log.path()).expect("the stand-in logged");
-    assert_eq!(
-        received,
-        "template prod testdata/helm/app --values testdata/helm/values/staging.yaml \
-         --values testdata/helm/values/privileged.yaml --set cache.enabled=true \
-         --namespace shop --kube-version 1.31.0\n",
-        "helm runs once, for the chart only (not for its subchart or library chart)"
-    );
     let json = json(&run);
     assert_eq!(problems(&json), "");
     insta::assert_snapshot!(locations(&json));
@@ -126,10 +156,11 @@ fn a_chart_is_rendered_with_every_helm_option_and_mapped_to_its_templates() {
 
 #[test]
 fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
+    let Some(helm) = real_helm() else { return };
     let run = kordon_with_path(
         &repo_root(),
-        path_with_stand_in_helm(),
-        &["scan", "testdata/helm", "--format", "json"],
+        path_without_helm(),
+        &with_helm(&helm, &["scan", "testdata/helm", "--format", "json"]),
         None,
     );
     assert_eq!(
@@ -137,10 +168,139 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
         "the broken chart makes the scan incomplete: {run:?}"
     );
     let json = json(&run);
-    // The default render has no privileged container; templates were never parsed as YAML
-    // (they would be syntax errors), and the broken chart's stderr is in its error.
-    assert_eq!(json["summary"]["objects"], 2);
+    // The default render has no privileged container but the operator chart's test hook;
+    // templates were never parsed as YAML (they would be syntax errors), and the broken chart's
+    // stderr is in its error, without helm's advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 6);
+    let helm_shown = helm.to_str().expect("helm path is UTF-8");
+    insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
+}
+
+/// (kind/name, rule) of each finding, sorted: what a render put in front of the rules.
+fn kinds_and_rules(json: &serde_json::Value) -> Vec<String> {
+    let mut seen: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{}/{} {}",
+                f["object"]["kind"].as_str().unwrap_or(""),
+                f["object"]["name"].as_str().unwrap_or(""),
+                f["rule"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    seen.sort();
+    seen.dedup();
+    seen
+}
+
+#[test]
+fn crds_and_test_hooks_are_scanned_unless_skipped_and_api_versions_reach_the_chart() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "testdata/helm/operator", "--format", "json"];
+        args.extend(extra);
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &args),
+            None,
+        );
+        assert!(run.code < 2, "{run:?}");
+        json(&run)
+    };
+    // By default: the CRD of crds/, the deployment, the config map and the test hook pod
+    // (privileged).
+    let default = scan(&[]);
+    assert_eq!(problems(&default), "");
+    assert_eq!(default["summary"]["objects"], 4);
+    insta::assert_snapshot!("operator_chart_default", locations(&default));
+    // `namespace: {{ .Release.Namespace }}` renders as `default` without --namespace, but the
+    // namespace is chosen at install: only the literal `namespace: default` is reported.
+    let defaulted: Vec<String> = kinds_and_rules(&default)
+        .into_iter()
+        .filter(|f| f.ends_with(" default-namespace"))
+        .collect();
+    assert_eq!(
+        defaulted,
+        ["ConfigMap/release-name-settings default-namespace"]
+    );
+    let skipping = scan(&["--skip-tests", "--skip-crds"]);
+    assert_eq!(skipping["summary"]["objects"], 2);
+    assert!(
+        !kinds_and_rules(&skipping)
+            .iter()
+            .any(|f| f.starts_with("Pod/")),
+        "{:?}",
+        kinds_and_rules(&skipping)
+    );
+    // The ServiceMonitor is rendered only when the cluster is said to serve its API.
+    let monitored = scan(&["--api-versions", "monitoring.coreos.com/v1", "--skip-tests"]);
+    assert_eq!(monitored["summary"]["objects"], 4);
+}
+
+#[test]
+fn fingerprints_do_not_change_with_the_release_name_or_namespace() {
+    let Some(helm) = real_helm() else { return };
+    let fingerprints = |extra: &[&str]| {
+        let mut args = vec!["scan", "testdata/helm/operator", "--format", "json"];
+        args.extend(extra);
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &args),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let mut seen: Vec<String> = json(&run)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["fingerprint"]))
+            .collect();
+        seen.sort();
+        seen
+    };
+    let default = fingerprints(&[]);
+    assert!(
+        default
+            .iter()
+            .any(|f| f.starts_with("\"privileged-container\"")),
+        "{default:?}"
+    );
+    assert_eq!(default, fingerprints(&["--release-name", "blue"]));
+    // Another namespace adds findings about that namespace (no quota for `shop`...), but every
+    // finding of the default render keeps its fingerprint.
+    let elsewhere = fingerprints(&["--release-name", "blue", "--namespace", "shop"]);
+    let lost: Vec<&String> = default.iter().filter(|f| !elsewhere.contains(f)).collect();
+    assert!(lost.is_empty(), "{lost:?}");
+}
+
+#[test]
+fn a_broken_helm_is_an_error_quoting_it_and_the_rest_is_scanned() {
+    let run = kordon_with_path(
+        &repo_root(),
+        path_with_stand_in_helm(),
+        &[
+            "scan",
+            "testdata/helm/app",
+            "rules/pod-security/privileged-container/samples/disallowed.yaml",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    let json = json(&run);
     insta::assert_snapshot!(problems(&json));
+    assert!(
+        kinds_and_rules(&json)
+            .iter()
+            .any(|f| f.ends_with(" privileged-container")),
+        "the plain file is still scanned: {run:?}"
+    );
 }
 
 #[test]
@@ -204,7 +364,7 @@ fn a_helm_bin_that_does_not_exist_is_named() {
 fn a_template_named_directly_is_skipped_with_a_warning() {
     let run = kordon_with_path(
         &repo_root(),
-        path_with_stand_in_helm(),
+        path_without_helm(),
         &[
             "scan",
             "testdata/helm/app/templates/deployment.yaml",
@@ -223,12 +383,12 @@ fn a_template_named_directly_is_skipped_with_a_warning() {
 
 #[test]
 fn a_render_piped_in_keeps_its_lines_and_names_the_templates() {
-    let render = std::fs::read_to_string(repo_root().join("testdata/helm/bin/app-values.out"))
+    let render = std::fs::read_to_string(repo_root().join("testdata/helm/renders/app-values.out"))
         .expect("recorded render");
     // From the charts' parent directory, `# Source:` paths lead to the template files.
     let run = kordon_with_path(
         &repo_root().join("testdata/helm"),
-        path_with_stand_in_helm(),
+        path_without_helm(),
         &["scan", "-", "--format", "json"],
         Some(&render),
     );
@@ -237,7 +397,7 @@ fn a_render_piped_in_keeps_its_lines_and_names_the_templates() {
     // From elsewhere, the template is still named.
     let run = kordon_with_path(
         &repo_root(),
-        path_with_stand_in_helm(),
+        path_without_helm(),
         &["scan", "-", "--format", "json"],
         Some(&render),
     );
@@ -278,7 +438,7 @@ fn a_base_scanned_alone_is_built_alone() {
 fn no_render_skips_charts_and_kustomizations_with_notes() {
     let run = kordon_with_path(
         &repo_root(),
-        path_with_stand_in_helm(),
+        path_without_helm(),
         &[
             "scan",
             "testdata/helm/app",

@@ -27,6 +27,15 @@ pub struct HelmOptions {
     pub namespace: Option<String>,
     /// `--kube-version`.
     pub kube_version: Option<String>,
+    /// `--api-versions`, in order: API versions the chart's `.Capabilities` checks see as served
+    /// (e.g. `monitoring.coreos.com/v1` for a chart that renders a ServiceMonitor only then).
+    pub api_versions: Vec<String>,
+    /// Leave the chart's `crds/` out. By default they are rendered (`--include-crds`) and
+    /// scanned: `helm install` applies them, so they belong to what the chart deploys.
+    pub skip_crds: bool,
+    /// Leave the chart's test hooks (`helm.sh/hook: test`) out (`--skip-tests`). By default they
+    /// are scanned: `helm test` runs them in the cluster with the privileges they ask for.
+    pub skip_tests: bool,
 }
 
 /// The release name Helm itself uses when none is given.
@@ -100,6 +109,16 @@ pub fn template_args(chart_dir: &Path, options: &HelmOptions) -> Vec<OsString> {
         args.push("--kube-version".into());
         args.push(version.into());
     }
+    for api_version in &options.api_versions {
+        args.push("--api-versions".into());
+        args.push(api_version.into());
+    }
+    if !options.skip_crds {
+        args.push("--include-crds".into());
+    }
+    if options.skip_tests {
+        args.push("--skip-tests".into());
+    }
     args
 }
 
@@ -143,10 +162,22 @@ pub fn render_chart(chart_dir: &Path, options: &HelmOptions) -> Result<String, S
             .map_or_else(|| "a signal".to_string(), |c| format!("exit code {c}"));
         return Err(format!(
             "`{shown}` failed ({code}): {}",
-            stderr.trim().replace('\n', "\n  ")
+            helm_error_text(&stderr)
         ));
     }
     super::decode(output.stdout).map_err(|e| format!("`{shown}` printed {e}"))
+}
+
+/// helm's standard error as shown in a problem: without its advice to pass `--debug` (a flag
+/// the user cannot give through kordon; the message already names the template and line).
+fn helm_error_text(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("Use --debug flag"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .replace('\n', "\n  ")
 }
 
 /// One document of a rendered stream and the template it came from.
@@ -198,6 +229,20 @@ fn is_chart_path(path: &str) -> bool {
     !path.starts_with('/')
         && !path.contains("://")
         && (path.contains("/templates/") || path.contains("/crds/"))
+}
+
+/// What names the rendered object at `offset` independently of the render's arguments: its
+/// template and the object's order among that template's documents (`app/templates/rbac.yaml#2`).
+/// Object names usually carry the release name and namespaces the release namespace, so a
+/// fingerprint built from them would change with `--release-name` or `--namespace`.
+pub fn rendered_identity(comments: &[SourceComment], offset: usize) -> Option<String> {
+    let at = template_at(comments, offset)?;
+    let earlier = comments
+        .iter()
+        .take_while(|c| c.document.start < at.document.start)
+        .filter(|c| c.template == at.template)
+        .count();
+    Some(format!("{}#{earlier}", at.template))
 }
 
 /// The template an offset of a rendered text belongs to.
@@ -514,6 +559,9 @@ spec:
             release_name: Some("rel".into()),
             namespace: Some("ns".into()),
             kube_version: Some("1.31.0".into()),
+            api_versions: vec!["monitoring.coreos.com/v1".into()],
+            skip_crds: false,
+            skip_tests: true,
         };
         let args: Vec<String> = template_args(Path::new("chart"), &options)
             .into_iter()
@@ -521,7 +569,48 @@ spec:
             .collect();
         assert_eq!(
             args.join(" "),
-            "template rel chart --values a.yaml --values b.yaml --set x=1 --namespace ns --kube-version 1.31.0"
+            "template rel chart --values a.yaml --values b.yaml --set x=1 --namespace ns --kube-version 1.31.0 \
+             --api-versions monitoring.coreos.com/v1 --include-crds --skip-tests"
         );
+    }
+
+    #[test]
+    fn rendered_identity_counts_documents_of_the_same_template() {
+        let render = "---\n# Source: app/templates/rbac.yaml\nkind: A\n---\n# Source: app/templates/other.yaml\nkind: B\n---\n# Source: app/templates/rbac.yaml\nkind: A\n";
+        let comments = source_comments(render);
+        let last = render.rfind("kind").expect("kind");
+        assert_eq!(
+            rendered_identity(&comments, last).as_deref(),
+            Some("app/templates/rbac.yaml#1")
+        );
+        assert_eq!(
+            rendered_identity(&comments, render.find("kind").expect("kind")).as_deref(),
+            Some("app/templates/rbac.yaml#0")
+        );
+    }
+
+    #[test]
+    fn helm_advice_to_use_debug_is_dropped() {
+        let stderr = "Error: execution error at (app/templates/secret.yaml:4:11): password is required\n\nUse --debug flag to render out invalid YAML\n";
+        assert_eq!(
+            helm_error_text(stderr),
+            "Error: execution error at (app/templates/secret.yaml:4:11): password is required"
+        );
+    }
+
+    #[test]
+    fn crds_are_rendered_unless_skipped() {
+        let args = |options: &HelmOptions| -> Vec<String> {
+            template_args(Path::new("chart"), options)
+                .into_iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert!(args(&HelmOptions::default()).contains(&"--include-crds".to_string()));
+        let skipping = HelmOptions {
+            skip_crds: true,
+            ..HelmOptions::default()
+        };
+        assert!(!args(&skipping).contains(&"--include-crds".to_string()));
     }
 }
