@@ -171,6 +171,7 @@ pub struct ScannerBuilder {
     render: RenderOptions,
     partial: bool,
     context_paths: Vec<PathBuf>,
+    default_namespace: Option<String>,
 }
 
 impl Default for ScannerBuilder {
@@ -190,6 +191,7 @@ impl Default for ScannerBuilder {
             render: RenderOptions::default(),
             partial: false,
             context_paths: Vec::new(),
+            default_namespace: None,
         }
     }
 }
@@ -312,6 +314,16 @@ impl ScannerBuilder {
         self
     }
 
+    /// The namespace a namespaced object without `metadata.namespace` is deployed into (the
+    /// namespace of the `kubectl apply`): it is reviewed, matched and put in `data.inventory`
+    /// there, as the admission webhook sees it once the API server has set it. Unset, such an
+    /// object is reviewed as `gator` reviews it: with namespace `""`, and a Constraint's
+    /// namespace criteria do not exclude it.
+    pub fn default_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.default_namespace = Some(namespace.into());
+        self
+    }
+
     /// Loads the rules and builds the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         let mut rules = match self.rules {
@@ -362,6 +374,7 @@ impl ScannerBuilder {
             render: self.render,
             context_paths: self.context_paths,
             skipped_rules,
+            default_namespace: self.default_namespace,
         })
     }
 }
@@ -384,6 +397,7 @@ pub struct Scanner {
     context_paths: Vec<PathBuf>,
     /// Rules not run: the scan is partial and has no context.
     skipped_rules: Vec<Arc<Rule>>,
+    default_namespace: Option<String>,
 }
 
 /// What [`Scanner::gather`] read: sources (renders included), renders, problems.
@@ -770,16 +784,23 @@ impl Scanner {
         let inventory = match basis {
             Inventory::Listed(docs) => {
                 let listed: Vec<&Object> = docs.iter().flat_map(|d| d.objects.iter()).collect();
-                inventory(&listed)
+                inventory(&listed, self.default_namespace.as_deref())
             }
-            Inventory::Scanned(_) => inventory(&known),
+            Inventory::Scanned(_) => inventory(&known, self.default_namespace.as_deref()),
         };
         let namespace_labels: std::collections::BTreeMap<String, Labels> = known
             .iter()
             .filter(|o| o.kind == "Namespace" && o.group().is_empty())
             .filter_map(|o| Some((o.name.clone()?, o.labels())))
             .collect();
-        let labels_of = |o: &Object| o.namespace.as_ref().and_then(|ns| namespace_labels.get(ns));
+        let namespace_of = |o: &'_ Object| -> Option<String> {
+            o.namespace.clone().or_else(|| {
+                self.default_namespace
+                    .clone()
+                    .filter(|_| !crate::engine::is_cluster_scoped(&o.kind))
+            })
+        };
+        let labels_of = |ns: &Option<String>| ns.as_ref().and_then(|ns| namespace_labels.get(ns));
         // Generated objects (pod templates reviewed as Pods) exist only for Gatekeeper rules;
         // they are not added to the inventory, as Gatekeeper does not sync them either.
         let generated: Vec<(usize, Generated)> = match &self.expander {
@@ -806,21 +827,35 @@ impl Scanner {
             None => Vec::new(),
         };
         report.stats.generated = generated.len();
+        let reviewed_in: Vec<Option<String>> = plain
+            .iter()
+            .copied()
+            .chain(generated.iter().map(|(_, g)| &g.object))
+            .map(namespace_of)
+            .collect();
         let mut targets: Vec<Target<'_>> = plain
             .iter()
-            .map(|o| Target {
+            .zip(&reviewed_in)
+            .map(|(o, ns)| Target {
                 object: o,
                 labels: o.labels(),
-                namespace_labels: labels_of(o),
+                namespace_labels: labels_of(ns),
+                namespace: ns.as_deref(),
                 ancestors: &[],
             })
             .collect();
-        targets.extend(generated.iter().map(|(_, g)| Target {
-            object: &g.object,
-            labels: g.object.labels(),
-            namespace_labels: labels_of(&g.object),
-            ancestors: &g.ancestors,
-        }));
+        targets.extend(
+            generated
+                .iter()
+                .zip(&reviewed_in[plain.len()..])
+                .map(|((_, g), ns)| Target {
+                    object: &g.object,
+                    labels: g.object.labels(),
+                    namespace_labels: labels_of(ns),
+                    namespace: ns.as_deref(),
+                    ancestors: &g.ancestors,
+                }),
+        );
         let verdicts = self.in_pool(|| self.evaluator.evaluate_targets(&targets, &inventory));
         self.note_skipped_rules(&targets, &mut report);
         let mut rules_seen = std::collections::BTreeSet::new();

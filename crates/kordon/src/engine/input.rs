@@ -14,8 +14,9 @@ fn object(pairs: Vec<(&str, Value)>) -> Value {
     Value::from(map)
 }
 
-/// The AdmissionReview-like `input.review` for an object, as Gatekeeper builds it for a CREATE.
-pub fn review(o: &Object) -> Value {
+/// The AdmissionReview-like `input.review` for an object reviewed in `namespace`, as
+/// Gatekeeper builds it for a CREATE.
+pub fn review(o: &Object, namespace: Option<&str>) -> Value {
     object(vec![
         ("object", o.rego.clone()),
         (
@@ -32,7 +33,7 @@ pub fn review(o: &Object) -> Value {
         ),
         (
             "namespace",
-            o.namespace.as_deref().map_or(Value::from(""), Value::from),
+            namespace.map_or(Value::from(""), Value::from),
         ),
         ("operation", Value::from("CREATE")),
         ("userInfo", Value::new_object()),
@@ -74,9 +75,10 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
 type ByGroupVersion = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
 
 /// `data.inventory` as Gatekeeper's sync builds it: `cluster[gv][kind][name]` and
-/// `namespace[ns][gv][kind][name]`. Namespaced objects without a namespace go under `default`,
+/// `namespace[ns][gv][kind][name]`. Namespaced objects without a namespace go under the default
+/// namespace (`default` unless one is given),
 /// where `kubectl apply` would put them.
-pub fn inventory(objects: &[&Object]) -> Value {
+pub fn inventory(objects: &[&Object], default_namespace: Option<&str>) -> Value {
     let mut cluster: ByGroupVersion = BTreeMap::new();
     let mut namespaced: BTreeMap<String, ByGroupVersion> = BTreeMap::new();
     for o in objects {
@@ -89,7 +91,12 @@ pub fn inventory(objects: &[&Object]) -> Value {
                 .or_default()
                 .insert(name, o.rego.clone());
         } else {
-            let ns = o.namespace.clone().unwrap_or_else(|| "default".to_string());
+            let ns = o
+                .namespace
+                .as_deref()
+                .or(default_namespace)
+                .unwrap_or("default")
+                .to_string();
             namespaced
                 .entry(ns)
                 .or_default()

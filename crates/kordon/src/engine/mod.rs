@@ -51,6 +51,9 @@ pub struct Target<'a> {
     pub labels: crate::gatekeeper::Labels,
     /// Labels of its namespace, when that Namespace is among the scanned objects.
     pub namespace_labels: Option<&'a crate::gatekeeper::Labels>,
+    /// The namespace it is reviewed in: `metadata.namespace`, else the assumed default
+    /// namespace for namespaced kinds (`None`: unknown, as `gator` reviews such a manifest).
+    pub namespace: Option<&'a str>,
     /// Group and kind of the workloads it was generated from (empty for objects in files).
     pub ancestors: &'a [(String, String)],
 }
@@ -63,6 +66,7 @@ impl<'a> Target<'a> {
             object,
             labels: object.labels(),
             namespace_labels: None,
+            namespace: object.namespace.as_deref(),
             ancestors: &[],
         }
     }
@@ -73,7 +77,7 @@ impl<'a> Target<'a> {
             group: self.object.group(),
             kind: &self.object.kind,
             name: self.object.name.as_deref().unwrap_or(""),
-            namespace: self.object.namespace.as_deref().unwrap_or(""),
+            namespace: self.namespace,
             labels: &self.labels,
             namespace_labels: self.namespace_labels,
         }
@@ -244,7 +248,7 @@ impl Evaluator {
         targets: &[Target<'_>],
         inventory: &regorus::Value,
     ) -> Vec<Verdict> {
-        let reviews: Vec<regorus::Value> = targets.par_iter().map(|t| review(t.object)).collect();
+        let reviews: Vec<regorus::Value> = targets.par_iter().map(|t| review(t.object, t.namespace)).collect();
         let mut tasks: Vec<(usize, Vec<usize>)> = Vec::new();
         for (rule_index, prepared) in self.rules.iter().enumerate() {
             let matching: Vec<usize> = targets

@@ -18,8 +18,9 @@ pub struct MatchTarget<'a> {
     pub kind: &'a str,
     /// `metadata.name` (`""` when unset).
     pub name: &'a str,
-    /// `metadata.namespace` (`""` when unset, as `gator` sees a manifest without one).
-    pub namespace: &'a str,
+    /// The namespace the object is reviewed in: its `metadata.namespace`, else the assumed
+    /// default namespace; `None` when neither is known.
+    pub namespace: Option<&'a str>,
     /// The object's labels.
     pub labels: &'a Labels,
     /// Labels of the object's namespace, when that Namespace is among the scanned objects.
@@ -260,13 +261,17 @@ impl ConstraintMatch {
             _ => {}
         }
         // A Namespace is matched by its own name; other cluster-scoped objects ignore the
-        // namespace criteria, as Gatekeeper does.
+        // namespace criteria, as Gatekeeper does. A namespaced object whose namespace is unknown
+        // is not disqualified by them either: Gatekeeper's `namespacesMatch` and
+        // `excludedNamespacesMatch` (pkg/mutation/match/match.go) fall through to a match when
+        // neither a Namespace nor `metadata.namespace` is known, which is how `gator` reviews a
+        // manifest without one.
         let namespace = if is_namespace {
             Some(target.name)
         } else if cluster_scoped {
             None
         } else {
-            Some(target.namespace)
+            target.namespace
         };
         if let Some(ns) = namespace {
             if let Some(allowed) = &self.namespaces
@@ -291,7 +296,9 @@ impl ConstraintMatch {
         if let Some(selector) = &self.namespace_selector {
             let labels = if is_namespace {
                 Some(target.labels)
-            } else if cluster_scoped {
+            } else if cluster_scoped || target.namespace.is_none() {
+                // Gatekeeper's `namespaceSelectorMatch` matches an object that has neither a
+                // Namespace nor `metadata.namespace`, as it does cluster-scoped objects.
                 return true;
             } else {
                 target.namespace_labels
@@ -316,7 +323,7 @@ mod tests {
             group: "",
             kind,
             name: "web-1",
-            namespace: ns,
+            namespace: Some(ns).filter(|ns| !ns.is_empty()),
             labels,
             namespace_labels: None,
         }
@@ -362,6 +369,23 @@ mod tests {
         t.namespace_labels = Some(&prod);
         assert!(m.matches(&t));
         assert!(m.matches(&target("ClusterRole", "", &empty)));
+    }
+
+    #[test]
+    fn an_unknown_namespace_never_disqualifies() {
+        let m = ConstraintMatch::from_json(Some(&json!({
+            "namespaces": ["default"],
+            "excludedNamespaces": ["kube-system"],
+            "namespaceSelector": {"matchLabels": {"env": "prod"}}
+        })))
+        .expect("valid");
+        let empty = Labels::new();
+        assert!(m.matches(&target("Pod", "", &empty)));
+        assert!(!m.matches(&target("Pod", "shop", &empty)));
+        let only_default = ConstraintMatch::from_json(Some(&json!({"namespaces": ["default"]})))
+            .expect("valid");
+        assert!(only_default.matches(&target("Pod", "default", &empty)));
+        assert!(!only_default.matches(&target("Pod", "kube-system", &empty)));
     }
 
     #[test]
