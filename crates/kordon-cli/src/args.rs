@@ -143,6 +143,15 @@ pub struct ScopeArgs {
     /// partial scan runs every rule.
     #[arg(long = "context", value_name = "PATH")]
     pub context: Vec<PathBuf>,
+    /// The namespace `kubectl apply` deploys manifests without `metadata.namespace` into: they
+    /// are reviewed, matched by Constraints and put in `data.inventory` there. Without it they
+    /// are reviewed as `gator` reviews them (namespace "", not excluded by namespace criteria).
+    #[arg(
+        long = "default-namespace",
+        value_name = "NAMESPACE",
+        help_heading = "Gatekeeper policies"
+    )]
+    pub default_namespace: Option<String>,
 }
 
 /// Applying the fixes that rules suggest.

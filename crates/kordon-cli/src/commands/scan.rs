@@ -155,6 +155,9 @@ pub fn scan_configured(
     for path in &scope.context {
         builder = builder.context(path);
     }
+    if let Some(namespace) = &scope.default_namespace {
+        builder = builder.default_namespace(namespace);
+    }
     if show_progress {
         let started = std::time::Instant::now();
         builder = builder.on_progress(move |p| {

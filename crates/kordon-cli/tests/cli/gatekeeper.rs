@@ -82,3 +82,26 @@ fn expand_prints_generated_objects() {
             .contains("webapp.yaml:21:1: Widget/gizmo: `spec.template` is missing")
     );
 }
+
+#[test]
+fn default_namespace_decides_which_constraints_review_a_manifest_without_one() {
+    let scan_in = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "--no-color",
+            "--policy",
+            "testdata/gatekeeper-conformance/namespace-defaulting/policy.yaml",
+        ];
+        args.extend_from_slice(extra);
+        args.push(
+            "testdata/gatekeeper-conformance/namespace-defaulting/pod-without-namespace.yaml",
+        );
+        kordon(&args)
+            .stdout
+            .contains("container <cart> uses a latest tag")
+    };
+    // Unset, the namespace is unknown and `namespaces: [shop]` cannot exclude it (as gator).
+    assert!(scan_in(&[]));
+    assert!(scan_in(&["--default-namespace", "shop"]));
+    assert!(!scan_in(&["--default-namespace", "billing"]));
+}

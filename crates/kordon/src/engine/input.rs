@@ -31,10 +31,7 @@ pub fn review(o: &Object, namespace: Option<&str>) -> Value {
             "name",
             o.name.as_deref().map_or(Value::from(""), Value::from),
         ),
-        (
-            "namespace",
-            namespace.map_or(Value::from(""), Value::from),
-        ),
+        ("namespace", namespace.map_or(Value::from(""), Value::from)),
         ("operation", Value::from("CREATE")),
         ("userInfo", Value::new_object()),
         ("dryRun", Value::from(false)),

@@ -248,7 +248,10 @@ impl Evaluator {
         targets: &[Target<'_>],
         inventory: &regorus::Value,
     ) -> Vec<Verdict> {
-        let reviews: Vec<regorus::Value> = targets.par_iter().map(|t| review(t.object, t.namespace)).collect();
+        let reviews: Vec<regorus::Value> = targets
+            .par_iter()
+            .map(|t| review(t.object, t.namespace))
+            .collect();
         let mut tasks: Vec<(usize, Vec<usize>)> = Vec::new();
         for (rule_index, prepared) in self.rules.iter().enumerate() {
             let matching: Vec<usize> = targets

@@ -382,8 +382,8 @@ mod tests {
         let empty = Labels::new();
         assert!(m.matches(&target("Pod", "", &empty)));
         assert!(!m.matches(&target("Pod", "shop", &empty)));
-        let only_default = ConstraintMatch::from_json(Some(&json!({"namespaces": ["default"]})))
-            .expect("valid");
+        let only_default =
+            ConstraintMatch::from_json(Some(&json!({"namespaces": ["default"]}))).expect("valid");
         assert!(only_default.matches(&target("Pod", "default", &empty)));
         assert!(!only_default.matches(&target("Pod", "kube-system", &empty)));
     }
