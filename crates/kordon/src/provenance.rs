@@ -130,6 +130,19 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
     if comments.is_empty() && renders.is_empty() {
         return;
     }
+    // A chart kordon rendered counts as the template files it rendered, not as one file: the
+    // findings point into those templates.
+    for (name, found) in &comments {
+        if let Some(Rendered {
+            kind: RenderKind::Helm { .. },
+            ..
+        }) = by_name.get(name.as_str())
+        {
+            let templates: std::collections::HashSet<&str> =
+                found.iter().map(|c| c.template.as_str()).collect();
+            report.stats.files += templates.len().saturating_sub(1);
+        }
+    }
     let mut files = Files::default();
     let sources: HashMap<String, Arc<Source>> = report
         .sources

@@ -216,6 +216,8 @@ fn crds_and_test_hooks_are_scanned_unless_skipped_and_api_versions_reach_the_cha
     let default = scan(&[]);
     assert_eq!(problems(&default), "");
     assert_eq!(default["summary"]["objects"], 4);
+    // The summary counts the four files that rendered them, not the one render.
+    assert_eq!(default["summary"]["files"], 4);
     insta::assert_snapshot!("operator_chart_default", locations(&default));
     // `namespace: {{ .Release.Namespace }}` renders as `default` without --namespace, but the
     // namespace is chosen at install: only the literal `namespace: default` is reported.
