@@ -82,13 +82,21 @@ fn problems(json: &serde_json::Value) -> String {
 
 #[test]
 fn a_chart_is_rendered_with_every_helm_option_and_mapped_to_its_templates() {
-    let log = tempfile::NamedTempFile::new().expect("temp file");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let log = tmp.path().join("kordon-test-helm.log");
+    std::fs::write(&log, "").expect("log created");
+    let kubeconfig = tmp.path().join("kubeconfig");
+    std::fs::write(&kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\n").expect("written");
     let run = kordon_with_env(
         &repo_root(),
         vec![
             ("PATH", path_with_stand_in_helm()),
-            // The stand-in appends each argument list it receives to this file.
-            ("KORDON_TEST_HELM_LOG", log.path().as_os_str().to_owned()),
+            // The stand-in appends each argument list it receives, and what it sees of the
+            // environment, to the log in TMPDIR.
+            ("TMPDIR", tmp.path().as_os_str().to_owned()),
+            // The caller's secrets and cluster must not reach the renderer.
+            ("SECRET_TOKEN", "hunter2".into()),
+            ("KUBECONFIG", kubeconfig.as_os_str().to_owned()),
         ],
         &[
             "scan",
@@ -111,13 +119,15 @@ fn a_chart_is_rendered_with_every_helm_option_and_mapped_to_its_templates() {
         None,
     );
     assert_eq!(run.code, 1, "{run:?}");
-    let received = std::fs::read_to_string(log.path()).expect("the stand-in logged");
+    let received = std::fs::read_to_string(&log).expect("the stand-in logged");
     assert_eq!(
         received,
         "template prod testdata/helm/app --values testdata/helm/values/staging.yaml \
          --values testdata/helm/values/privileged.yaml --set cache.enabled=true \
-         --namespace shop --kube-version 1.31.0\n",
-        "helm runs once, for the chart only (not for its subchart or library chart)"
+         --namespace shop --kube-version 1.31.0\n\
+         SECRET_TOKEN=unset KUBECONFIG_IS_EMPTY=yes HTTPS_PROXY=http://127.0.0.1:9\n",
+        "helm runs once, for the chart only (not for its subchart or library chart), in a \
+         scrubbed environment"
     );
     let json = json(&run);
     assert_eq!(problems(&json), "");
