@@ -262,10 +262,27 @@ pub struct RenderArgs {
     /// (`kustomize build`). Default: kubectl on PATH, else kustomize.
     #[arg(long, value_name = "PATH")]
     pub kustomize_bin: Option<PathBuf>,
+    /// What kustomizations may read: `root-only` (default, kustomize's own: files in or below
+    /// each kustomization's folder) or `none` (any file of this machine; only for trusted input).
+    #[arg(long, value_enum, value_name = "RESTRICTOR")]
+    pub kustomize_load_restrictor: Option<LoadRestrictor>,
+    /// Let kustomizations fetch remote resources and bases (URLs, git repositories): the build
+    /// then reaches the network. By default such a kustomization is refused.
+    #[arg(long)]
+    pub kustomize_allow_remote: bool,
     /// Do not render charts or build kustomizations: skip them with a note (their files are
     /// still not read as plain YAML).
     #[arg(long)]
     pub no_render: bool,
+}
+
+/// The load restrictor of kustomize builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoadRestrictor {
+    /// Files in or below each kustomization's folder only.
+    RootOnly,
+    /// Any file (kustomize's `LoadRestrictionsNone`).
+    None,
 }
 
 #[derive(clap::Args)]

@@ -87,8 +87,32 @@ fn without_rendering_nothing_of_a_kustomization_is_read() {
 }
 
 #[test]
-fn a_kustomization_reading_a_sibling_folder_is_built_unrestricted_and_says_so() {
+fn a_kustomization_reading_a_sibling_folder_is_refused_by_default() {
     let scanner = Scanner::builder().build().expect("rules load");
+    let report = scanner.scan_paths(&[testdata("kustomize-sibling")]);
+    assert!(report.has_errors());
+    let refusals: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("--kustomize-load-restrictor none"))
+        .map(|p| p.file.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{:?}", report.problems);
+    assert!(
+        refusals[0].ends_with("kustomize-sibling/app"),
+        "{refusals:?}"
+    );
+    assert!(privileged_places(&report).is_empty());
+}
+
+#[test]
+fn a_kustomization_reading_a_sibling_folder_is_built_unrestricted_when_asked_and_says_so() {
+    let mut options = RenderOptions::default();
+    options.kustomize.unrestricted_loads = true;
+    let scanner = Scanner::builder()
+        .render(options)
+        .build()
+        .expect("rules load");
     let report = scanner.scan_paths(&[testdata("kustomize-sibling")]);
     assert!(!report.has_errors(), "{:?}", report.problems);
     let notes: Vec<&str> = report
@@ -112,6 +136,32 @@ fn a_kustomization_reading_a_sibling_folder_is_built_unrestricted_and_says_so() 
 }
 
 #[test]
+fn a_remote_resource_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - http://127.0.0.1:9/deployment.yaml\n",
+    )
+    .expect("written");
+    // A binary that would fail loudly if it were run at all.
+    let mut options = RenderOptions::default();
+    options.kustomize.binary = Some(dir.path().join("kustomize-that-does-not-exist"));
+    let scanner = Scanner::builder()
+        .render(options)
+        .build()
+        .expect("rules load");
+    let report = scanner.scan_paths(&[dir.path().to_path_buf()]);
+    let messages: Vec<&str> = report.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("names the remote resource `http://127.0.0.1:9/deployment.yaml`")
+            && messages[0].contains("--kustomize-allow-remote"),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
 fn a_remote_base_that_cannot_be_fetched_fails_with_advice() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(
@@ -119,7 +169,12 @@ fn a_remote_base_that_cannot_be_fetched_fails_with_advice() {
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - https://github.com/kordon-dev/no-such-repository//base?ref=v1\n",
     )
     .expect("written");
-    let scanner = Scanner::builder().build().expect("rules load");
+    let mut options = RenderOptions::default();
+    options.kustomize.allow_remote = true;
+    let scanner = Scanner::builder()
+        .render(options)
+        .build()
+        .expect("rules load");
     let report = scanner.scan_paths(&[dir.path().to_path_buf()]);
     assert!(report.has_errors());
     let render_errors: Vec<&str> = report

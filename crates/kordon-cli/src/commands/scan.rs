@@ -235,6 +235,9 @@ fn render_options(args: &RenderArgs) -> RenderOptions {
         },
         kustomize: KustomizeOptions {
             binary: args.kustomize_bin.clone(),
+            unrestricted_loads: args.kustomize_load_restrictor
+                == Some(crate::args::LoadRestrictor::None),
+            allow_remote: args.kustomize_allow_remote,
         },
     }
 }

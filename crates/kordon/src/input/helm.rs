@@ -7,7 +7,6 @@
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::document::{ParseLimits, PathSegment, Span, parse_stream};
 use crate::finding::Precision;
@@ -137,7 +136,16 @@ pub fn render_chart(chart_dir: &Path, options: &HelmOptions) -> Result<String, S
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let output = match Command::new(&binary).args(&args).output() {
+    let home = super::sandbox::renderer_home()
+        .map_err(|e| format!("cannot create a home directory for `{shown}`: {e}"))?;
+    let output = match super::sandbox::renderer_command(
+        &binary,
+        home.path(),
+        super::sandbox::Network::Blocked,
+    )
+    .args(&args)
+    .output()
+    {
         Ok(output) => output,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             let wanted = if options.binary.is_some() {

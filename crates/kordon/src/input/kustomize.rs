@@ -10,9 +10,9 @@
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
+use super::sandbox::{self, Network, is_remote_reference};
 use crate::document::{Document, Node, ParseLimits, Source, Span, parse_stream};
 
 /// File names that make a directory a kustomization, in kustomize's order of preference.
@@ -28,6 +28,13 @@ pub struct KustomizeOptions {
     /// The binary: a `kubectl` (run as `kubectl kustomize DIR`) or a `kustomize` (run as
     /// `kustomize build DIR`). Default: `kubectl` on `PATH`, else `kustomize`.
     pub binary: Option<PathBuf>,
+    /// Let kustomizations read files outside their own folder
+    /// (`--load-restrictor=LoadRestrictionsNone`). Off by default: a kustomization under review
+    /// could otherwise pull any readable file of the machine into a generated Secret.
+    pub unrestricted_loads: bool,
+    /// Let kustomizations fetch remote resources and bases (URLs, git repositories). Off by
+    /// default: such a kustomization is refused, and the build cannot reach the network.
+    pub allow_remote: bool,
 }
 
 /// The kustomization file of a directory, if it is one.
@@ -46,6 +53,8 @@ pub struct Kustomization {
     /// Local files and directories it reads (resources, bases, components, patches, generator
     /// files...), joined to its directory and normalised. Remote references are left out.
     pub references: Vec<PathBuf>,
+    /// Remote resources, bases and components (URLs, git repositories), as written.
+    pub remote: Vec<String>,
 }
 
 /// Reads the kustomization file of `dir` for its kind and the local paths it refers to.
@@ -64,15 +73,16 @@ pub fn read_kustomization(dir: &Path) -> Result<Kustomization, String> {
         return Ok(Kustomization::default());
     };
     let mut references = Vec::new();
+    let mut remote = Vec::new();
     let mut add = |text: &str| {
         let text = text.trim();
-        // `key=path` in generators; URLs and inline patches are not local paths.
+        if is_remote_reference(text) {
+            remote.push(text.to_string());
+            return;
+        }
+        // `key=path` in generators; inline patches are not local paths.
         let text = text.rsplit_once('=').map_or(text, |(_, path)| path);
-        if text.is_empty()
-            || text.contains("://")
-            || text.contains('\n')
-            || text.starts_with("github.com/")
-        {
+        if text.is_empty() || text.contains('\n') {
             return;
         }
         references.push(normalize(&dir.join(text)));
@@ -118,6 +128,7 @@ pub fn read_kustomization(dir: &Path) -> Result<Kustomization, String> {
     Ok(Kustomization {
         component: root.get("kind").and_then(Node::as_str) == Some("Component"),
         references,
+        remote,
     })
 }
 
@@ -207,13 +218,16 @@ impl Tool {
     }
 }
 
-fn run(tool: &Tool, dir: &Path, unrestricted: bool) -> std::io::Result<std::process::Output> {
+fn run(
+    tool: &Tool,
+    dir: &Path,
+    unrestricted: bool,
+    network: Network,
+) -> std::io::Result<std::process::Output> {
     let (bin, args) = tool.args(dir, unrestricted);
-    Command::new(bin)
+    let home = sandbox::renderer_home()?;
+    sandbox::renderer_command(&bin, home.path(), network)
         .args(args)
-        // A remote base must fail, not wait for credentials at a prompt nobody sees.
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(std::process::Stdio::null())
         .output()
 }
 
@@ -254,7 +268,12 @@ fn run_build(
     };
     for tool in candidates {
         let shown_command = shown(&tool, shown_dir, unrestricted);
-        match run(&tool, dir, unrestricted) {
+        let network = if options.allow_remote {
+            Network::Allowed
+        } else {
+            Network::Blocked
+        };
+        match run(&tool, dir, unrestricted, network) {
             Ok(output) if output.status.success() => {
                 let text = super::decode(output.stdout)
                     .map_err(|e| format!("`{shown_command}` printed {e}"))?;
@@ -266,7 +285,13 @@ fn run_build(
                     "`{shown_command}` failed: {}",
                     without_log_header(stderr.trim()).replace('\n', "\n  ")
                 );
-                if stderr.contains("git fetch") || stderr.contains("Could not resolve host") {
+                if !unrestricted && stderr.contains(OUTSIDE_ROOT) {
+                    message.push_str(
+                        "\n  (the kustomization reads files outside its folder, which kordon does not \
+                         allow by default; if you trust it, pass --kustomize-load-restrictor none)",
+                    );
+                } else if stderr.contains("git fetch") || stderr.contains("Could not resolve host")
+                {
                     message.push_str(
                         "\n  (a remote base needs network access and credentials for its repository; \
                          vendor it, or build the kustomization where it can be fetched and pipe the \
@@ -336,20 +361,41 @@ fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
 
 /// Builds the kustomization in `dir`, recording where each object came from.
 pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<Build, String> {
-    match build_with(dir, component, options, false) {
-        // Many repositories list files of a sibling folder as resources, which kustomize refuses
-        // by default and Argo CD and Flux are commonly configured to allow: build it that way and
-        // say so, rather than leave its objects unscanned.
-        Err(message) if message.contains(OUTSIDE_ROOT) => {
-            let mut build = build_with(dir, component, options, true).map_err(|_| message)?;
-            build.notes.push(format!(
-                "built with {UNRESTRICTED_LOADS}: the kustomization reads files outside its folder, \
-                 which a plain `kustomize build` refuses"
-            ));
-            Ok(build)
-        }
-        other => other,
+    if !options.allow_remote {
+        refuse_remote(dir)?;
     }
+    let mut build = build_with(dir, component, options, options.unrestricted_loads)?;
+    if options.unrestricted_loads {
+        build.notes.push(format!(
+            "built with {UNRESTRICTED_LOADS} (--kustomize-load-restrictor none): the kustomization \
+             may read any file of this machine"
+        ));
+    }
+    Ok(build)
+}
+
+/// Refuses a kustomization that names a remote resource, itself or through the local
+/// kustomizations it uses, before anything runs.
+fn refuse_remote(dir: &Path) -> Result<(), String> {
+    let mut pending = vec![normalize(dir)];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(dir) = pending.pop() {
+        if !seen.insert(dir.clone()) || kustomization_file(&dir).is_none() {
+            continue;
+        }
+        let Ok(kustomization) = read_kustomization(&dir) else {
+            continue;
+        };
+        if let Some(remote) = kustomization.remote.first() {
+            return Err(format!(
+                "the kustomization in {} names the remote resource `{remote}`, which kordon does not \
+                 fetch by default; vendor it, or pass --kustomize-allow-remote if you trust it",
+                dir.display()
+            ));
+        }
+        pending.extend(kustomization.references.into_iter().filter(|r| r.is_dir()));
+    }
+    Ok(())
 }
 
 fn build_with(

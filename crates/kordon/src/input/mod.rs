@@ -3,6 +3,7 @@
 pub mod helm;
 pub mod kustomize;
 pub mod render;
+pub mod sandbox;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
