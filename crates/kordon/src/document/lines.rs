@@ -19,11 +19,14 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the lines of `text`.
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
+        // A lone CR ends a line too (old Mac files), as it does for the YAML parser.
         starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|&(_, b)| b == b'\n')
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| i + 1),
         );
         LineIndex { starts }
@@ -60,5 +63,20 @@ impl LineIndex {
             line: line + 1,
             column,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let text = "a: 1\rb: 2\r\nc: 3\n";
+        let index = LineIndex::new(text);
+        let c = text.find('c').expect("c");
+        assert_eq!(index.position(text, c), Position { line: 3, column: 1 });
+        let b = text.find('b').expect("b");
+        assert_eq!(index.position(text, b), Position { line: 2, column: 1 });
     }
 }

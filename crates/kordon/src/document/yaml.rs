@@ -15,18 +15,23 @@ use super::node::{Entry, Node, NodeValue, Span};
 pub struct ParseLimits {
     /// Deepest nesting of mappings and sequences accepted.
     pub max_depth: usize,
-    /// Most nodes that aliases and merge keys may copy into one document.
-    pub max_alias_nodes: usize,
+    /// Most that aliases may copy into one document, in bytes as [`expansion_cost`] weighs them:
+    /// a node count alone lets a few aliases of one long scalar take gigabytes.
+    pub max_alias_expansion: usize,
 }
 
 impl Default for ParseLimits {
     fn default() -> Self {
         ParseLimits {
             max_depth: 200,
-            max_alias_nodes: 100_000,
+            max_alias_expansion: 4 * 1024 * 1024,
         }
     }
 }
+
+/// What one copied node weighs against [`ParseLimits::max_alias_expansion`], beside its text:
+/// roughly its in-memory size once converted for the rules.
+const NODE_COST: usize = 64;
 
 /// A duplicate key in a mapping: the last one wins, as the API server sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,16 +167,21 @@ enum Frame {
         items: Vec<Node>,
         start: usize,
         anchor: usize,
-        created_before: usize,
     },
     Map {
         entries: Vec<Entry>,
+        /// Where each key sits in `entries`, so duplicate and merge handling stay linear.
+        slots: HashMap<String, KeySlot>,
         pending_key: Option<PendingKey>,
-        merges: Vec<Node>,
         start: usize,
         anchor: usize,
-        created_before: usize,
     },
+}
+
+struct KeySlot {
+    index: usize,
+    /// Put there by a `<<` merge: a later explicit key overrides it without being a duplicate.
+    merged: bool,
 }
 
 struct PendingKey {
@@ -190,8 +200,7 @@ struct Builder<'a> {
     limits: ParseLimits,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
-    nodes_created: usize,
-    alias_nodes: usize,
+    alias_expansion: usize,
     duplicates: Vec<DuplicateKey>,
     root: Option<Node>,
 }
@@ -243,8 +252,7 @@ impl<'a> Builder<'a> {
             limits,
             stack: Vec::new(),
             anchors: HashMap::new(),
-            nodes_created: 0,
-            alias_nodes: 0,
+            alias_expansion: 0,
             duplicates: Vec::new(),
             root: None,
         }
@@ -253,8 +261,7 @@ impl<'a> Builder<'a> {
     fn reset(&mut self) {
         self.stack.clear();
         self.anchors.clear();
-        self.nodes_created = 0;
-        self.alias_nodes = 0;
+        self.alias_expansion = 0;
         self.duplicates.clear();
         self.root = None;
     }
@@ -289,38 +296,43 @@ impl<'a> Builder<'a> {
             Event::Scalar(text, style, anchor, tag) => {
                 let span = self.scalar_span(span, style);
                 if self.awaiting_key() {
-                    let key = scalar_key(&text, style, tag.as_deref());
-                    let is_merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
+                    let is_merge = style == ScalarStyle::Plain
+                        && text == "<<"
+                        && (tag.is_none() || core_tag(tag.as_deref()) == Some("merge"));
+                    let key = if is_merge {
+                        text.to_string()
+                    } else {
+                        let value = resolve_tagged(&text, style, tag.as_deref())
+                            .map_err(|message| self.error(message, span.start))?;
+                        scalar_key(&text, value)
+                            .map_err(|message| self.error(message, span.start))?
+                    };
                     if anchor != 0 {
-                        self.anchors.insert(
-                            anchor,
-                            Anchored {
-                                node: Node {
-                                    value: NodeValue::String(key.clone()),
-                                    span,
-                                    via_alias: false,
-                                },
-                                size: 1,
-                            },
-                        );
+                        let node = Node {
+                            value: NodeValue::String(key.clone()),
+                            span,
+                            via_alias: false,
+                        };
+                        self.remember_anchor(anchor, node);
                     }
                     self.set_pending_key(key, span, is_merge);
                     return Ok(());
                 }
-                self.nodes_created += 1;
+                let value = resolve_tagged(&text, style, tag.as_deref())
+                    .map_err(|message| self.error(message, span.start))?;
+                if matches!(value, NodeValue::Float(f) if !f.is_finite()) {
+                    return Err(self.error(
+                        format!("`{text}` is not a number JSON can hold; Kubernetes refuses it"),
+                        span.start,
+                    ));
+                }
                 let node = Node {
-                    value: resolve_scalar(&text, style, tag.as_deref()),
+                    value,
                     span,
                     via_alias: false,
                 };
                 if anchor != 0 {
-                    self.anchors.insert(
-                        anchor,
-                        Anchored {
-                            node: node.clone(),
-                            size: 1,
-                        },
-                    );
+                    self.remember_anchor(anchor, node.clone());
                 }
                 self.push_node(node)
             }
@@ -340,23 +352,19 @@ impl<'a> Builder<'a> {
                         span.start,
                     ));
                 }
-                let created_before = self.nodes_created;
-                self.nodes_created += 1;
                 let frame = if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
                         items: Vec::new(),
                         start: span.start,
                         anchor,
-                        created_before,
                     }
                 } else {
                     Frame::Map {
                         entries: Vec::new(),
+                        slots: HashMap::new(),
                         pending_key: None,
-                        merges: Vec::new(),
                         start: span.start,
                         anchor,
-                        created_before,
                     }
                 };
                 self.stack.push(frame);
@@ -366,12 +374,11 @@ impl<'a> Builder<'a> {
                 let Some(frame) = self.stack.pop() else {
                     return Err(self.error("unbalanced end of collection", span.start));
                 };
-                let (node, anchor, created_before) = match frame {
+                let (node, anchor) = match frame {
                     Frame::Seq {
                         items,
                         start,
                         anchor,
-                        created_before,
                     } => {
                         let end = items.last().map_or(span.end, |n| n.span.end.max(span.end));
                         let node = Node {
@@ -379,37 +386,34 @@ impl<'a> Builder<'a> {
                             span: Span::new(start, end),
                             via_alias: false,
                         };
-                        (node, anchor, created_before)
+                        (node, anchor)
                     }
                     Frame::Map {
-                        mut entries,
-                        merges,
+                        entries,
+                        pending_key,
                         start,
                         anchor,
-                        created_before,
                         ..
                     } => {
+                        if let Some(key) = pending_key {
+                            return Err(self.error("a mapping key without a value", key.span.start));
+                        }
+                        // Duplicates are replaced in place and merged entries keep the
+                        // anchor's spans, so the last entry is not always the furthest.
                         let end = entries
-                            .last()
-                            .map_or(span.end, |e| e.value.span.end.max(span.end));
-                        apply_merges(&mut entries, merges);
+                            .iter()
+                            .map(|e| e.value.span.end)
+                            .fold(span.end, usize::max);
                         let node = Node {
                             value: NodeValue::Map(entries),
                             span: Span::new(start, end),
                             via_alias: false,
                         };
-                        (node, anchor, created_before)
+                        (node, anchor)
                     }
                 };
                 if anchor != 0 {
-                    let size = self.nodes_created - created_before;
-                    self.anchors.insert(
-                        anchor,
-                        Anchored {
-                            node: node.clone(),
-                            size,
-                        },
-                    );
+                    self.remember_anchor(anchor, node.clone());
                 }
                 self.push_node(node)
             }
@@ -417,12 +421,12 @@ impl<'a> Builder<'a> {
                 let Some(anchored) = self.anchors.get(&id) else {
                     return Err(self.error("alias to an unknown anchor", span.start));
                 };
-                self.alias_nodes += anchored.size;
-                if self.alias_nodes > self.limits.max_alias_nodes {
+                self.alias_expansion = self.alias_expansion.saturating_add(anchored.size);
+                if self.alias_expansion > self.limits.max_alias_expansion {
                     return Err(self.error(
                         format!(
-                            "aliases expand to more than {} nodes (an alias bomb?); refusing to expand",
-                            self.limits.max_alias_nodes
+                            "aliases expand to more than {} (an alias bomb?); refusing to expand",
+                            human_bytes(self.limits.max_alias_expansion)
                         ),
                         span.start,
                     ));
@@ -439,12 +443,16 @@ impl<'a> Builder<'a> {
                     self.set_pending_key(key, span, false);
                     return Ok(());
                 }
-                self.nodes_created += anchored_size(&node);
                 self.push_node(node)
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd => Ok(()),
             Event::DocumentStart(_) | Event::DocumentEnd => Ok(()),
         }
+    }
+
+    fn remember_anchor(&mut self, anchor: usize, node: Node) {
+        let size = expansion_cost(&node);
+        self.anchors.insert(anchor, Anchored { node, size });
     }
 
     /// The parser's span of a quoted scalar runs over trailing blanks and comments: end it at the
@@ -497,8 +505,8 @@ impl<'a> Builder<'a> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                slots,
                 pending_key,
-                merges,
                 ..
             }) => {
                 let Some(key) = pending_key.take() else {
@@ -508,38 +516,107 @@ impl<'a> Builder<'a> {
                     });
                 };
                 if key.is_merge {
-                    merges.push(node);
-                    return Ok(());
-                }
-                if let Some(position) = entries.iter().position(|e| e.key == key.key) {
-                    let earlier = entries.remove(position);
-                    self.duplicates.push(DuplicateKey {
-                        key: key.key.clone(),
-                        first: earlier.key_span,
-                        duplicate: key.span,
+                    let offset = key.span.start;
+                    return merge_into(entries, slots, node).map_err(|message| SyntaxError {
+                        message: message.into(),
+                        offset,
                     });
                 }
-                entries.push(Entry {
+                let entry = Entry {
                     key: key.key,
                     key_span: key.span,
                     value: node,
-                });
+                };
+                if let Some(slot) = slots.get_mut(&entry.key) {
+                    let earlier = std::mem::replace(&mut entries[slot.index], entry);
+                    if !slot.merged {
+                        self.duplicates.push(DuplicateKey {
+                            key: earlier.key,
+                            first: earlier.key_span,
+                            duplicate: key.span,
+                        });
+                    }
+                    slot.merged = false;
+                } else {
+                    slots.insert(
+                        entry.key.clone(),
+                        KeySlot {
+                            index: entries.len(),
+                            merged: false,
+                        },
+                    );
+                    entries.push(entry);
+                }
             }
         }
         Ok(())
     }
 }
 
-fn anchored_size(node: &Node) -> usize {
-    match &node.value {
-        NodeValue::Seq(items) => 1 + items.iter().map(anchored_size).sum::<usize>(),
-        NodeValue::Map(entries) => {
-            1 + entries
-                .iter()
-                .map(|e| anchored_size(&e.value))
-                .sum::<usize>()
+/// Applies a `<<` merge where it is written, as go-yaml v2 does: its entries override the keys
+/// before it and are overridden by the keys after it; in a sequence of mappings the earlier
+/// mapping wins.
+fn merge_into(
+    entries: &mut Vec<Entry>,
+    slots: &mut HashMap<String, KeySlot>,
+    merge: Node,
+) -> Result<(), &'static str> {
+    const WANT_MAP: &str = "a `<<` merge needs a mapping or a sequence of mappings as its value";
+    let sources: Vec<Node> = match merge.value {
+        NodeValue::Map(_) => vec![merge],
+        NodeValue::Seq(items) => items.into_iter().rev().collect(),
+        _ => return Err(WANT_MAP),
+    };
+    for source in sources {
+        let NodeValue::Map(merged) = source.value else {
+            return Err(WANT_MAP);
+        };
+        for mut entry in merged {
+            mark_via_alias(&mut entry.value);
+            match slots.get_mut(&entry.key) {
+                Some(slot) => {
+                    entries[slot.index] = entry;
+                    slot.merged = true;
+                }
+                None => {
+                    slots.insert(
+                        entry.key.clone(),
+                        KeySlot {
+                            index: entries.len(),
+                            merged: true,
+                        },
+                    );
+                    entries.push(entry);
+                }
+            }
         }
-        _ => 1,
+    }
+    Ok(())
+}
+
+/// What copying `node` through an alias costs: a fixed amount per node plus its text, so both
+/// many small nodes and a few huge scalars count.
+fn expansion_cost(node: &Node) -> usize {
+    let own = match &node.value {
+        NodeValue::String(s) => s.len(),
+        NodeValue::Seq(items) => items
+            .iter()
+            .map(expansion_cost)
+            .fold(0, usize::saturating_add),
+        NodeValue::Map(entries) => entries
+            .iter()
+            .map(|e| e.key.len().saturating_add(expansion_cost(&e.value)))
+            .fold(0, usize::saturating_add),
+        _ => 0,
+    };
+    own.saturating_add(NODE_COST)
+}
+
+fn human_bytes(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
     }
 }
 
@@ -551,27 +628,6 @@ fn mark_via_alias(node: &mut Node) {
             .iter_mut()
             .for_each(|e| mark_via_alias(&mut e.value)),
         _ => {}
-    }
-}
-
-/// `<<` merge keys: explicit keys win, then earlier merged mappings win over later ones.
-fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
-    for merge in merges {
-        let sources: Vec<Node> = match merge.value {
-            NodeValue::Map(_) => vec![merge],
-            NodeValue::Seq(items) => items,
-            _ => Vec::new(),
-        };
-        for source in sources {
-            if let NodeValue::Map(merged) = source.value {
-                for mut entry in merged {
-                    if !entries.iter().any(|e| e.key == entry.key) {
-                        mark_via_alias(&mut entry.value);
-                        entries.push(entry);
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -594,15 +650,151 @@ fn core_tag(tag: Option<&Tag>) -> Option<&str> {
         .map(|t| t.suffix.as_str())
 }
 
-fn scalar_key(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> String {
-    match resolve_scalar(text, style, tag) {
-        NodeValue::String(s) => s,
-        NodeValue::Null => "null".to_string(),
-        NodeValue::Bool(b) => b.to_string(),
-        NodeValue::Int(i) => i.to_string(),
-        NodeValue::Float(f) => f.to_string(),
-        NodeValue::Seq(_) | NodeValue::Map(_) => text.to_string(),
+/// The key string sigs.k8s.io/yaml makes of a decoded key, or why Kubernetes refuses it.
+fn scalar_key(text: &str, value: NodeValue) -> Result<String, String> {
+    match value {
+        NodeValue::String(s) => Ok(s),
+        NodeValue::Null => Err("a null or empty mapping key; Kubernetes refuses it".into()),
+        NodeValue::Bool(b) => Ok(b.to_string()),
+        NodeValue::Int(i) => Ok(i.to_string()),
+        NodeValue::Float(_) if is_uint64_beyond_int64(text) => Err(format!(
+            "the integer key `{text}` does not fit in 64 signed bits; Kubernetes refuses it"
+        )),
+        NodeValue::Float(f) => Ok(go_float32_key(f)),
+        NodeValue::Seq(_) | NodeValue::Map(_) => Ok(text.to_string()),
     }
+}
+
+/// go-yaml v2 decodes integers above `i64::MAX` that fit 64 bits as `uint64`, a key type
+/// sigs.k8s.io/yaml cannot convert.
+fn is_uint64_beyond_int64(text: &str) -> bool {
+    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
+    let digits = cleaned.strip_prefix('+').unwrap_or(&cleaned);
+    let (radix, body) = match digits.get(..2) {
+        Some("0x" | "0X") => (16, &digits[2..]),
+        Some("0o" | "0O") => (8, &digits[2..]),
+        Some("0b" | "0B") => (2, &digits[2..]),
+        _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
+        _ => (10, digits),
+    };
+    body.chars().all(|c| c.is_digit(radix))
+        && u64::from_str_radix(body, radix).is_ok_and(|v| i64::try_from(v).is_err())
+}
+
+/// A float key as sigs.k8s.io/yaml writes it: Go's `FormatFloat(f, 'g', -1, 32)`, with YAML's
+/// names for the infinities and NaN.
+fn go_float32_key(value: f64) -> String {
+    if value.is_nan() {
+        return ".nan".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    // Shortest digits that read back as the same f32, as Go's shortest formatting picks.
+    let scientific = format!("{:e}", value as f32);
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if negative { "-" } else { "" };
+    if !(-4..6).contains(&exponent) {
+        let (first, rest) = digits.split_at(1);
+        let point = if rest.is_empty() { "" } else { "." };
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{point}{rest}e{exp_sign}{:02}", exponent.abs());
+    }
+    if exponent < 0 {
+        let zeros = "0".repeat((-exponent - 1) as usize);
+        return format!("{sign}0.{zeros}{digits}");
+    }
+    let point = exponent as usize + 1;
+    if digits.len() <= point {
+        format!("{sign}{digits}{}", "0".repeat(point - digits.len()))
+    } else {
+        format!("{sign}{}.{}", &digits[..point], &digits[point..])
+    }
+}
+
+/// Decodes a scalar with its tag as go-yaml v2 does, or says why Kubernetes refuses it.
+fn resolve_tagged(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<NodeValue, String> {
+    let Some(tag) = tag else {
+        return Ok(resolve_scalar(text, style, None));
+    };
+    let Some(suffix) = core_tag(Some(tag)) else {
+        // go-yaml v2 leaves scalars with a tag it does not resolve (local tags such as `!foo`,
+        // the bare `!`) as their text.
+        return Ok(NodeValue::String(text.to_string()));
+    };
+    let resolved = || resolve_plain(text).unwrap_or_else(|| NodeValue::String(text.to_string()));
+    let mismatch = |found: &str| {
+        format!("cannot decode !!{found} `{text}` as a !!{suffix}; Kubernetes refuses it")
+    };
+    let kind = |value: &NodeValue| match value {
+        NodeValue::Null => "null",
+        NodeValue::Bool(_) => "bool",
+        NodeValue::Int(_) => "int",
+        NodeValue::Float(_) => "float",
+        _ => "str",
+    };
+    match suffix {
+        "binary" => decode_base64(text)
+            .map(|bytes| NodeValue::String(String::from_utf8_lossy(&bytes).into_owned()))
+            .ok_or_else(|| {
+                "a !!binary value that is not valid base64; Kubernetes refuses it".into()
+            }),
+        "null" | "bool" | "int" => {
+            let value = resolved();
+            if kind(&value) == suffix {
+                Ok(value)
+            } else {
+                Err(mismatch(kind(&value)))
+            }
+        }
+        "float" => match resolved() {
+            NodeValue::Int(i) => Ok(NodeValue::Float(i as f64)),
+            value @ NodeValue::Float(_) => Ok(value),
+            other => Err(mismatch(kind(&other))),
+        },
+        _ => Ok(NodeValue::String(text.to_string())),
+    }
+}
+
+/// Go's `base64.StdEncoding`: padded standard alphabet; line breaks are skipped.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let symbols: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b'\n' | b'\r'))
+        .collect();
+    if !symbols.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
+    for (index, quad) in symbols.chunks(4).enumerate() {
+        let last = index == symbols.len() / 4 - 1;
+        let padding = quad.iter().rev().take_while(|&&b| b == b'=').count();
+        if padding > 2 || (padding > 0 && !last) {
+            return None;
+        }
+        let mut bits = 0u32;
+        for &symbol in &quad[..4 - padding] {
+            let value = match symbol {
+                b'A'..=b'Z' => symbol - b'A',
+                b'a'..=b'z' => symbol - b'a' + 26,
+                b'0'..=b'9' => symbol - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return None,
+            };
+            bits = bits << 6 | u32::from(value);
+        }
+        bits <<= 6 * padding as u32;
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - padding]);
+    }
+    Some(out)
 }
 
 /// Decodes a scalar as go-yaml v2 (YAML 1.1) does for Kubernetes.
@@ -841,5 +1033,87 @@ mod tests {
         let stream = parse_stream(&text, ParseLimits::default());
         let error = stream.documents[0].as_ref().expect_err("refused");
         assert!(error.message.contains("nesting"), "{}", error.message);
+    }
+
+    fn error_of(text: &str) -> String {
+        let stream = parse_stream(text, ParseLimits::default());
+        stream.documents[0]
+            .as_ref()
+            .expect_err("refused")
+            .message
+            .clone()
+    }
+
+    #[test]
+    fn merges_follow_go_yaml_v2_order() {
+        let json = |text: &str| root(text).to_json();
+        assert_eq!(
+            json("b: &b {x: 1}\na: {!!merge <<: *b}\n"),
+            serde_json::json!({"b": {"x": 1}, "a": {"x": 1}})
+        );
+        // A merge written after an explicit key overrides it; a later key overrides the merge.
+        assert_eq!(
+            json("b: &b {x: 2}\na: {x: 1, <<: *b}\nc: {<<: *b, x: 3}\n"),
+            serde_json::json!({"b": {"x": 2}, "a": {"x": 2}, "c": {"x": 3}})
+        );
+        // In a sequence of mappings the earlier one wins.
+        assert_eq!(
+            json("p: &p {x: 1}\nq: &q {x: 2}\na: {<<: [*p, *q]}\n")["a"],
+            serde_json::json!({"x": 1})
+        );
+        assert!(error_of("a: {<<: 1}\n").contains("merge"));
+    }
+
+    #[test]
+    fn tags_decode_as_go_yaml_v2_does() {
+        assert_eq!(
+            root("a: !foo 12\nb: ! 12\nc: !!binary aGVsbG8=\nd: !!float 1\n").to_json(),
+            serde_json::json!({"a": "12", "b": "12", "c": "hello", "d": 1.0})
+        );
+        assert!(error_of("a: !!int abc\n").contains("!!int"));
+        assert!(error_of("a: !!binary a*\n").contains("base64"));
+    }
+
+    #[test]
+    fn what_kubernetes_refuses_is_a_located_error() {
+        for text in [
+            "a: .inf\n",
+            "a: .nan\n",
+            "null: a\n",
+            "? \n: a\n",
+            "0xffffffffffffffff: a\n",
+        ] {
+            let stream = parse_stream(text, ParseLimits::default());
+            assert!(stream.documents[0].is_err(), "{text:?} was read");
+        }
+    }
+
+    #[test]
+    fn float_keys_are_written_as_go_does() {
+        assert_eq!(
+            root("1e7: a\n3.14159265: b\n.inf: c\n0.5: d\n").to_json(),
+            serde_json::json!({"1e+07": "a", "3.1415927": "b", ".inf": "c", "0.5": "d"})
+        );
+    }
+
+    #[test]
+    fn many_distinct_keys_and_duplicates_read_quickly() {
+        // Linear: 200,000 keys took minutes when each key was compared with all before it.
+        let mut text: String = (0..200_000).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k7: again\n");
+        let stream = parse_stream(&text, ParseLimits::default());
+        let doc = stream.documents[0].as_ref().expect("parses");
+        assert_eq!(doc.duplicates.len(), 1);
+        assert_eq!(doc.root.as_ref().expect("root").entries().len(), 200_000);
+    }
+
+    #[test]
+    fn aliases_of_a_long_scalar_are_budgeted_by_size() {
+        let long = "x".repeat(64 * 1024);
+        let mut text = format!("a: &a {long}\nb:\n");
+        for _ in 0..20_000 {
+            text.push_str("- *a\n");
+        }
+        assert!(error_of(&text).contains("alias"));
     }
 }
