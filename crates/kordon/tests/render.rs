@@ -136,14 +136,14 @@ fn a_remote_base_that_cannot_be_fetched_fails_with_advice() {
     );
 }
 
-/// (rule, file, line, column) of every finding, and the files each fingerprint is found in.
-fn places_and_identities(
-    report: &kordon::ScanReport,
-) -> (
-    Vec<(String, String, usize, usize)>,
-    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
-) {
-    let mut identities = std::collections::BTreeMap::<_, std::collections::BTreeSet<_>>::new();
+/// (rule, file, line, column) of a finding.
+type Place = (String, String, usize, usize);
+/// The files each fingerprint is found in.
+type FilesByIdentity = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// The place of every finding, and the files each fingerprint is found in.
+fn places_and_identities(report: &kordon::ScanReport) -> (Vec<Place>, FilesByIdentity) {
+    let mut identities = FilesByIdentity::new();
     let places = report
         .findings
         .iter()
