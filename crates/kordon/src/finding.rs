@@ -242,3 +242,35 @@ pub fn fingerprint(parts: &[&str]) -> String {
     }
     format!("{hash:016x}")
 }
+
+/// A file's name as it enters a fingerprint: `.` segments and `dir/..` pairs removed, so the
+/// same file named as `./app/x.yaml`, `app/./x.yaml` or `app/x.yaml` keeps one identity.
+pub(crate) fn identity_file(name: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "." => {}
+            ".." if kept.last().is_some_and(|p| !p.is_empty() && *p != "..") => {
+                kept.pop();
+            }
+            _ => kept.push(part),
+        }
+    }
+    kept.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identity_file;
+
+    #[test]
+    fn identity_file_ignores_how_the_path_was_spelled() {
+        assert_eq!(identity_file("./app/./x.yaml"), "app/x.yaml");
+        assert_eq!(
+            identity_file("crates/k/../../testdata/./a.yaml"),
+            "testdata/a.yaml"
+        );
+        assert_eq!(identity_file("/abs/x.yaml"), "/abs/x.yaml");
+        assert_eq!(identity_file("../up/x.yaml"), "../up/x.yaml");
+    }
+}

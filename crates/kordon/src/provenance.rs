@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::document::{Document, LineIndex, ParseLimits, Position, Source, Span};
-use crate::finding::{Finding, Location, Precision, RelatedLocation};
+use crate::finding::{Finding, Location, Precision, RelatedLocation, Suppression, SuppressionKind};
 use crate::input::helm::{
     SourceComment, locate_in_template, source_comments, template_at, template_file,
 };
@@ -24,6 +24,7 @@ use crate::input::kustomize::Origin;
 use crate::input::render::{RenderKind, Rendered};
 use crate::input::{InputOptions, display_name, read_source};
 use crate::scan::{ScanReport, node_span};
+use crate::suppress::Baseline;
 
 /// Files read while mapping, kept so each is read and parsed once.
 #[derive(Default)]
@@ -106,7 +107,11 @@ fn search_path(finding: &Finding) -> Vec<crate::document::PathSegment> {
 
 /// Maps the findings of `report` (see the module documentation). `renders` are the renders
 /// kordon made itself; other sources with `# Source:` comments are treated as user renders.
-pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
+pub(crate) fn attribute(
+    report: &mut ScanReport,
+    renders: &[Rendered],
+    baseline: Option<&Baseline>,
+) {
     let by_name: HashMap<&str, &Rendered> = renders
         .iter()
         .map(|r| (r.source.name.as_str(), r))
@@ -190,12 +195,17 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
             }
         }
     };
+    let mut moved: Vec<bool> = Vec::new();
     for finding in report
         .findings
         .iter_mut()
         .chain(report.suppressed.iter_mut())
     {
+        let rendered_in = finding.location.file.clone();
         map(finding);
+        moved.push(
+            by_name.contains_key(rendered_in.as_str()) && finding.location.file != rendered_in,
+        );
     }
     // `helm template` without `--namespace` renders `{{ .Release.Namespace }}` as `default`, but
     // the namespace is the one `helm install -n` is given: not a finding about the chart.
@@ -207,6 +217,52 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
             report.sources.push(source);
         }
     }
+    let mut moved = moved.into_iter();
+    let texts: HashMap<String, Arc<Source>> = report
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.clone()))
+        .collect();
+    for finding in report
+        .findings
+        .iter_mut()
+        .chain(report.suppressed.iter_mut())
+    {
+        if moved.next() == Some(true) {
+            finding.fingerprint = written_fingerprint(finding, &texts);
+            finding.suppression.get_or_insert_with(|| Suppression {
+                kind: SuppressionKind::External,
+                reason: String::new(),
+                location: None,
+            });
+        }
+    }
+    // Baselines record the identities written after mapping, so a mapped finding is looked up
+    // only now (marked above with an empty reason, which a real suppression never has).
+    let mut baseline = baseline.cloned();
+    let (mut kept, mut newly_suppressed) = (Vec::new(), Vec::new());
+    for mut finding in std::mem::take(&mut report.findings) {
+        if finding
+            .suppression
+            .as_ref()
+            .is_some_and(|s| s.reason.is_empty())
+        {
+            finding.suppression = baseline.as_mut().and_then(|b| {
+                b.take(&finding.fingerprint).then(|| Suppression {
+                    kind: SuppressionKind::External,
+                    reason: format!("in baseline {}", b.name),
+                    location: None,
+                })
+            });
+        }
+        if finding.suppression.is_some() {
+            newly_suppressed.push(finding);
+        } else {
+            kept.push(finding);
+        }
+    }
+    report.findings = kept;
+    report.suppressed.extend(newly_suppressed);
     let order = |a: &Finding, b: &Finding| {
         (&a.location.file, a.location.start, &a.rule_id, &a.message).cmp(&(
             &b.location.file,
@@ -217,6 +273,58 @@ pub(crate) fn attribute(report: &mut ScanReport, renders: &[Rendered]) {
     };
     report.findings.sort_by(order);
     report.suppressed.sort_by(order);
+    report.findings = merge_renders(std::mem::take(&mut report.findings));
+    report.suppressed = merge_renders(std::mem::take(&mut report.suppressed));
+}
+
+/// The identity of a finding mapped from a render into a written file: the rule, the file,
+/// the object as written there (its `kind` and the text naming it, e.g. a templated name) and
+/// the field. Neither the render's arguments (overlay name prefixes, namespaces, values) nor
+/// line numbers enter it, so every render of one written object shares it and edits above it
+/// keep it.
+fn written_fingerprint(finding: &Finding, texts: &HashMap<String, Arc<Source>>) -> String {
+    let anchor = &finding.object.location;
+    let named_as = texts
+        .get(&anchor.file)
+        .and_then(|s| s.text.get(anchor.span.start..anchor.span.end))
+        .unwrap_or("");
+    crate::finding::fingerprint(&[
+        &finding.rule_id,
+        &crate::finding::identity_file(&finding.location.file),
+        &finding.object.kind,
+        named_as,
+        &crate::document::display_path(&finding.path),
+    ])
+}
+
+/// One finding per rule and written place: a base built through several overlays (or a
+/// template rendered several times) is reported once, and the places in the other renders
+/// become related locations of that finding. `findings` must be sorted by location.
+fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: HashMap<(String, String, Span), usize> = HashMap::new();
+    for finding in findings {
+        let key = (
+            finding.rule_id.clone(),
+            finding.location.file.clone(),
+            finding.location.span,
+        );
+        match index.get(&key) {
+            Some(&at) => {
+                let kept = &mut merged[at];
+                for related in finding.related {
+                    if !kept.related.contains(&related) {
+                        kept.related.push(related);
+                    }
+                }
+            }
+            None => {
+                index.insert(key, merged.len());
+                merged.push(finding);
+            }
+        }
+    }
+    merged
 }
 
 /// Whether `finding` is a `default-namespace` finding whose namespace the template computes

@@ -711,7 +711,7 @@ impl Scanner {
                 .collect()
         });
         let mut report = self.scan_in_context(documents, renders);
-        crate::provenance::attribute(&mut report, renders);
+        crate::provenance::attribute(&mut report, renders, self.suppress.baseline.as_ref());
         report.stats.duration = started.elapsed();
         report
     }
@@ -956,6 +956,7 @@ impl Scanner {
                         precision: Precision::Exact,
                         fingerprint: fingerprint(&[
                             DUPLICATE_KEY_RULE,
+                            &crate::finding::identity_file(&document.source.name),
                             &object.api_version,
                             &object.kind,
                             object.namespace.as_deref().unwrap_or(""),
@@ -1158,9 +1159,10 @@ fn make_finding(
         message: violation.message.clone(),
         location: location(document, span),
         precision,
-        // The last part is empty for most findings (fingerprints already recorded stay valid).
+        // The file is part of the identity: the same object written in two files is two problems.
         fingerprint: fingerprint(&[
             rule.id(),
+            &crate::finding::identity_file(&document.source.name),
             &object.api_version,
             &object.kind,
             namespace,
@@ -1310,6 +1312,7 @@ fn make_generated_finding(
         precision,
         fingerprint: fingerprint(&[
             rule.id(),
+            &crate::finding::identity_file(&document.source.name),
             &parent_ref.api_version,
             &parent_ref.kind,
             parent_ref.namespace.as_deref().unwrap_or(""),

@@ -190,3 +190,149 @@ fn a_remote_base_that_cannot_be_fetched_fails_with_advice() {
         render_errors[0]
     );
 }
+
+/// (rule, file, line, column) of a finding.
+type Place = (String, String, usize, usize);
+/// The files each fingerprint is found in.
+type FilesByIdentity = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+/// The place of every finding, and the files each fingerprint is found in.
+fn places_and_identities(report: &kordon::ScanReport) -> (Vec<Place>, FilesByIdentity) {
+    let mut identities = FilesByIdentity::new();
+    let places = report
+        .findings
+        .iter()
+        .map(|f| {
+            identities
+                .entry(f.fingerprint.clone())
+                .or_default()
+                .insert(f.location.file.clone());
+            (
+                f.rule_id.clone(),
+                f.location.file.clone(),
+                f.location.start.line,
+                f.location.start.column,
+            )
+        })
+        .collect();
+    (places, identities)
+}
+
+#[test]
+fn a_base_built_through_overlays_is_reported_once_with_every_build_related() {
+    let scanner = Scanner::builder().build().expect("rules load");
+    let report = scanner.scan_paths(&[testdata("kustomize-overlays")]);
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    let (places, identities) = places_and_identities(&report);
+    let mut unique = places.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), places.len(), "repeated findings: {places:#?}");
+    let shared: Vec<_> = identities
+        .values()
+        .filter(|files| files.len() > 1)
+        .collect();
+    assert!(
+        shared.is_empty(),
+        "fingerprints shared by files: {shared:?}"
+    );
+
+    let privileged: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "privileged-container")
+        .collect();
+    let mut files: Vec<_> = privileged
+        .iter()
+        .map(|f| f.location.file.rsplit("testdata/").next().unwrap_or(""))
+        .collect();
+    files.sort_unstable();
+    assert_eq!(
+        files,
+        [
+            "kustomize-overlays/base/web.yaml",
+            "kustomize-overlays/plain/a.yaml",
+            "kustomize-overlays/plain/b.yaml"
+        ]
+    );
+    let from_base = privileged
+        .iter()
+        .find(|f| f.location.file.ends_with("base/web.yaml"))
+        .expect("the base's finding");
+    let builds: Vec<_> = from_base
+        .related
+        .iter()
+        .filter(|r| r.location.file.ends_with("(kustomize build)"))
+        .map(|r| {
+            r.location
+                .file
+                .rsplit("kustomize-overlays/")
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(
+        builds,
+        [
+            "overlays/dev (kustomize build)",
+            "overlays/prod (kustomize build)"
+        ]
+    );
+}
+
+#[test]
+fn identities_of_rendered_findings_survive_line_moves() {
+    let copy = std::env::temp_dir().join(format!("kordon-moved-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    let files = [
+        "base/kustomization.yaml",
+        "base/web.yaml",
+        "overlays/dev/kustomization.yaml",
+        "overlays/prod/kustomization.yaml",
+    ];
+    let write = |prefix: &str| {
+        for file in files {
+            let to = copy.join(file);
+            std::fs::create_dir_all(to.parent().expect("a folder")).expect("temp folder");
+            let text = std::fs::read_to_string(testdata("kustomize-overlays").join(file))
+                .expect("fixture reads");
+            std::fs::write(&to, format!("{prefix}{text}")).expect("temp file");
+        }
+    };
+    let scanner = Scanner::builder().build().expect("rules load");
+    let scan = || {
+        let report = scanner.scan_paths(std::slice::from_ref(&copy));
+        assert!(!report.has_errors(), "{:?}", report.problems);
+        let mut found: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule_id.clone(),
+                    f.fingerprint.clone(),
+                    f.location.start.line,
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    write("");
+    let before = scan();
+    write("# a comment that moves every line\n\n");
+    let after = scan();
+    let _ = std::fs::remove_dir_all(&copy);
+    assert!(!before.is_empty());
+    let lines = |v: &[(String, String, usize)]| v.iter().map(|(_, _, l)| *l).collect::<Vec<_>>();
+    assert_eq!(
+        lines(&after),
+        lines(&before).iter().map(|l| l + 2).collect::<Vec<_>>(),
+        "every finding moved two lines down"
+    );
+    let identities = |v: &[(String, String, usize)]| {
+        v.iter()
+            .map(|(r, f, _)| (r.clone(), f.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(identities(&after), identities(&before));
+}

@@ -211,7 +211,7 @@ fn fingerprints(report: &ScanReport, rules: &RuleSet) -> Vec<(String, String, u6
         .map(|r| {
             (
                 r["ruleId"].as_str().unwrap_or_default().to_string(),
-                r["partialFingerprints"]["kordon/v1"]
+                r["partialFingerprints"]["kordon/v2"]
                     .as_str()
                     .unwrap_or_default()
                     .to_string(),

@@ -6,7 +6,7 @@
 //!   code units, and the schema gives no default.
 //! - File URIs are relative to `%SRCROOT%` (the directory the scan ran from), declared in
 //!   `run.originalUriBaseIds`; files outside it get absolute `file://` URIs.
-//! - `partialFingerprints["kordon/v1"]` is the finding's fingerprint (rule, object identity and
+//! - `partialFingerprints["kordon/v2"]` is the finding's fingerprint (rule, object identity and
 //!   field path — no line numbers), so an alert keeps its identity when lines move.
 //! - Severity maps to `level` and to GitHub's numeric `security-severity` (see
 //!   [`security_severity`]).
@@ -43,7 +43,7 @@ pub const SRCROOT: &str = "%SRCROOT%";
 
 /// The key of kordon's fingerprint in `partialFingerprints`. The `/v1` suffix is bumped if the
 /// fingerprint's recipe ever changes, so consumers never compare unlike values.
-pub const FINGERPRINT_KEY: &str = "kordon/v1";
+pub const FINGERPRINT_KEY: &str = "kordon/v2";
 
 /// GitHub code scanning keeps at most this many results per run.
 pub const GITHUB_MAX_RESULTS: usize = 25_000;
