@@ -127,3 +127,61 @@ pub fn is_remote_reference(text: &str) -> bool {
         || text.starts_with("gitlab.com/")
         || text.starts_with("bitbucket.org/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `env` prints when started as a renderer: the environment a renderer really gets.
+    fn renderer_environment(network: Network) -> String {
+        let home = renderer_home().expect("temp home");
+        let output = renderer_command(Path::new("env"), home.path(), network)
+            .output()
+            .expect("env runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    #[test]
+    fn a_renderer_inherits_nothing_but_the_kept_variables_and_reaches_no_cluster() {
+        // cargo sets CARGO_MANIFEST_DIR for the test process: a renderer must not see it, as it
+        // must not see a CI job's tokens.
+        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some());
+        let environment = renderer_environment(Network::Blocked);
+        assert!(
+            !environment.contains("CARGO_MANIFEST_DIR="),
+            "{environment}"
+        );
+        assert!(
+            environment.contains("HTTPS_PROXY=http://127.0.0.1:9\n"),
+            "{environment}"
+        );
+        assert!(
+            environment.contains("GIT_ALLOW_PROTOCOL=file\n"),
+            "{environment}"
+        );
+        let kubeconfig = environment
+            .lines()
+            .find_map(|line| line.strip_prefix("KUBECONFIG="))
+            .expect("KUBECONFIG is set");
+        assert!(kubeconfig.contains("kordon-renderer-"), "{kubeconfig}");
+        let home = environment
+            .lines()
+            .find_map(|line| line.strip_prefix("HOME="))
+            .expect("HOME is set");
+        assert!(home.contains("kordon-renderer-"), "{home}");
+    }
+
+    #[test]
+    fn remote_references_are_told_from_local_paths() {
+        for remote in [
+            "https://example.com/base.yaml",
+            "git@github.com:org/repo.git",
+            "github.com/org/repo//base?ref=v1",
+        ] {
+            assert!(is_remote_reference(remote), "{remote}");
+        }
+        for local in ["../base", "deployment.yaml", "overlays/github.com-mirror"] {
+            assert!(!is_remote_reference(local), "{local}");
+        }
+    }
+}
