@@ -15,7 +15,7 @@ use super::node::{Entry, Node, NodeValue, Span};
 pub struct ParseLimits {
     /// Deepest nesting of mappings and sequences accepted.
     pub max_depth: usize,
-    /// Most that aliases may copy into one document, in bytes as [`expansion_cost`] weighs them:
+    /// Most that aliases may copy into one document, in bytes (64 for each copied node plus its text and keys):
     /// a node count alone lets a few aliases of one long scalar take gigabytes.
     pub max_alias_expansion: usize,
 }
