@@ -155,15 +155,15 @@ pub(crate) fn attribute(
         .map(|s| (s.name.clone(), s.clone()))
         .collect();
     let mut added: Vec<Arc<Source>> = Vec::new();
-    // Findings about the release namespace of a chart kordon rendered, dropped below.
-    let mut chosen_at_install: Vec<String> = Vec::new();
-    let mut map = |finding: &mut Finding| {
+    // Maps one finding; true when it is about the release namespace of a chart kordon
+    // rendered (dropped below).
+    let mut map = |finding: &mut Finding| -> bool {
         let name = finding.location.file.clone();
         let offset = finding.object.location.span.start;
         match by_name.get(name.as_str()).map(|r| &r.kind) {
             Some(RenderKind::Helm { chart_dir }) => {
                 let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
-                    return;
+                    return false;
                 };
                 helm_rendered(
                     finding,
@@ -172,17 +172,16 @@ pub(crate) fn attribute(
                     &mut files,
                     &mut added,
                 );
-                if writes_release_namespace(finding, &added) {
-                    chosen_at_install.push(finding.fingerprint.clone());
-                }
+                writes_release_namespace(finding, &added)
             }
             Some(RenderKind::Kustomize { dir, file, build }) => {
                 let rendered = sources.get(&name).cloned();
                 kustomize_built(finding, dir, file, build, rendered, &mut files, &mut added);
+                false
             }
             None => {
                 let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
-                    return;
+                    return false;
                 };
                 let near = sources.get(&name).and_then(|s| s.path.clone());
                 helm_given(
@@ -192,32 +191,32 @@ pub(crate) fn attribute(
                     &mut files,
                     &mut added,
                 );
+                false
             }
         }
     };
+    // Per finding, in the order of `findings` then `suppressed`: whether it moved out of a
+    // render, and whether it is about a namespace chosen at install. Both are used after the
+    // identities change below, so they are kept by position.
     let mut moved: Vec<bool> = Vec::new();
+    let mut release_namespace: Vec<bool> = Vec::new();
     for finding in report
         .findings
         .iter_mut()
         .chain(report.suppressed.iter_mut())
     {
         let rendered_in = finding.location.file.clone();
-        map(finding);
+        release_namespace.push(map(finding));
         moved.push(
             by_name.contains_key(rendered_in.as_str()) && finding.location.file != rendered_in,
         );
     }
-    // `helm template` without `--namespace` renders `{{ .Release.Namespace }}` as `default`, but
-    // the namespace is the one `helm install -n` is given: not a finding about the chart.
-    let release_namespace = |f: &Finding| chosen_at_install.contains(&f.fingerprint);
-    report.findings.retain(|f| !release_namespace(f));
-    report.suppressed.retain(|f| !release_namespace(f));
     for source in added {
         if report.source(&source.name).is_none() {
             report.sources.push(source);
         }
     }
-    let mut moved = moved.into_iter();
+    let mut moved = moved.iter();
     let texts: HashMap<String, Arc<Source>> = report
         .sources
         .iter()
@@ -228,7 +227,7 @@ pub(crate) fn attribute(
         .iter_mut()
         .chain(report.suppressed.iter_mut())
     {
-        if moved.next() == Some(true) {
+        if moved.next() == Some(&true) {
             finding.fingerprint = written_fingerprint(finding, &texts);
             finding.suppression.get_or_insert_with(|| Suppression {
                 kind: SuppressionKind::External,
@@ -237,6 +236,15 @@ pub(crate) fn attribute(
             });
         }
     }
+    // `helm template` without `--namespace` renders `{{ .Release.Namespace }}` as `default`, but
+    // the namespace is the one `helm install -n` is given: not a finding about the chart.
+    let mut release_namespace = release_namespace.into_iter();
+    report
+        .findings
+        .retain(|_| release_namespace.next() != Some(true));
+    report
+        .suppressed
+        .retain(|_| release_namespace.next() != Some(true));
     // Baselines record the identities written after mapping, so a mapped finding is looked up
     // only now (marked above with an empty reason, which a real suppression never has).
     let mut baseline = baseline.cloned();
