@@ -1006,6 +1006,9 @@ impl<'source> Parser<'source> {
                         eidx: self.next_eidx(),
                     };
                 }
+                // KORDON PATCH 3: a `(` that starts a new line begins a new statement, as in
+                // OPA (`x := f⏎(a - b) > c` is two statements), not a call continuing the line.
+                "(" if possible_fcn && self.line != self.tok.1.line => break,
                 "(" if possible_fcn => {
                     self.next_token()?;
                     let mut args = vec![];
@@ -2164,8 +2167,12 @@ impl<'source> Parser<'source> {
         let bodies = self.parse_rule_bodies()?;
         span.end = self.end;
 
+        // KORDON PATCH 2: OPA reads a v0 partial set rule with several bodies,
+        // `p[x] { a } { b }`, as one rule per body (each adds its members); the interpreter
+        // already evaluates independent bodies of partial rules that way. Only `else` has no
+        // meaning for a set rule.
         if let RuleHead::Set { .. } = &head {
-            if let Some(RuleBody { span, .. }) = bodies.get(1) {
+            if let Some(RuleBody { span, .. }) = bodies.iter().skip(1).find(|b| b.is_else) {
                 bail!(span.error("else cannot be used with set rules"));
             }
         }

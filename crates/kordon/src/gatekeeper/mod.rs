@@ -10,7 +10,6 @@ mod emit;
 mod expansion;
 mod export;
 mod matching;
-mod normalize;
 mod suite;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +27,6 @@ pub use matching::{
     ConstraintMatch, KindSelector, LabelRequirement, LabelSelector, Labels, MatchTarget, Scope,
     glob_matches,
 };
-pub(crate) use normalize::normalize_rego;
 pub use suite::{CaseOutcome, SuiteReport, verify_paths};
 
 use crate::document::{Document, Position, ProblemKind, Source, Span};
@@ -68,9 +66,9 @@ pub struct ConstraintTemplate {
     pub name: String,
     /// `spec.crd.spec.names.kind`: the kind of its Constraints.
     pub kind: String,
-    /// The Rego of its admission target (normalised), absent for CEL-only templates.
+    /// The Rego of its admission target, absent for CEL-only templates.
     pub rego: Option<RegoModule>,
-    /// Its `libs` (normalised).
+    /// Its `libs`.
     pub libs: Vec<RegoModule>,
     /// It declares Rego v1 (`code[].source.version: v1`); otherwise v0 is tried first.
     pub rego_v1: bool,
@@ -479,7 +477,7 @@ fn read_template(
     };
     let rego = match rego {
         Some(text) => Some(
-            RegoModule::new(format!("{file}#{name}"), normalize_rego(&text))
+            RegoModule::new(format!("{file}#{name}"), text)
                 .map_err(|e| format!("its Rego: {e}"))?,
         ),
         None => None,
@@ -488,7 +486,7 @@ fn read_template(
         .iter()
         .enumerate()
         .map(|(i, text)| {
-            RegoModule::new(format!("{file}#{name}/libs[{i}]"), normalize_rego(text))
+            RegoModule::new(format!("{file}#{name}/libs[{i}]"), text.clone())
                 .map_err(|e| format!("libs[{i}]: {e}"))
         })
         .collect::<Result<Vec<_>, _>>()?;

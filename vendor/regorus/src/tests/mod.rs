@@ -2,5 +2,6 @@
 // Licensed under the MIT License.
 
 mod engine;
+mod kordon_patches;
 pub mod interpreter;
 mod scheduler;

@@ -1,0 +1,86 @@
+//! The vendored regorus reads these Rego constructs as OPA does (vendor/regorus/KORDON-PATCHES.md).
+//! Each test names the patch it guards; Gatekeeper templates are loaded as Rego v0, as here.
+
+fn violations(policy: &str, input: &str) -> Result<serde_json::Value, String> {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(true);
+    engine.set_strict_builtin_errors(false);
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .map_err(|e| e.to_string())?;
+    engine.set_input(regorus::Value::from_json_str(input).map_err(|e| e.to_string())?);
+    let value = engine
+        .eval_rule("data.t.violation".into())
+        .map_err(|e| e.to_string())?;
+    serde_json::to_value(&value).map_err(|e| e.to_string())
+}
+
+fn messages(value: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.get("msg").and_then(|m| m.as_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn patch_1_sprintf_with_a_verb_too_many_writes_missing() {
+    let policy = "package t\nviolation[{\"msg\": m}] { m := sprintf(\"%v and %v\", [1]) }\n";
+    let out = violations(policy, "{}").expect("evaluates");
+    assert_eq!(messages(&out), ["1 and %!v(MISSING)"]);
+}
+
+#[test]
+fn patch_2_a_set_rule_with_several_bodies_adds_each_bodys_members() {
+    let policy = "package t\n\nviolation[{\"msg\": m}] {\n  input.a == 1\n  m := \"a\"\n} {\n  input.b == 1 # two\n  m := \"b\"\n}\n";
+    let both = violations(policy, r#"{"a": 1, "b": 1}"#).expect("loads");
+    assert_eq!(messages(&both), ["a", "b"]);
+    let second_only = violations(policy, r#"{"b": 1}"#).expect("loads");
+    assert_eq!(messages(&second_only), ["b"]);
+    let none = violations(policy, "{}").expect("loads");
+    assert!(messages(&none).is_empty(), "{none}");
+}
+
+#[test]
+fn patch_2_else_is_still_refused_on_a_set_rule() {
+    let policy = "package t\n\nviolation[x] { x := 1 } else { x := 2 }\n";
+    let error = violations(policy, "{}").expect_err("else has no meaning for a set rule");
+    assert!(error.contains("else"), "{error}");
+}
+
+#[test]
+fn patch_3_a_line_starting_with_a_parenthesis_is_a_new_statement() {
+    let policy =
+        "package t\n\nviolation[{\"msg\": \"big\"}] {\n  x := input.n\n  (x - 1) >= 2\n}\n";
+    assert_eq!(
+        messages(&violations(policy, r#"{"n": 5}"#).expect("loads")),
+        ["big"]
+    );
+    assert!(messages(&violations(policy, r#"{"n": 1}"#).expect("loads")).is_empty());
+}
+
+#[test]
+fn patch_3_calls_and_continuation_lines_keep_their_meaning() {
+    let policy = "package t\n\nviolation[{\"msg\": m}] {\n  m := concat(\"\", [\n  (\"x\"), \"y\"])\n  y := 1 +\n  (2)\n  y == 3\n}\n";
+    assert_eq!(messages(&violations(policy, "{}").expect("loads")), ["xy"]);
+}
+
+/// Not a patch: regorus reads it natively; kordon's former text rewrite broke it (seccomp).
+#[test]
+fn a_function_whose_value_is_an_object_literal_followed_by_its_body() {
+    let policy = "package t\n\nprofile(c) = {\"type\": t, \"at\": \"container\"} {\n  t := c.profile\n}\n\nprofile(c) = {\"type\": \"none\", \"at\": \"nowhere\"} {\n  not c.profile\n}\n\nviolation[{\"msg\": msg}] {\n  c := input.containers[_]\n  p := profile(c)\n  p.type != \"RuntimeDefault\"\n  msg := sprintf(\"%v at %v\", [p.type, p.at])\n}\n";
+    let out = violations(
+        policy,
+        r#"{"containers": [{"profile": "Unconfined"}, {}, {"profile": "RuntimeDefault"}]}"#,
+    )
+    .expect("loads");
+    assert_eq!(
+        messages(&out),
+        ["Unconfined at container", "none at nowhere"]
+    );
+}
