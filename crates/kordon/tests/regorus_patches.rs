@@ -84,3 +84,32 @@ fn a_function_whose_value_is_an_object_literal_followed_by_its_body() {
         ["Unconfined at container", "none at nowhere"]
     );
 }
+
+#[test]
+fn patch_4_an_undefined_argument_of_a_negated_call_makes_the_literal_fail() {
+    let policy = "package t\n\nallowed(\"any\", _)\n\nallowed(\"range\", limits) { limits.max > 10 }\n\nviolation[{\"msg\": \"refused\"}] {\n  rule := input.parameters.rule\n  not allowed(rule, input.parameters.limits)\n}\n";
+    // OPA: `t = input.parameters.limits; not allowed(rule, t)` — undefined, so no violation.
+    let out = violations(policy, r#"{"parameters": {"rule": "any"}}"#).expect("loads");
+    assert!(messages(&out).is_empty(), "{out}");
+    let out =
+        violations(policy, r#"{"parameters": {"rule": "other", "limits": {}}}"#).expect("loads");
+    assert_eq!(messages(&out), ["refused"]);
+    let out = violations(
+        policy,
+        r#"{"parameters": {"rule": "range", "limits": {"max": 20}}}"#,
+    )
+    .expect("loads");
+    assert!(messages(&out).is_empty(), "{out}");
+}
+
+#[test]
+fn patch_4_operators_are_calls_but_a_plain_reference_is_not() {
+    let compare = "package t\n\nviolation[{\"msg\": \"differs\"}] { not input.a == input.b }\n";
+    let out = violations(compare, r#"{"a": 1}"#).expect("loads");
+    assert!(messages(&out).is_empty(), "{out}");
+    let out = violations(compare, r#"{"a": 1, "b": 2}"#).expect("loads");
+    assert_eq!(messages(&out), ["differs"]);
+    let reference = "package t\n\nviolation[{\"msg\": \"missing\"}] { not input.a.b }\n";
+    let out = violations(reference, r#"{"a": {}}"#).expect("loads");
+    assert_eq!(messages(&out), ["missing"]);
+}

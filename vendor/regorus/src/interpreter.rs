@@ -1220,6 +1220,13 @@ impl Interpreter {
                 }
             }
             Literal::NotExpr { span, expr, .. } => {
+                // KORDON PATCH 4: OPA's compiler (`rewriteDynamicTerms`) binds every argument of
+                // a call (operators included, all but `=`) to a variable before the expression,
+                // outside the negation: `not f(x.missing)` is `t = x.missing; not f(t)`, so an
+                // undefined argument makes the literal fail instead of letting `not` succeed.
+                if self.negated_call_has_undefined_argument(expr)? {
+                    return Ok(false);
+                }
                 let value = match expr.as_ref() {
                     // Extra parameter is allowed; but a return argument is not allowed.
                     Expr::Call {
@@ -3642,6 +3649,34 @@ impl Interpreter {
             }
         }
         bail!("internal error: could not find module for rule");
+    }
+
+    /// KORDON PATCH 4: whether an argument of the call that `not` negates is undefined (see
+    /// the `Literal::NotExpr` arm). Only the call's own arguments are bound outside the negation,
+    /// as in OPA; a plain reference (`not x.missing`) is not a call and keeps `not`'s meaning.
+    fn negated_call_has_undefined_argument(&mut self, expr: &ExprRef) -> Result<bool> {
+        let arguments: Vec<&ExprRef> = match expr.as_ref() {
+            Expr::Call { params, .. } => params.iter().collect(),
+            Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::ArithExpr { lhs, rhs, .. }
+            | Expr::BinExpr { lhs, rhs, .. } => vec![lhs, rhs],
+            Expr::Membership {
+                key,
+                value,
+                collection,
+                ..
+            } => key.iter().chain([value, collection]).collect(),
+            _ => return Ok(false),
+        };
+        for argument in arguments {
+            if matches!(argument.as_ref(), Expr::Var { span, .. } if span.text() == "_") {
+                continue;
+            }
+            if self.eval_expr(argument)? == Value::Undefined {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn eval_rule_bodies(

@@ -42,3 +42,20 @@ fn parenthesis_on_the_same_line_is_still_a_call() {
     let out = violations(policy, "{}").unwrap();
     assert_eq!(out, Value::from_json_str("[2]").unwrap());
 }
+
+// KORDON PATCH 4: call arguments are bound outside `not`, as OPA's rewriteDynamicTerms does.
+#[test]
+fn undefined_argument_of_negated_call_fails_the_literal() {
+    let policy = "package t\nok(\"any\", _)\nviolation[\"refused\"] {\n  not ok(input.rule, input.limits)\n}\n";
+    let out = violations(policy, r#"{"rule": "any"}"#).unwrap();
+    assert_eq!(out, Value::from_json_str("[]").unwrap());
+    let out = violations(policy, r#"{"rule": "other", "limits": 1}"#).unwrap();
+    assert_eq!(out, Value::from_json_str(r#"["refused"]"#).unwrap());
+}
+
+#[test]
+fn negated_plain_reference_still_succeeds_when_undefined() {
+    let policy = "package t\nviolation[\"missing\"] { not input.a.b }\n";
+    let out = violations(policy, r#"{"a": {}}"#).unwrap();
+    assert_eq!(out, Value::from_json_str(r#"["missing"]"#).unwrap());
+}
