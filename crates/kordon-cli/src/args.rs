@@ -53,12 +53,25 @@ pub enum Command {
 pub struct VerifyArgs {
     /// Suite files or directories holding them. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Run only the tests and cases whose `test/case` name matches this regular expression.
-    #[arg(long, value_name = "REGEX")]
+    /// Run only the tests and cases whose test or case name matches this regular expression
+    /// (`TEST//CASE`: one expression for each, both must match), as `gator verify --run`.
+    #[arg(long, short = 'r', value_name = "REGEX")]
     pub run: Option<String>,
-    /// Print every case, not only failures.
+    /// Print every test and case as it runs and passes (`=== RUN`, `--- PASS`), not only failures.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Output format: gator's test-style text, or JSON for CI.
+    #[arg(long, short = 'f', value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+}
+
+/// How `kordon verify` reports.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// `gator verify`'s layout: `--- FAIL: case`, `ok`/`FAIL` per suite, `PASS`/`FAIL` last.
+    Human,
+    /// One JSON document: every suite, test and case with its status (schema in the README).
+    Json,
 }
 
 #[derive(Subcommand)]

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use kordon::gatekeeper::{export_gatekeeper, verify_paths};
+use kordon::gatekeeper::{CaseFilter, export_gatekeeper, verify_paths};
 use kordon::{RuleSet, ScanReport, Scanner, Source};
 
 fn testdata() -> PathBuf {
@@ -270,9 +270,14 @@ fn the_suites_in_testdata_pass_and_wrong_expectations_fail() {
     );
     let only = verify_paths(
         &[root.join("suites")],
-        regex::Regex::new("^registry/").ok().as_ref(),
+        CaseFilter::new("^registry$").ok().as_ref(),
     );
     assert_eq!(only.cases.len(), 2);
+    let one = verify_paths(
+        &[root.join("suites")],
+        CaseFilter::new("^registry$//^trusted").ok().as_ref(),
+    );
+    assert_eq!(one.cases.len(), 1, "{one:#?}");
 }
 
 /// Data-driven over the whole built-in corpus: every rule with Rego is exported, and its

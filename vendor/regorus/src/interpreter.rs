@@ -4941,3 +4941,146 @@ impl Interpreter {
         Ok(self.compiled_policy.clone())
     }
 }
+
+// KORDON PATCH 5: the interpreter finds a call to an unknown function only when a body reaches
+// it, so a policy calling a builtin this build lacks (or a misspelt function) loads and then
+// silently never holds on the paths that call it. This finds every such call at load time,
+// with the same resolution the interpreter applies when it evaluates a call.
+impl Interpreter {
+    /// Every call in the loaded modules that names neither a function of the policy nor a
+    /// builtin (or extension) of this build, as located error messages.
+    pub fn unknown_function_calls(&mut self) -> Result<Vec<String>> {
+        let modules = self.compiled_policy.modules.clone();
+        let saved_module_path = self.current_module_path.clone();
+        let mut unknown = Vec::new();
+        for module in modules.iter() {
+            self.current_module_path = get_path_string(&module.package.refr, Some("data"))?;
+            let mut calls: Vec<(Span, String)> = Vec::new();
+            for rule in &module.policy {
+                Self::calls_in_rule(rule, &mut calls);
+            }
+            for (span, path) in calls {
+                if !self.names_a_known_function(&span, &path) {
+                    unknown.push(
+                        span.error(
+                            format!("unknown function `{path}`: neither defined by the policy nor a builtin of this engine")
+                                .as_str(),
+                        )
+                        .to_string(),
+                    );
+                }
+            }
+        }
+        self.current_module_path = saved_module_path;
+        Ok(unknown)
+    }
+
+    fn names_a_known_function(&self, span: &Span, path: &str) -> bool {
+        let path = self
+            .resolve_fcn_path_through_imports(path)
+            .unwrap_or_else(|| path.to_string());
+        let qualified = if path.starts_with("data.") {
+            path.clone()
+        } else {
+            format!("{}.{}", self.current_module_path, path)
+        };
+        path == "print"
+            || self.lookup_function_by_name(&path).is_some()
+            || self.compiled_policy.default_rules.contains_key(&path)
+            || self.compiled_policy.default_rules.contains_key(&qualified)
+            || self.extensions.contains_key(&path)
+            || Self::is_builtin(span, &path)
+    }
+
+    fn calls_in_rule(rule: &Ref<Rule>, calls: &mut Vec<(Span, String)>) {
+        match rule.as_ref() {
+            Rule::Spec { head, bodies, .. } => {
+                match head {
+                    RuleHead::Compr { refr, assign, .. } => {
+                        Self::calls_in_expr(refr, calls);
+                        if let Some(assign) = assign {
+                            Self::calls_in_expr(&assign.value, calls);
+                        }
+                    }
+                    RuleHead::Set { refr, key, .. } => {
+                        Self::calls_in_expr(refr, calls);
+                        if let Some(key) = key {
+                            Self::calls_in_expr(key, calls);
+                        }
+                    }
+                    RuleHead::Func { args, assign, .. } => {
+                        for arg in args {
+                            Self::calls_in_expr(arg, calls);
+                        }
+                        if let Some(assign) = assign {
+                            Self::calls_in_expr(&assign.value, calls);
+                        }
+                    }
+                }
+                for body in bodies {
+                    if let Some(assign) = &body.assign {
+                        Self::calls_in_expr(&assign.value, calls);
+                    }
+                    Self::calls_in_query(&body.query, calls);
+                }
+            }
+            Rule::Default { value, .. } => Self::calls_in_expr(value, calls),
+        }
+    }
+
+    fn calls_in_query(query: &Ref<Query>, calls: &mut Vec<(Span, String)>) {
+        for stmt in &query.stmts {
+            match &stmt.literal {
+                Literal::SomeVars { .. } => {}
+                Literal::SomeIn {
+                    key,
+                    value,
+                    collection,
+                    ..
+                } => {
+                    if let Some(key) = key {
+                        Self::calls_in_expr(key, calls);
+                    }
+                    Self::calls_in_expr(value, calls);
+                    Self::calls_in_expr(collection, calls);
+                }
+                Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
+                    Self::calls_in_expr(expr, calls)
+                }
+                Literal::Every { domain, query, .. } => {
+                    Self::calls_in_expr(domain, calls);
+                    Self::calls_in_query(query, calls);
+                }
+            }
+            for modifier in &stmt.with_mods {
+                // `with f as g` replaces a function for the statement; the target need not exist.
+                Self::calls_in_expr(&modifier.r#as, calls);
+            }
+        }
+    }
+
+    fn calls_in_expr(expr: &ExprRef, calls: &mut Vec<(Span, String)>) {
+        let _ = crate::query::traversal::traverse(expr, &mut |e: &ExprRef| {
+            match e.as_ref() {
+                Expr::Call { span, fcn, .. } => {
+                    if let Ok(path) = get_path_string(fcn.as_ref(), None) {
+                        calls.push((span.clone(), path));
+                    }
+                }
+                Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+                    Self::calls_in_expr(term, calls);
+                    Self::calls_in_query(query, calls);
+                }
+                Expr::ObjectCompr {
+                    key, value, query, ..
+                } => {
+                    Self::calls_in_expr(key, calls);
+                    Self::calls_in_expr(value, calls);
+                    Self::calls_in_query(query, calls);
+                }
+                _ => {}
+            }
+            Ok(true)
+        });
+    }
+}

@@ -371,6 +371,38 @@ fn build_group_engine(
     Ok(engine)
 }
 
+/// Whether a policy's modules load as a whole — parse, schedule, and call only functions they
+/// define or regorus provides — before any object is reviewed. Evaluation reports an unknown
+/// function only when a body reaches it, so without this a policy calling a builtin regorus lacks
+/// would load and then silently never hold. `rego_v1` says the policy declares Rego v1; otherwise
+/// v0 is tried first, as [`build_engine`] does. Returns every problem found, located in the Rego.
+pub(crate) fn check_policy_modules(
+    libs: &[&crate::rules::RegoModule],
+    module: &crate::rules::RegoModule,
+    rego_v1: bool,
+) -> Result<(), Vec<String>> {
+    let attempt = |rego_v0: bool| -> Result<(), Vec<String>> {
+        let mut engine = new_engine(Duration::from_secs(10), rego_v0);
+        for m in libs.iter().copied().chain(std::iter::once(module)) {
+            engine
+                .add_policy(m.name.clone(), m.text.clone())
+                .map_err(|e| vec![e.to_string()])?;
+        }
+        let unknown = engine
+            .unknown_function_calls()
+            .map_err(|e| vec![e.to_string()])?;
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(unknown)
+        }
+    };
+    if rego_v1 {
+        return attempt(false);
+    }
+    attempt(true).or_else(|v0_errors| attempt(false).map_err(|_| v0_errors))
+}
+
 fn add_inventory(engine: &mut regorus::Engine, inventory: &regorus::Value) -> Result<(), String> {
     let mut data = std::collections::BTreeMap::new();
     data.insert(regorus::Value::from("inventory"), inventory.clone());

@@ -27,7 +27,7 @@ pub use matching::{
     ConstraintMatch, KindSelector, LabelRequirement, LabelSelector, Labels, MatchTarget, Scope,
     glob_matches,
 };
-pub use suite::{CaseOutcome, SuiteReport, verify_paths};
+pub use suite::{CaseFilter, CaseOutcome, SuiteReport, verify_paths};
 
 use crate::document::{Document, Position, ProblemKind, Source, Span};
 use crate::finding::Severity;
@@ -84,6 +84,9 @@ pub struct ConstraintTemplate {
     pub span: Span,
     /// Where that entry starts.
     pub position: Position,
+    /// Its Rego does not compile or calls a function regorus lacks (reported when loaded): no
+    /// rule is made from it, so it is never mistaken for a policy that found nothing.
+    pub unusable: bool,
 }
 
 /// A Constraint as read from a file.
@@ -202,7 +205,28 @@ impl PolicySet {
             let name = object.name.as_deref().unwrap_or("<unnamed>");
             if group == "templates.gatekeeper.sh" && object.kind == "ConstraintTemplate" {
                 match read_template(&json, &file, span, document.position(span.start)) {
-                    Ok(t) => self.templates.push(t),
+                    Ok(mut t) => {
+                        if let Some(module) = &t.rego {
+                            let libs: Vec<&RegoModule> = t.libs.iter().collect();
+                            if let Err(errors) =
+                                crate::engine::check_policy_modules(&libs, module, t.rego_v1)
+                            {
+                                // Located at the Rego itself; the messages locate the line within it.
+                                let at = rego_span(&object.root).unwrap_or(span);
+                                self.problems.push(problem(
+                                    ProblemLevel::Error,
+                                    document,
+                                    at,
+                                    format!(
+                                        "ConstraintTemplate {name}: its Rego cannot be run, so none of its Constraints is: {}",
+                                        errors.join("\n")
+                                    ),
+                                ));
+                                t.unusable = true;
+                            }
+                        }
+                        self.templates.push(t)
+                    }
                     Err(m) => self.problems.push(problem(
                         ProblemLevel::Error,
                         document,
@@ -277,7 +301,7 @@ impl PolicySet {
                 continue;
             };
             used.insert(template.name.clone());
-            let Some(module) = &template.rego else {
+            let Some(module) = template.rego.as_ref().filter(|_| !template.unusable) else {
                 continue;
             };
             rules.push(make_rule(template, module, constraint));
@@ -508,6 +532,22 @@ fn read_template(
         file: file.to_string(),
         span,
         position,
+        unusable: false,
+    })
+}
+
+/// Where a template's admission Rego is written (`spec.targets[].rego` or a Rego `code` entry's
+/// `source.rego`).
+fn rego_span(root: &crate::document::Node) -> Option<Span> {
+    let targets = root.get("spec")?.get("targets")?.items();
+    targets.iter().find_map(|target| {
+        target.get("rego").map(|n| n.span).or_else(|| {
+            target.get("code")?.items().iter().find_map(|entry| {
+                (entry.get("engine")?.as_str()? == "Rego")
+                    .then(|| entry.get("source")?.get("rego").map(|n| n.span))
+                    .flatten()
+            })
+        })
     })
 }
 

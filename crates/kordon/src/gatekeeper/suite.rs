@@ -22,14 +22,55 @@ pub struct CaseOutcome {
     pub test: String,
     /// The case's name.
     pub case: String,
-    /// Why it failed (empty when it passed).
+    /// The assertions that did not hold (empty when it passed).
     pub failures: Vec<String>,
+    /// Why the case could not be judged at all: a template that cannot run, an object that cannot
+    /// be read, an evaluation error. Such a case is neither passed nor merely failed.
+    pub errors: Vec<String>,
+    /// How long the case took (not serialised, so reports compare across runs).
+    #[serde(skip)]
+    pub duration: std::time::Duration,
 }
 
 impl CaseOutcome {
-    /// True when every assertion held.
+    /// True when every assertion held and nothing went wrong.
     pub fn passed(&self) -> bool {
-        self.failures.is_empty()
+        self.failures.is_empty() && self.errors.is_empty()
+    }
+}
+
+/// Which cases to run, as `gator verify --run` chooses them: a regular expression matched against
+/// the test's name or the case's name, or `TEST//CASE` for one expression each (both must match).
+#[derive(Debug, Clone)]
+pub struct CaseFilter {
+    test: regex::Regex,
+    case: Option<regex::Regex>,
+}
+
+impl CaseFilter {
+    /// Reads a `--run` pattern.
+    pub fn new(pattern: &str) -> Result<Self, String> {
+        let compile = |p: &str| regex::Regex::new(p).map_err(|e| e.to_string());
+        let parts: Vec<&str> = pattern.split("//").collect();
+        match parts.as_slice() {
+            [either] => Ok(CaseFilter {
+                test: compile(either)?,
+                case: None,
+            }),
+            [test, case] => Ok(CaseFilter {
+                test: compile(test)?,
+                case: Some(compile(case)?),
+            }),
+            _ => Err("a filter may hold at most one `//`".into()),
+        }
+    }
+
+    /// Whether the case `case` of test `test` runs.
+    pub fn matches(&self, test: &str, case: &str) -> bool {
+        match &self.case {
+            None => self.test.is_match(test) || self.test.is_match(case),
+            Some(case_regex) => self.test.is_match(test) && case_regex.is_match(case),
+        }
     }
 }
 
@@ -61,9 +102,8 @@ fn error(file: &str, message: String) -> Problem {
     }
 }
 
-/// Finds and runs every Suite under `paths`. `filter` keeps the cases whose `test/case` name it
-/// matches.
-pub fn verify_paths(paths: &[PathBuf], filter: Option<&regex::Regex>) -> SuiteReport {
+/// Finds and runs every Suite under `paths`. `filter` keeps the cases it matches.
+pub fn verify_paths(paths: &[PathBuf], filter: Option<&CaseFilter>) -> SuiteReport {
     let options = InputOptions::default();
     let (files, walk_problems) = discover(paths, &options);
     let mut report = SuiteReport::default();
@@ -99,7 +139,7 @@ fn run_suite(
     name: &str,
     suite: &Value,
     base: &Path,
-    filter: Option<&regex::Regex>,
+    filter: Option<&CaseFilter>,
     report: &mut SuiteReport,
 ) {
     let Some(tests) = suite.get("tests").and_then(Value::as_array) else {
@@ -128,9 +168,7 @@ fn run_suite(
                     .map_or_else(|| format!("cases[{i}]"), str::to_string);
                 (case_name, c)
             })
-            .filter(|(case_name, _)| {
-                filter.is_none_or(|f| f.is_match(&format!("{test_name}/{case_name}")))
-            })
+            .filter(|(case_name, _)| filter.is_none_or(|f| f.matches(&test_name, case_name)))
             .collect();
         if selected.is_empty() {
             continue;
@@ -157,7 +195,12 @@ fn run_suite(
                 .policy_problems()
                 .iter()
                 .filter(|p| p.level != ProblemLevel::Note)
-                .map(|p| format!("{}: {}", p.file.as_deref().unwrap_or("?"), p.message))
+                .map(|p| {
+                    let at = p
+                        .position
+                        .map_or(String::new(), |at| format!(":{}:{}", at.line, at.column));
+                    format!("{}{at}: {}", p.file.as_deref().unwrap_or("?"), p.message)
+                })
                 .collect();
             if !broken.is_empty() {
                 Err(broken.join("; "))
@@ -168,8 +211,9 @@ fn run_suite(
             }
         });
         for (case_name, case) in selected {
-            let failures = match &scanner {
-                Err(message) => vec![message.clone()],
+            let started = std::time::Instant::now();
+            let (failures, errors) = match &scanner {
+                Err(message) => (Vec::new(), vec![message.clone()]),
                 Ok(scanner) => run_case(scanner, case, base),
             };
             report.cases.push(CaseOutcome {
@@ -177,6 +221,8 @@ fn run_suite(
                 test: test_name.clone(),
                 case: case_name,
                 failures,
+                errors,
+                duration: started.elapsed(),
             });
         }
     }
@@ -193,16 +239,18 @@ fn read_documents(base: &Path, relative: &str) -> Result<Document, String> {
     Ok(document)
 }
 
-fn run_case(scanner: &Scanner, case: &Value, base: &Path) -> Vec<String> {
+/// Runs one case: the assertions that failed, and the errors that kept it from being judged.
+fn run_case(scanner: &Scanner, case: &Value, base: &Path) -> (Vec<String>, Vec<String>) {
+    let error = |message: String| (Vec::new(), vec![message]);
     let Some(object_path) = case.get("object").and_then(Value::as_str) else {
-        return vec!["the case names no `object`".into()];
+        return error("the case names no `object`".into());
     };
     let object = match read_documents(base, object_path) {
         Ok(document) if document.objects.is_empty() => {
-            return vec![format!("{object_path} holds no Kubernetes object")];
+            return error(format!("{object_path} holds no Kubernetes object"));
         }
         Ok(document) => document,
-        Err(message) => return vec![message],
+        Err(message) => return error(message),
     };
     let mut inventory = Vec::new();
     for item in case
@@ -211,20 +259,21 @@ fn run_case(scanner: &Scanner, case: &Value, base: &Path) -> Vec<String> {
         .map_or(&[][..], Vec::as_slice)
     {
         let Some(path) = item.as_str() else {
-            return vec![format!("inventory entry {item} is not a path")];
+            return error(format!("inventory entry {item} is not a path"));
         };
         match read_documents(base, path) {
             Ok(document) => inventory.push(document),
-            Err(message) => return vec![message],
+            Err(message) => return error(message),
         }
     }
     let report = scanner.scan_documents_with_inventory(vec![object], Some(&inventory));
-    let mut failures: Vec<String> = report
+    let errors: Vec<String> = report
         .problems
         .iter()
         .filter(|p| p.level == ProblemLevel::Error)
         .map(|p| p.message.clone())
         .collect();
+    let mut failures = Vec::new();
     let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
     for (i, assertion) in case
         .get("assertions")
@@ -282,5 +331,5 @@ fn run_case(scanner: &Scanner, case: &Value, base: &Path) -> Vec<String> {
             ));
         }
     }
-    failures
+    (failures, errors)
 }
