@@ -85,6 +85,11 @@ pub struct ExportGatekeeperArgs {
     /// The directory to write into (one folder per rule; created when missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Each Constraint's `enforcementAction`: `by-severity` (critical/high → deny, medium → warn,
+    /// low/info → dryrun), or `deny`, `warn` or `dryrun` for all. Rules that report what is
+    /// missing are exported as `warn` at most.
+    #[arg(long, value_name = "CHOICE", default_value = "by-severity")]
+    pub enforcement_action: kordon::gatekeeper::EnforcementChoice,
 }
 
 #[derive(clap::Args)]

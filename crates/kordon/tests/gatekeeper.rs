@@ -308,3 +308,152 @@ fn every_exported_builtin_rule_verifies() {
         );
     }
 }
+
+/// The YAML objects of a file, as JSON (kordon's own reader).
+fn yaml_objects(path: &std::path::Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let document = kordon::Document::parse(
+        std::sync::Arc::new(kordon::Source::new(path.display().to_string(), text)),
+        kordon::document::ParseLimits::default(),
+    );
+    assert!(
+        document.problems.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        document.problems
+    );
+    document.objects.iter().map(|o| o.root.to_json()).collect()
+}
+
+/// The `openAPIV3Schema` of one version of a CustomResourceDefinition vendored from Gatekeeper
+/// (testdata/gatekeeper-crds/SOURCES.md), compiled for validation.
+fn crd_schema(file: &str, version: &str) -> (boon::Schemas, boon::SchemaIndex) {
+    let crd = yaml_objects(&testdata().join("../gatekeeper-crds").join(file)).remove(0);
+    let schema = crd["spec"]["versions"]
+        .as_array()
+        .and_then(|versions| versions.iter().find(|v| v["name"] == version))
+        .map(|v| v["schema"]["openAPIV3Schema"].clone())
+        .unwrap_or_else(|| panic!("{file} has version {version}"));
+    compile_schema(schema)
+}
+
+fn compile_schema(schema: serde_json::Value) -> (boon::Schemas, boon::SchemaIndex) {
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("urn:kordon:schema", schema)
+        .expect("schema added");
+    let mut schemas = boon::Schemas::new();
+    let index = compiler
+        .compile("urn:kordon:schema", &mut schemas)
+        .expect("schema compiles");
+    (schemas, index)
+}
+
+/// Every exported object is what Gatekeeper's API server accepts: templates against the
+/// ConstraintTemplate CRD, the sync Config against the Config CRD, each Constraint's parameters
+/// against the schema its template declares, and its enforcement action one Gatekeeper knows.
+#[test]
+fn exported_objects_match_gatekeepers_crd_schemas() {
+    let rules = RuleSet::builtin().expect("built-ins load");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exported = export_gatekeeper(&rules, dir.path()).expect("export");
+    let (templates, template_index) =
+        crd_schema("constrainttemplate-customresourcedefinition.yaml", "v1");
+    let (configs, config_index) = crd_schema("config.gatekeeper.sh_configs.yaml", "v1alpha1");
+    // The schemas do judge: a template whose targets are not a list, or a sync entry that is
+    // not an object, is refused.
+    let mut wrong = yaml_objects(&exported[0].dir.join("template.yaml")).remove(0);
+    wrong["spec"]["targets"] = serde_json::json!("admission.k8s.gatekeeper.sh");
+    assert!(templates.validate(&wrong, template_index).is_err());
+    let wrong_config = serde_json::json!({"apiVersion": "config.gatekeeper.sh/v1alpha1", "kind": "Config", "spec": {"sync": {"syncOnly": ["Namespace"]}}});
+    assert!(configs.validate(&wrong_config, config_index).is_err());
+    let config = yaml_objects(&dir.path().join("sync-config.yaml")).remove(0);
+    if let Err(e) = configs.validate(&config, config_index) {
+        panic!("sync-config.yaml: {e:#}");
+    }
+    let synced: Vec<&str> = config["spec"]["sync"]["syncOnly"]
+        .as_array()
+        .expect("syncOnly")
+        .iter()
+        .filter_map(|k| k["kind"].as_str())
+        .collect();
+    for kind in [
+        "Namespace",
+        "NetworkPolicy",
+        "LimitRange",
+        "ResourceQuota",
+        "ServiceAccount",
+        "PodDisruptionBudget",
+        "RoleBinding",
+    ] {
+        assert!(synced.contains(&kind), "{kind} not synced: {synced:?}");
+    }
+    for rule in &exported {
+        let template = yaml_objects(&rule.dir.join("template.yaml")).remove(0);
+        if let Err(e) = templates.validate(&template, template_index) {
+            panic!("{}: template.yaml: {e:#}", rule.id);
+        }
+        let parameters_schema =
+            template["spec"]["crd"]["spec"]["validation"]["openAPIV3Schema"].clone();
+        let (parameters, parameters_index) = compile_schema(parameters_schema);
+        for file in ["constraint.yaml", "suite-constraint.yaml"] {
+            let path = rule.dir.join(file);
+            if !path.exists() {
+                continue;
+            }
+            let constraint = yaml_objects(&path).remove(0);
+            let given = constraint["spec"]
+                .get("parameters")
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!({}));
+            if let Err(e) = parameters.validate(&given, parameters_index) {
+                panic!("{}: {file}: parameters: {e:#}", rule.id);
+            }
+            let action = constraint["spec"]["enforcementAction"]
+                .as_str()
+                .unwrap_or("");
+            assert!(
+                ["deny", "warn", "dryrun"].contains(&action),
+                "{}: {action}",
+                rule.id
+            );
+        }
+    }
+}
+
+/// Enforcement follows severity, and a rule that fires on absence never denies.
+#[test]
+fn exported_enforcement_follows_severity_and_inventory_rules_never_deny() {
+    use kordon::gatekeeper::{EnforcementAction, EnforcementChoice, enforcement_action};
+    let rules = RuleSet::builtin().expect("built-ins load");
+    let by_id = |id: &str| rules.get(id).unwrap_or_else(|| panic!("rule {id}"));
+    let privileged = by_id("privileged-container");
+    assert_eq!(
+        enforcement_action(privileged, EnforcementChoice::BySeverity),
+        (EnforcementAction::Deny, None)
+    );
+    let network = by_id("namespace-without-network-policy");
+    assert_eq!(
+        enforcement_action(network, EnforcementChoice::BySeverity),
+        (EnforcementAction::Warn, None)
+    );
+    let (action, note) =
+        enforcement_action(network, EnforcementChoice::Fixed(EnforcementAction::Deny));
+    assert_eq!(action, EnforcementAction::Warn);
+    assert!(note.is_some_and(|n| n.contains("Namespace")));
+    for rule in rules.rules() {
+        let (action, _) = enforcement_action(rule, EnforcementChoice::BySeverity);
+        let expected = match rule.meta.severity {
+            kordon::Severity::Critical | kordon::Severity::High
+                if !rule.meta.needs_complete_inventory =>
+            {
+                EnforcementAction::Deny
+            }
+            kordon::Severity::Critical | kordon::Severity::High | kordon::Severity::Medium => {
+                EnforcementAction::Warn
+            }
+            kordon::Severity::Low | kordon::Severity::Info => EnforcementAction::Dryrun,
+        };
+        assert_eq!(action, expected, "{}", rule.id());
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use kordon::gatekeeper::export_gatekeeper;
+use kordon::gatekeeper::{ExportOptions, export_gatekeeper_with};
 
 use crate::args::ExportCommand;
 
@@ -16,10 +16,13 @@ pub fn run(command: ExportCommand) -> Result<ExitCode, String> {
                     .collect::<Vec<_>>()
                     .join("\n")
             })?;
-            let exported = export_gatekeeper(&rules, &args.out)?;
+            let options = ExportOptions {
+                enforcement: args.enforcement_action,
+            };
+            let exported = export_gatekeeper_with(&rules, &args.out, &options)?;
             let cases: usize = exported.iter().map(|e| e.cases).sum();
             eprintln!(
-                "wrote {} ConstraintTemplate(s) with Constraints and Suites ({} cases) to {}",
+                "wrote {} ConstraintTemplate(s) with Constraints and Suites ({} cases) and the sync Config to {}",
                 exported.len(),
                 cases,
                 args.out.display()

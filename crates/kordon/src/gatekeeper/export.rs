@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::emit::to_yaml;
 use crate::document::{Document, ParseLimits, Source};
+use crate::finding::Severity;
 use crate::rules::{Rule, RuleSet};
 use crate::scan::Scanner;
 
@@ -164,22 +165,188 @@ fn template(rule: &Rule, kind: &str) -> Result<Value, String> {
     }))
 }
 
-fn constraint(rule: &Rule, kind: &str, parameters: Value) -> Value {
+/// How exported Constraints choose `spec.enforcementAction`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EnforcementChoice {
+    /// From the rule's severity: critical and high → `deny`, medium → `warn`, low and info →
+    /// `dryrun` (audit only), so applying the export refuses only what is serious.
+    #[default]
+    BySeverity,
+    /// The same action for every rule (`deny`, `warn` or `dryrun`).
+    Fixed(EnforcementAction),
+}
+
+/// A Gatekeeper enforcement action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnforcementAction {
+    /// Refuse the object.
+    Deny,
+    /// Admit it with a warning.
+    Warn,
+    /// Admit it; report in audit only.
+    Dryrun,
+}
+
+impl EnforcementAction {
+    /// The value Gatekeeper reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnforcementAction::Deny => "deny",
+            EnforcementAction::Warn => "warn",
+            EnforcementAction::Dryrun => "dryrun",
+        }
+    }
+}
+
+impl std::str::FromStr for EnforcementChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "by-severity" => Ok(EnforcementChoice::BySeverity),
+            "deny" => Ok(EnforcementChoice::Fixed(EnforcementAction::Deny)),
+            "warn" => Ok(EnforcementChoice::Fixed(EnforcementAction::Warn)),
+            "dryrun" => Ok(EnforcementChoice::Fixed(EnforcementAction::Dryrun)),
+            other => Err(format!(
+                "`{other}` is not an enforcement choice: by-severity, deny, warn or dryrun"
+            )),
+        }
+    }
+}
+
+/// What `export gatekeeper` may be told.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// How each Constraint's enforcement action is chosen.
+    pub enforcement: EnforcementChoice,
+}
+
+/// The note on a Constraint whose action was capped at `warn`.
+pub const INVENTORY_NOTE: &str = "This rule reports what is absent from the synced inventory (data.inventory). As deny it would refuse an object applied before the one it lacks — a new Namespace before its NetworkPolicy, a workload before its PodDisruptionBudget — so it is exported as warn at most; audit reports what stays missing.";
+
+/// The action a rule is exported with, and why it differs from what was asked, if it does.
+pub fn enforcement_action(
+    rule: &Rule,
+    choice: EnforcementChoice,
+) -> (EnforcementAction, Option<&'static str>) {
+    let asked = match choice {
+        EnforcementChoice::Fixed(action) => action,
+        EnforcementChoice::BySeverity => match rule.meta.severity {
+            Severity::Critical | Severity::High => EnforcementAction::Deny,
+            Severity::Medium => EnforcementAction::Warn,
+            Severity::Low | Severity::Info => EnforcementAction::Dryrun,
+        },
+    };
+    // A rule that fires on absence cannot tell "not created yet" from "missing": it must not
+    // block the object the missing one would be created after.
+    if rule.meta.needs_complete_inventory && asked == EnforcementAction::Deny {
+        (EnforcementAction::Warn, Some(INVENTORY_NOTE))
+    } else {
+        (asked, None)
+    }
+}
+
+fn constraint(rule: &Rule, kind: &str, parameters: Value, choice: EnforcementChoice) -> Value {
+    let (action, note) = enforcement_action(rule, choice);
     let mut spec = json!({
-        "enforcementAction": "deny",
+        "enforcementAction": action.as_str(),
         "match": {"kinds": match_kinds(rule)},
     });
     if parameters.as_object().is_some_and(|p| !p.is_empty()) {
         spec["parameters"] = parameters;
+    }
+    let mut annotations = json!({"kordon.dev/severity": rule.meta.severity.as_str()});
+    if let Some(note) = note {
+        annotations["kordon.dev/export-note"] = json!(note);
     }
     json!({
         "apiVersion": "constraints.gatekeeper.sh/v1beta1",
         "kind": kind,
         "metadata": {
             "name": rule.id(),
-            "annotations": {"kordon.dev/severity": rule.meta.severity.as_str()}
+            "annotations": annotations
         },
         "spec": spec
+    })
+}
+
+/// Kinds an inventory rule may read, with the group and version Gatekeeper's sync needs.
+const SYNC_KINDS: &[(&str, &str, &str)] = &[
+    ("Namespace", "", "v1"),
+    ("Pod", "", "v1"),
+    ("Service", "", "v1"),
+    ("ServiceAccount", "", "v1"),
+    ("ConfigMap", "", "v1"),
+    ("LimitRange", "", "v1"),
+    ("ResourceQuota", "", "v1"),
+    ("ReplicationController", "", "v1"),
+    ("Deployment", "apps", "v1"),
+    ("StatefulSet", "apps", "v1"),
+    ("DaemonSet", "apps", "v1"),
+    ("ReplicaSet", "apps", "v1"),
+    ("Job", "batch", "v1"),
+    ("CronJob", "batch", "v1"),
+    ("NetworkPolicy", "networking.k8s.io", "v1"),
+    ("PodDisruptionBudget", "policy", "v1"),
+    ("Role", "rbac.authorization.k8s.io", "v1"),
+    ("RoleBinding", "rbac.authorization.k8s.io", "v1"),
+    ("ClusterRole", "rbac.authorization.k8s.io", "v1"),
+    ("ClusterRoleBinding", "rbac.authorization.k8s.io", "v1"),
+    ("AdminNetworkPolicy", "policy.networking.k8s.io", "v1alpha1"),
+    (
+        "BaselineAdminNetworkPolicy",
+        "policy.networking.k8s.io",
+        "v1alpha1",
+    ),
+    ("CiliumNetworkPolicy", "cilium.io", "v2"),
+    ("CiliumClusterwideNetworkPolicy", "cilium.io", "v2"),
+    ("GlobalNetworkPolicy", "crd.projectcalico.org", "v1"),
+];
+
+/// The kinds of [`SYNC_KINDS`] a rule's Rego names (as a string or a `data.inventory` path
+/// segment), in its module and the libraries it imports that read the inventory. Naming a kind
+/// is how kordon's rules select what they read, so this is what their inventory needs.
+fn inventory_kinds(rule: &Rule) -> Vec<&'static (&'static str, &'static str, &'static str)> {
+    let texts: Vec<&str> = rule
+        .module
+        .iter()
+        .map(|m| m.text.as_str())
+        .chain(
+            rule.libs
+                .iter()
+                .map(|l| l.text.as_str())
+                .filter(|t| t.contains("data.inventory")),
+        )
+        .collect();
+    SYNC_KINDS
+        .iter()
+        .filter(|(kind, _, _)| {
+            texts.iter().any(|text| {
+                text.contains(&format!("\"{kind}\"")) || text.contains(&format!(".{kind}"))
+            })
+        })
+        .collect()
+}
+
+/// Gatekeeper's sync `Config`: the kinds the exported referential rules read from
+/// `data.inventory`, which Gatekeeper only fills with what this lists.
+fn sync_config(rules: &[&Rule]) -> Value {
+    let mut kinds: Vec<&(&str, &str, &str)> = rules
+        .iter()
+        .filter(|r| r.meta.inventory)
+        .flat_map(|r| inventory_kinds(r))
+        .collect();
+    kinds.sort_by_key(|(kind, group, _)| (*group, *kind));
+    kinds.dedup();
+    let sync_only: Vec<Value> = kinds
+        .iter()
+        .map(|(kind, group, version)| json!({"group": group, "version": version, "kind": kind}))
+        .collect();
+    json!({
+        "apiVersion": "config.gatekeeper.sh/v1alpha1",
+        "kind": "Config",
+        "metadata": {"name": "config", "namespace": "gatekeeper-system"},
+        "spec": {"sync": {"syncOnly": sync_only}}
     })
 }
 
@@ -196,6 +363,27 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// `suite.yaml` and `samples/`. Built-in rules understand workload kinds themselves, so the
 /// export needs (and writes) no ExpansionTemplate.
 pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule>, String> {
+    export_gatekeeper_with(rules, out, &ExportOptions::default())
+}
+
+/// [`export_gatekeeper`] with options; also writes `sync-config.yaml`, Gatekeeper's `Config`
+/// syncing the kinds the referential rules read.
+pub fn export_gatekeeper_with(
+    rules: &RuleSet,
+    out: &Path,
+    options: &ExportOptions,
+) -> Result<Vec<ExportedRule>, String> {
+    let choice = options.enforcement;
+    let with_rego: Vec<&Rule> = rules
+        .rules()
+        .iter()
+        .filter(|r| r.module.is_some())
+        .map(|r| r.as_ref())
+        .collect();
+    write(
+        &out.join("sync-config.yaml"),
+        &to_yaml(&sync_config(&with_rego)),
+    )?;
     let mut exported = Vec::new();
     for rule in rules.rules() {
         if rule.module.is_none() {
@@ -209,7 +397,12 @@ pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule
         )?;
         write(
             &dir.join("constraint.yaml"),
-            &to_yaml(&constraint(rule, &kind, rule.meta.default_parameters())),
+            &to_yaml(&constraint(
+                rule,
+                &kind,
+                rule.meta.default_parameters(),
+                choice,
+            )),
         )?;
         // A rule that is silent by default (opt-in, empty allow-list) is verified with the
         // parameters its samples are written for, in a Constraint of its own.
@@ -226,7 +419,7 @@ pub fn export_gatekeeper(rules: &RuleSet, out: &Path) -> Result<Vec<ExportedRule
                 }
                 write(
                     &dir.join("suite-constraint.yaml"),
-                    &to_yaml(&constraint(rule, &kind, merged)),
+                    &to_yaml(&constraint(rule, &kind, merged, choice)),
                 )?;
                 "suite-constraint.yaml"
             }

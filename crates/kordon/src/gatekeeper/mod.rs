@@ -22,7 +22,10 @@ pub use emit::to_yaml;
 pub use expansion::{
     ApplyTo, Expander, ExpansionNote, ExpansionTemplate, Generated, Gvk, default_templates,
 };
-pub use export::{ExportedRule, export_gatekeeper, gatekeeper_kind};
+pub use export::{
+    EnforcementAction, EnforcementChoice, ExportOptions, ExportedRule, INVENTORY_NOTE,
+    enforcement_action, export_gatekeeper, export_gatekeeper_with, gatekeeper_kind,
+};
 pub use matching::{
     ConstraintMatch, KindSelector, LabelRequirement, LabelSelector, Labels, MatchTarget, Scope,
     glob_matches,
