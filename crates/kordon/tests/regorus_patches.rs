@@ -103,13 +103,13 @@ fn patch_4_an_undefined_argument_of_a_negated_call_makes_the_literal_fail() {
 }
 
 #[test]
-fn patch_4_operators_are_calls_but_a_plain_reference_is_not() {
-    let compare = "package t\n\nviolation[{\"msg\": \"differs\"}] { not input.a == input.b }\n";
-    let out = violations(compare, r#"{"a": 1}"#).expect("loads");
-    assert!(messages(&out).is_empty(), "{out}");
-    let out = violations(compare, r#"{"a": 1, "b": 2}"#).expect("loads");
-    assert_eq!(messages(&out), ["differs"]);
+fn patch_4_a_plain_reference_and_operators_keep_regorus_reading() {
     let reference = "package t\n\nviolation[{\"msg\": \"missing\"}] { not input.a.b }\n";
     let out = violations(reference, r#"{"a": {}}"#).expect("loads");
     assert_eq!(messages(&out), ["missing"]);
+    // OPA would bind `input.a` outside the `not` and find nothing; kordon's own rules still rely
+    // on this reading (KORDON-PATCHES.md, patch 4), so it is pinned until they change.
+    let compare = "package t\n\nviolation[{\"msg\": \"differs\"}] { not input.a == 1 }\n";
+    let out = violations(compare, "{}").expect("loads");
+    assert_eq!(messages(&out), ["differs"]);
 }

@@ -1221,9 +1221,9 @@ impl Interpreter {
             }
             Literal::NotExpr { span, expr, .. } => {
                 // KORDON PATCH 4: OPA's compiler (`rewriteDynamicTerms`) binds every argument of
-                // a call (operators included, all but `=`) to a variable before the expression,
-                // outside the negation: `not f(x.missing)` is `t = x.missing; not f(t)`, so an
-                // undefined argument makes the literal fail instead of letting `not` succeed.
+                // a call to a variable before the expression, outside the negation:
+                // `not f(x.missing)` is `t = x.missing; not f(t)`, so an undefined argument makes
+                // the literal fail instead of letting `not` succeed.
                 if self.negated_call_has_undefined_argument(expr)? {
                     return Ok(false);
                 }
@@ -3655,17 +3655,11 @@ impl Interpreter {
     /// the `Literal::NotExpr` arm). Only the call's own arguments are bound outside the negation,
     /// as in OPA; a plain reference (`not x.missing`) is not a call and keeps `not`'s meaning.
     fn negated_call_has_undefined_argument(&mut self, expr: &ExprRef) -> Result<bool> {
+        // OPA binds the operands of operators (`not x.missing == 1`) the same way; that part is
+        // not applied here yet, as kordon's own rules still read `not f(x).v == c` the regorus way
+        // (KORDON-PATCHES.md).
         let arguments: Vec<&ExprRef> = match expr.as_ref() {
             Expr::Call { params, .. } => params.iter().collect(),
-            Expr::BoolExpr { lhs, rhs, .. }
-            | Expr::ArithExpr { lhs, rhs, .. }
-            | Expr::BinExpr { lhs, rhs, .. } => vec![lhs, rhs],
-            Expr::Membership {
-                key,
-                value,
-                collection,
-                ..
-            } => key.iter().chain([value, collection]).collect(),
             _ => return Ok(false),
         };
         for argument in arguments {

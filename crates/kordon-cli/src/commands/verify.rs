@@ -84,7 +84,7 @@ fn seconds(duration: Duration) -> String {
 }
 
 /// Consecutive runs of items that share a key, in order.
-fn runs<'a, T, K: PartialEq>(items: &'a [T], key: impl Fn(&T) -> K) -> Vec<&'a [T]> {
+fn runs<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&[T]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=items.len() {
