@@ -1181,14 +1181,6 @@ impl Engine {
             .map(CompiledPolicy::new)
     }
 
-    /// KORDON PATCH 5: every call in the loaded policies to a function that is neither defined
-    /// by them nor a builtin or extension of this engine, as located error messages. Evaluation
-    /// only reports such a call when a body reaches it; this finds them all at load time.
-    pub fn unknown_function_calls(&mut self) -> Result<Vec<String>> {
-        self.prepare_for_eval(false, false)?;
-        self.interpreter.unknown_function_calls()
-    }
-
     /// Evaluate specified rule(s).
     ///
     /// [`Engine::eval_rule`] is often faster than [`Engine::eval_query`] and should be preferred if

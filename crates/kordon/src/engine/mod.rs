@@ -10,6 +10,7 @@
 //! compiled policy. Objects are converted to Rego values once, when they are parsed.
 
 mod input;
+mod unknown_calls;
 
 use std::num::NonZeroU32;
 use std::sync::{Arc, OnceLock};
@@ -388,9 +389,8 @@ pub(crate) fn check_policy_modules(
                 .add_policy(m.name.clone(), m.text.clone())
                 .map_err(|e| vec![e.to_string()])?;
         }
-        let unknown = engine
-            .unknown_function_calls()
-            .map_err(|e| vec![e.to_string()])?;
+        let unknown =
+            unknown_calls::unknown_function_calls(engine.get_modules()).map_err(|e| vec![e])?;
         if unknown.is_empty() {
             Ok(())
         } else {
