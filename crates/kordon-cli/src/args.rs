@@ -114,7 +114,7 @@ pub enum Format {
     Html,
     /// One CSV row per finding.
     Csv,
-    /// JUnit XML: a test suite per framework, a test case per (rule, object).
+    /// JUnit XML: a test case per failed (rule, object), scan errors as errors.
     Junit,
     /// SARIF 2.1.0, as GitHub code scanning and other SARIF viewers read it.
     Sarif,
@@ -366,6 +366,11 @@ pub struct ReportCommandArgs {
     /// No progress display on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Show what changed since FILE: a saved `--format json` report, a baseline (`kordon baseline
+    /// write`) or `kordon scan --format json` output: new and fixed findings per control and the
+    /// score change.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
     #[command(flatten)]
@@ -386,8 +391,12 @@ pub enum ReportFormat {
     Html,
     /// One CSV row per finding.
     Csv,
-    /// JUnit XML: a test suite per framework, a test case per (rule, object).
+    /// One CSV row per framework and per control: the scores, for dashboards.
+    PostureCsv,
+    /// JUnit XML: a test case per failed (rule, object), scan errors as errors.
     Junit,
+    /// The posture as versioned JSON: scores, workload verdicts, findings (for --compare).
+    Json,
     /// The template context as JSON: what `--template` files see.
     Context,
 }
@@ -407,8 +416,8 @@ pub struct ReportArgs {
     /// pss-restricted.
     #[arg(long, default_value = "all", value_parser = parse_framework, value_name = "NAME")]
     pub framework: Framework,
-    /// List at most N findings in Markdown (default 50) and HTML (default all) reports; the rest
-    /// are counted ("and N more"). 0: no limit.
+    /// List at most N findings per control in Markdown (default 5) and N resources per failing
+    /// control in HTML (default 20); the rest are counted ("and N more"). 0: no limit.
     #[arg(long, value_name = "N")]
     pub max_findings: Option<usize>,
     /// Prefix of finding links in reports, e.g. https://github.com/ORG/REPO/blob/SHA/ (default:

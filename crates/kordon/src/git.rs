@@ -49,6 +49,28 @@ fn display_name(path: &Path, base: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
+/// The commit `HEAD` points at in the repository holding `start`, as 40 hex digits, with `+dirty`
+/// appended when tracked files differ from it (a report then describes uncommitted changes).
+/// `Ok(None)` when `start` is not in a repository or it has no commit yet.
+pub fn head_commit(start: &Path) -> Result<Option<String>, GitError> {
+    let Ok((repo, _)) = open(start) else {
+        return Ok(None);
+    };
+    let Ok(head) = repo.head() else {
+        return Ok(None);
+    };
+    let Some(oid) = head.target() else {
+        return Ok(None);
+    };
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(false).include_ignored(false);
+    let dirty = repo
+        .statuses(Some(&mut options))
+        .map(|s| !s.is_empty())
+        .unwrap_or(false);
+    Ok(Some(format!("{oid}{}", if dirty { "+dirty" } else { "" })))
+}
+
 /// The staged content of every file that differs between `HEAD` and the index (added, modified,
 /// renamed or copied; not deleted), as sources named relative to `base`.
 ///

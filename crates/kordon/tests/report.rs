@@ -80,12 +80,16 @@ fn scores_count_passing_checks_weighted_by_severity() {
         all.score.weight_total - all.score.weight_passed,
         10 + 6 + 6 + 3 + 1 + 3 + 1 + 6
     );
-    assert_eq!(all.score.score, Some(65.4)); // 68 / 104
+    assert_eq!(all.score.coverage, Some(65.4)); // 68 / 104
+    // A critical check fails: the score is held in the critical band, 40 × 68 / 104.
+    assert_eq!(all.score.worst_failing, Some(kordon::Severity::Critical));
+    assert_eq!(all.score.score, Some(26.2));
 
     let baseline = posture.framework(Framework::PssBaseline).expect("scored");
     // privileged + host network on 4 workloads; only debug fails both.
     assert_eq!((baseline.score.checks, baseline.score.failed), (8, 2));
-    assert_eq!(baseline.score.score, Some(75.0));
+    assert_eq!(baseline.score.coverage, Some(75.0));
+    assert_eq!(baseline.score.score, Some(30.0));
     let restricted = posture.framework(Framework::PssRestricted).expect("scored");
     // baseline plus run-as-non-root (debug and maintenance fail).
     assert_eq!((restricted.score.checks, restricted.score.failed), (12, 4));
@@ -108,6 +112,14 @@ fn scores_count_passing_checks_weighted_by_severity() {
         .find(|f| f.id == "team-a/web.yaml")
         .expect("web.yaml scored");
     assert_eq!(web_file.score.score, Some(100.0));
+    let api_file = all
+        .files
+        .iter()
+        .find(|f| f.id == "team-b/api.yaml")
+        .expect("api.yaml scored");
+    // Only a medium (limits, 3) and a low (latest, 1) fail of 26: the medium band, 80 × 22 / 26.
+    assert_eq!(api_file.score.worst_failing, Some(kordon::Severity::Medium));
+    assert_eq!(api_file.score.score, Some(67.7));
 
     let cis = posture.framework(Framework::Cis).expect("scored");
     let worst = &cis.controls[0];
@@ -180,7 +192,12 @@ fn markdown_report_for_cis_with_a_cap() {
         ..ReportOptions::default()
     };
     let text = render_report(TemplateFormat::Markdown, &context(options)).expect("renders");
-    assert!(text.contains("and 6 more"), "{text}");
+    // Two per control: only the four findings not mapped to CIS exceed it.
+    assert!(text.contains("- … and 2 more\n"), "{text}");
+    assert!(
+        text.contains("6 of 8 findings listed (at most 2 per control)"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
 }
 
@@ -192,22 +209,19 @@ fn csv_report() {
     insta::assert_snapshot!(text.replace("\r\n", "⏎\n"));
 }
 
-#[test]
-fn junit_report_parses_back_with_one_suite_per_framework() {
+/// Test suites of a JUnit document: (name, tests, failures, errors, test cases, failure
+/// elements, error elements), checking that every element sits where JUnit readers expect it.
+fn junit_suites(text: &str) -> Vec<(String, usize, usize, usize, usize, usize, usize)> {
     use quick_xml::events::Event;
 
-    let text =
-        render_report(TemplateFormat::Junit, &context(ReportOptions::default())).expect("renders");
-    insta::assert_snapshot!(text);
-
-    let mut reader = quick_xml::Reader::from_str(&text);
-    let mut suites: Vec<(String, usize, usize, usize, usize)> = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut suites = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     loop {
         let event = reader.read_event().expect("well-formed XML");
         let (element, empty) = match &event {
-            Event::Start(e) => (Some(e.clone()), false),
-            Event::Empty(e) => (Some(e.clone()), true),
+            Event::Start(e) => (e.clone(), false),
+            Event::Empty(e) => (e.clone(), true),
             Event::End(_) => {
                 stack.pop();
                 continue;
@@ -215,7 +229,6 @@ fn junit_report_parses_back_with_one_suite_per_framework() {
             Event::Eof => break,
             _ => continue,
         };
-        let Some(element) = element else { continue };
         let name = String::from_utf8_lossy(element.name().as_ref()).into_owned();
         let attr = |key: &str| {
             element
@@ -223,26 +236,33 @@ fn junit_report_parses_back_with_one_suite_per_framework() {
                 .expect("attributes parse")
                 .map(|a| a.unescape_value().expect("unescapes").into_owned())
         };
+        let count = |k: &str| attr(k).expect("count").parse::<usize>().expect("number");
         match name.as_str() {
             "testsuite" => {
                 assert_eq!(stack.last().map(String::as_str), Some("testsuites"));
-                let count = |k: &str| attr(k).expect("count").parse::<usize>().expect("number");
                 suites.push((
-                    attr("id").expect("id"),
+                    attr("name").expect("name"),
                     count("tests"),
                     count("failures"),
+                    count("errors"),
+                    0,
                     0,
                     0,
                 ));
             }
             "testcase" => {
                 assert_eq!(stack.last().map(String::as_str), Some("testsuite"));
-                assert!(attr("file").is_some() && attr("line").is_some());
-                suites.last_mut().expect("inside a suite").3 += 1;
-            }
-            "failure" => {
-                assert_eq!(stack.last().map(String::as_str), Some("testcase"));
+                assert!(attr("classname").is_some() && attr("name").is_some());
                 suites.last_mut().expect("inside a suite").4 += 1;
+            }
+            "failure" | "error" => {
+                assert_eq!(stack.last().map(String::as_str), Some("testcase"));
+                let suite = suites.last_mut().expect("inside a suite");
+                if name == "failure" {
+                    suite.5 += 1;
+                } else {
+                    suite.6 += 1;
+                }
             }
             _ => {}
         }
@@ -250,26 +270,60 @@ fn junit_report_parses_back_with_one_suite_per_framework() {
             stack.push(name);
         }
     }
-    let ids: Vec<&str> = suites.iter().map(|s| s.0.as_str()).collect();
+    suites
+}
+
+#[test]
+fn junit_lists_each_failed_check_once_and_no_passing_ones() {
+    let text =
+        render_report(TemplateFormat::Junit, &context(ReportOptions::default())).expect("renders");
+    insta::assert_snapshot!(text);
+    let suites = junit_suites(&text);
+    // 8 of the 20 checks fail (see the score test); the 12 passing checks are only counted.
     assert_eq!(
-        ids,
-        ["all", "cis", "nsa-cisa", "pss-baseline", "pss-restricted"]
+        suites,
+        [
+            ("kordon checks".to_string(), 8, 8, 0, 8, 8, 0),
+            ("kordon scan errors".to_string(), 0, 0, 0, 0, 0, 0)
+        ]
     );
-    for (id, tests, failures, cases, failed_cases) in &suites {
-        assert_eq!(tests, cases, "{id}: tests attribute matches test cases");
-        assert_eq!(failures, failed_cases, "{id}: failures attribute matches");
-    }
-    assert_eq!((suites[0].1, suites[0].2), (20, 8));
+    assert!(text.contains("<property name=\"checks.passed\" value=\"12\"/>"));
+    assert!(text.contains("<property name=\"score.all\" value=\"26.2\"/>"));
+}
+
+#[test]
+fn junit_counts_scan_errors_as_errors() {
+    let rules = rules();
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .jobs(1)
+        .build()
+        .expect("scanner builds");
+    let report = scanner.scan_sources(vec![
+        Source::new("broken.yaml", "kind: Pod\nspec: [\n"),
+        Source::new(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: busybox, securityContext: {privileged: true}}\n",
+        ),
+    ]);
+    let context = ReportContext::new(&report, &rules, &ReportOptions::default());
+    let text = render_report(TemplateFormat::Junit, &context).expect("renders");
+    let suites = junit_suites(&text);
+    assert_eq!(
+        suites[1],
+        ("kordon scan errors".to_string(), 1, 0, 1, 1, 0, 1),
+        "{text}"
+    );
+    assert!(suites[0].2 >= 1, "the privileged pod fails: {text}");
+    assert!(text.contains("file=\"broken.yaml\""), "{text}");
+    assert!(text.contains("errors=\"1\""), "{text}");
 }
 
 #[test]
 fn html_report_is_self_contained() {
     let text =
         render_report(TemplateFormat::Html, &context(ReportOptions::default())).expect("renders");
-    assert!(
-        text.contains("<p class=\"score\" id=\"score\">65.4</p>"),
-        "{text}"
-    );
+    assert!(text.contains("id=\"score\">26.2</p>"), "{text}");
     assert!(text.contains("<svg id=\"framework-chart\""));
     for remote in ["http://", "https://", "//cdn", "<link", "src=\""] {
         let outside_svg_namespace = text.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
@@ -318,7 +372,7 @@ fn broken_user_templates_are_errors_not_panics() {
 }
 
 #[test]
-fn markdown_lists_at_most_twenty_problems() {
+fn markdown_sums_up_problems_in_one_line() {
     let rules = rules();
     let scanner = Scanner::builder()
         .rules(rules.clone())
@@ -332,8 +386,321 @@ fn markdown_lists_at_most_twenty_problems() {
     assert_eq!(report.problems.len(), 25, "{:?}", report.problems);
     let context = ReportContext::new(&report, &rules, &ReportOptions::default());
     let text = render_report(TemplateFormat::Markdown, &context).expect("renders");
-    assert!(text.contains("broken-19.yaml"), "{text}");
-    assert!(!text.contains("broken-20.yaml"), "{text}");
-    assert!(text.contains("- … and 5 more\n"), "{text}");
-    assert!(text.contains("25 errors: the scan is incomplete"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("**⚠️ Problems:**"))
+        .expect("a problems line");
+    assert!(
+        line.starts_with(
+            "**⚠️ Problems:** 25 errors (the scan is incomplete); first: broken-00.yaml:"
+        ),
+        "{line}"
+    );
+    assert!(!text.contains("broken-01.yaml"), "{text}");
+}
+
+fn pods(count: usize, privileged: usize, ephemeral_limit: bool) -> Vec<Source> {
+    (0..count)
+        .map(|i| {
+            let limits = if ephemeral_limit {
+                "\n      resources: {limits: {ephemeral-storage: 1Gi}}"
+            } else {
+                ""
+            };
+            let context = if i < privileged {
+                "\n      securityContext: {privileged: true}"
+            } else {
+                ""
+            };
+            Source::new(
+                format!("pod-{i:03}.yaml"),
+                format!(
+                    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: app\nspec:\n  containers:\n    - name: c\n      image: registry.example.com/c:1.0{limits}{context}\n"
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_critical_finding_scores_clearly_below_a_hundred_info_notes() {
+    let mut rules = RuleSet::builtin().expect("built-in rules load");
+    rules.retain(|r| ["privileged-container", "ephemeral-storage-limit-missing"].contains(&r.id()));
+    assert_eq!(rules.rules().len(), 2);
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .jobs(1)
+        .build()
+        .expect("scanner builds");
+    let score = |sources: Vec<Source>| {
+        let report = scanner.scan_sources(sources);
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let posture = posture(&report, &rules);
+        let all = posture.framework(Framework::All).expect("scored").score;
+        (report.findings.len(), all)
+    };
+    // 100 pods without an ephemeral-storage limit: 100 info notes, nothing else.
+    let (notes, with_notes) = score(pods(100, 0, false));
+    assert_eq!(notes, 100);
+    // The same 100 pods with limits set, one of them privileged: a single critical finding.
+    let (findings, with_critical) = score(pods(100, 1, true));
+    assert_eq!(findings, 1);
+    assert_eq!(with_notes.score, Some(100.0));
+    assert_eq!(
+        with_critical.worst_failing,
+        Some(kordon::Severity::Critical)
+    );
+    // 99 of 100 privileged checks pass: a coverage of 99%, held in the critical band.
+    assert_eq!(with_critical.coverage, Some(99.0));
+    assert_eq!(with_critical.score, Some(39.6));
+}
+
+#[test]
+fn pod_security_standards_judge_each_workload() {
+    let (report, rules) = scan();
+    let posture = posture(&report, &rules);
+    let verdicts: Vec<(String, Vec<String>, Vec<String>)> = posture
+        .workloads
+        .iter()
+        .map(|w| {
+            (
+                report.objects[w.object].name.clone().unwrap_or_default(),
+                w.baseline_failures.clone(),
+                w.restricted_failures.clone(),
+            )
+        })
+        .collect();
+    let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        verdicts,
+        [
+            (
+                "maintenance".to_string(),
+                own(&[]),
+                own(&["report-run-as-non-root"])
+            ),
+            (
+                "debug".to_string(),
+                own(&["privileged-container", "report-host-network"]),
+                own(&[
+                    "privileged-container",
+                    "report-host-network",
+                    "report-run-as-non-root"
+                ])
+            ),
+            ("web".to_string(), own(&[]), own(&[])),
+            ("api".to_string(), own(&[]), own(&[])),
+        ]
+    );
+    let baseline = posture
+        .workload_counts(Framework::PssBaseline)
+        .expect("a profile");
+    assert_eq!(
+        (baseline.workloads, baseline.passed, baseline.failed),
+        (4, 3, 1)
+    );
+    let restricted = posture
+        .workload_counts(Framework::PssRestricted)
+        .expect("a profile");
+    assert_eq!((restricted.passed, restricted.failed), (2, 2));
+    assert!(posture.workload_counts(Framework::Cis).is_none());
+}
+
+#[test]
+fn markdown_caps_findings_per_control_not_across_controls() {
+    let options = ReportOptions {
+        max_findings: Some(1),
+        ..ReportOptions::default()
+    };
+    let context = context(options);
+    assert!(
+        context.groups.iter().all(|g| g.findings.len() == 1),
+        "every control keeps an example"
+    );
+    let text = render_report(TemplateFormat::Markdown, &context).expect("renders");
+    assert_eq!(
+        text.matches("<details>").count(),
+        text.matches("</details>").count()
+    );
+    assert!(text.contains("- … and 1 more"), "{text}");
+}
+
+#[test]
+fn markdown_is_shortened_to_fit_a_size_limit_and_says_so() {
+    let context = context(ReportOptions::default());
+    let full = render_report(TemplateFormat::Markdown, &context).expect("renders");
+    let limit = full.chars().count() - 400;
+    let short = kordon::report::render_report_within(TemplateFormat::Markdown, &context, limit)
+        .expect("renders");
+    assert!(short.chars().count() <= limit, "{short}");
+    assert!(short.contains("shortened to fit a comment"), "{short}");
+    // The headline numbers do not change.
+    let headline = |t: &str| t.lines().find(|l| l.starts_with("**")).map(str::to_string);
+    assert_eq!(headline(&short), headline(&full));
+    let untouched = kordon::report::render_report_within(
+        TemplateFormat::Markdown,
+        &context,
+        kordon::report::GITHUB_COMMENT_LIMIT,
+    )
+    .expect("renders");
+    assert_eq!(untouched, full);
+}
+
+#[test]
+fn html_report() {
+    let text =
+        render_report(TemplateFormat::Html, &context(ReportOptions::default())).expect("renders");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn posture_csv_report() {
+    let text = render_report(
+        TemplateFormat::PostureCsv,
+        &context(ReportOptions::default()),
+    )
+    .expect("renders");
+    insta::assert_snapshot!(text.replace("\r\n", "⏎\n"));
+    let all = text.lines().nth(1).expect("the all row");
+    assert!(
+        all.starts_with("all,,,critical,26.2,65.4,40.0,20,12,8,0,1,"),
+        "{all}"
+    );
+}
+
+#[test]
+fn posture_json_report_has_the_numbers_of_the_html_one() {
+    let context = context(ReportOptions {
+        generated_at: Some("2026-01-02T03:04:05Z".into()),
+        scanned_paths: vec!["k8s/".into()],
+        commit: Some("0123abc".into()),
+        ..ReportOptions::default()
+    });
+    let text = kordon::report::render_posture_json(&context);
+    insta::assert_snapshot!(text);
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(value["score"], serde_json::json!(26.2));
+    assert_eq!(
+        value["frameworks"][3]["workloads"]["failed"],
+        serde_json::json!(1)
+    );
+    let html = render_report(TemplateFormat::Html, &context).expect("renders");
+    assert!(html.contains("id=\"score\">26.2</p>"));
+    assert!(html.contains("Generated 2026-01-02T03:04:05Z"));
+    assert!(html.contains("commit <code>0123abc</code>"));
+}
+
+#[test]
+fn compare_shows_new_and_fixed_findings_per_control_and_the_score_change() {
+    let rules = rules();
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .jobs(1)
+        .build()
+        .expect("scanner builds");
+    let root = repo().join("testdata/report/manifests");
+    let mut before = Vec::new();
+    collect(&root, &root, &mut before);
+    let saved_text = kordon::report::render_posture_json(&ReportContext::new(
+        &scanner.scan_sources(before.clone()),
+        &rules,
+        &ReportOptions::default(),
+    ));
+    let saved = kordon::report::SavedReport::parse("before.json", &saved_text).expect("reads back");
+
+    // The debug pod is made unprivileged; a new pod joins with the host's network.
+    let after: Vec<Source> = before
+        .into_iter()
+        .map(|s| {
+            if s.name == "team-a/debug.yaml" {
+                Source::new(s.name.clone(), s.text.replace("privileged: true", "privileged: false"))
+            } else {
+                s
+            }
+        })
+        .chain([Source::new(
+            "team-b/net.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: net, namespace: team-b}\nspec:\n  hostNetwork: true\n  securityContext: {runAsNonRoot: true}\n  containers:\n    - {name: c, image: registry.example.com/c:1.0, resources: {limits: {memory: 1Mi}}}\n",
+        )])
+        .collect();
+    let report = scanner.scan_sources(after);
+    let mut context = ReportContext::new(&report, &rules, &ReportOptions::default());
+    context.compare_with(&saved, &rules);
+    let comparison = context.comparison.clone().expect("compared");
+    assert_eq!((comparison.new_findings, comparison.fixed_findings), (1, 1));
+    assert_eq!(comparison.new[0].rule, "report-host-network");
+    assert_eq!(comparison.fixed[0].rule, "privileged-container");
+    let all = &comparison.scores[0];
+    // After: 25 checks weighing 130, 32 of it failing, a high the worst: 60 × 98 / 130.
+    assert_eq!((all.before, all.after), (Some(26.2), Some(45.2)));
+    assert_eq!(all.change, Some(19.0));
+    let text = render_report(TemplateFormat::Markdown, &context).expect("renders");
+    insta::assert_snapshot!(text);
+    let html = render_report(TemplateFormat::Html, &context).expect("renders");
+    assert!(
+        html.contains("<h2 id=\"comparison\">Since before.json</h2>"),
+        "{html}"
+    );
+}
+
+/// Regression: a finding mapped back from a render to the file a user edits names its object in
+/// that file, so scores once matched it to no object of the scan. Its check still failed (from
+/// the violation count) but listed no finding, and the workload was shown at `(kustomize build)`.
+#[test]
+fn findings_mapped_out_of_a_render_stay_with_the_rendered_object() {
+    let rules = rules();
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .jobs(1)
+        .build()
+        .expect("scanner builds");
+    let rendered = "app (kustomize build)";
+    let text = std::fs::read_to_string(repo().join("testdata/report/rendered/pod.yaml"))
+        .expect("fixture reads");
+    let mut report = scanner.scan_sources(vec![Source::new(rendered, text.as_str())]);
+    assert!(!report.findings.is_empty());
+    // What provenance does to a finding it maps back (see `provenance.rs`).
+    for finding in &mut report.findings {
+        finding.related.insert(
+            0,
+            kordon::finding::RelatedLocation {
+                location: finding.location.clone(),
+                message: "where the kustomize build has it (exact)".into(),
+            },
+        );
+        finding.location.file = "app/pod.yaml".into();
+        finding.object.location.file = "app/pod.yaml".into();
+    }
+    let posture = posture(&report, &rules);
+    let privileged: Vec<_> = posture
+        .checks
+        .iter()
+        .filter(|c| c.rule == "privileged-container")
+        .collect();
+    assert_eq!(privileged.len(), 2, "two pods in the render");
+    assert_eq!(privileged[0].status, CheckStatus::Pass);
+    assert_eq!(privileged[1].status, CheckStatus::Fail);
+    assert_eq!(
+        privileged[1].findings.len(),
+        1,
+        "the finding is linked to its check"
+    );
+    assert_eq!(
+        report.findings[privileged[1].findings[0]]
+            .object
+            .name
+            .as_deref(),
+        Some("second"),
+        "to the right object of the render"
+    );
+    let context = ReportContext::new(&report, &rules, &ReportOptions::default());
+    let failing = context
+        .workloads
+        .iter()
+        .find(|w| !w.baseline)
+        .expect("the privileged pod fails baseline");
+    assert_eq!(
+        failing.object.file, "app/pod.yaml",
+        "shown where a user edits it"
+    );
 }

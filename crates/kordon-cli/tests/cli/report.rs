@@ -123,7 +123,9 @@ fn scan_formats_honour_fail_under_too() {
     assert!(
         lenient
             .stdout
-            .contains("<testsuite name=\"All rules\" id=\"all\"")
+            .contains("<testsuite name=\"kordon checks\" tests=\""),
+        "{}",
+        lenient.stdout
     );
 }
 
@@ -219,11 +221,18 @@ fn markdown_goes_to_the_output_file_with_a_cap() {
     assert!(run.stdout.is_empty());
     let text = std::fs::read_to_string(&out).expect("report written");
     assert!(text.starts_with("## kordon security posture\n"), "{text}");
-    let findings = context(&[])["stats"]["findings"].as_u64().expect("count");
+    let context = context(&[]);
+    let findings = context["stats"]["findings"].as_u64().expect("count");
+    // One example per control, whatever the severity: every group keeps one.
+    let groups = context["groups"].as_array().expect("groups").len();
+    assert_eq!(
+        text.matches("<details><summary>").count() - 1,
+        groups,
+        "{text}"
+    );
     assert!(
         text.contains(&format!(
-            "_1 of {findings} listed: and {} more",
-            findings - 1
+            "_{groups} of {findings} findings listed (at most 1 per control)"
         )),
         "{text}"
     );
@@ -313,8 +322,8 @@ fn html_report_renders_in_headless_chromium() {
         "{dom_text}"
     );
     assert!(
-        dom_text.contains("<svg id=\"severity-chart\""),
-        "{dom_text}"
+        dom_text.contains("id=\"count-critical\"") && dom_text.contains("id=\"count-workloads\""),
+        "the page leads with critical, high and failing workload counts: {dom_text}"
     );
     assert!(dom_text.contains("<rect class=\"bar\""), "bars are drawn");
     // The inline script marks the page once every table is sortable: it ran without error.
@@ -325,6 +334,31 @@ fn html_report_renders_in_headless_chromium() {
     assert!(
         dom_text.contains("role=\"button\""),
         "headers became sort buttons"
+    );
+
+    // The filters run in the browser: a shared `#severity=critical` view shows the one critical
+    // finding of the fixture's table and hides the rest.
+    let criticals = context(&["--framework", "pss-restricted"])["stats"]["by_severity"][0]["count"]
+        .as_u64()
+        .expect("a count");
+    let filtered = headless(
+        &chromium,
+        &dir.path().join("profile-filter"),
+        &["--dump-dom".to_string()],
+        &format!("{url}#severity=critical"),
+    );
+    let filtered_text = String::from_utf8_lossy(&filtered.stdout);
+    assert!(
+        filtered_text.contains("data-filters=\"ready\""),
+        "the filter script ran: {filtered_text}"
+    );
+    assert!(
+        filtered_text.contains(&format!("data-findings-shown=\"{criticals}\"")),
+        "only critical findings stay shown: {filtered_text}"
+    );
+    assert!(
+        filtered_text.contains("class=\"hidden\""),
+        "other rows are hidden"
     );
 
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -354,4 +388,178 @@ fn html_report_renders_in_headless_chromium() {
         "a real screenshot"
     );
     eprintln!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn compare_reads_a_saved_report_or_a_baseline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let saved = dir.path().join("before.json");
+    let saved_path = saved.to_str().expect("utf-8 path");
+    // The saved report covers only team-a: everything in team-b and cluster is new today.
+    let run = kordon(&[
+        "report",
+        "testdata/report/manifests/team-a",
+        "--rules",
+        FIXTURE_RULES,
+        "--format",
+        "json",
+        "-o",
+        saved_path,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let before: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("written")).expect("JSON");
+    assert_eq!(before["kordon-posture"], 1);
+    let before_score = before["score"].as_f64().expect("a score");
+
+    let run = kordon(&[
+        "report",
+        FIXTURE,
+        "--rules",
+        FIXTURE_RULES,
+        "--format",
+        "json",
+        "--compare",
+        saved_path,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let now: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let comparison = &now["comparison"];
+    let team_a = before["findings"].as_array().expect("findings").len() as u64;
+    let total = now["findings"].as_array().expect("findings").len() as u64;
+    assert_eq!(comparison["fixed_findings"], 0, "{comparison}");
+    assert_eq!(comparison["unchanged"].as_u64(), Some(team_a));
+    assert_eq!(comparison["new_findings"].as_u64(), Some(total - team_a));
+    assert_eq!(
+        comparison["scores"][0]["before"].as_f64(),
+        Some(before_score)
+    );
+    let new_files: Vec<&str> = comparison["new"]
+        .as_array()
+        .expect("new findings")
+        .iter()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(
+        new_files.iter().all(|f| !f.contains("team-a/")),
+        "{new_files:?}"
+    );
+
+    // A baseline file has no scores: the change is n/a, the findings still compare.
+    let baseline = dir.path().join("baseline.json");
+    let baseline_path = baseline.to_str().expect("utf-8 path");
+    let write = kordon(&[
+        "baseline",
+        "write",
+        baseline_path,
+        FIXTURE,
+        "--rules",
+        FIXTURE_RULES,
+    ]);
+    assert_eq!(write.code, 0, "{write:?}");
+    let run = kordon(&[
+        "report",
+        FIXTURE,
+        "--rules",
+        FIXTURE_RULES,
+        "--compare",
+        baseline_path,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(" n/a → ") && run.stdout.contains(" · 0 new, 0 fixed, "),
+        "{}",
+        run.stdout
+    );
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"findings\": 3}").expect("written");
+    let run = kordon(&[
+        "report",
+        FIXTURE,
+        "--compare",
+        broken.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("broken.json: not a kordon report or baseline"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn github_actions_environment_gives_links_commit_and_date() {
+    let run = crate::support::kordon_with_env(
+        &crate::support::repo_root(),
+        vec![
+            ("GITHUB_SERVER_URL", "https://github.example".into()),
+            ("GITHUB_REPOSITORY", "org/repo".into()),
+            ("GITHUB_SHA", "0123456789abcdef".into()),
+            ("SOURCE_DATE_EPOCH", "1000000000".into()),
+        ],
+        &[
+            "report",
+            FIXTURE,
+            "--rules",
+            FIXTURE_RULES,
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "href=\"https://github.example/org/repo/blob/0123456789abcdef/testdata/report/manifests/team-a/debug.yaml#L13\""
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Generated 2001-09-09T01:46:40Z"));
+    assert!(run.stdout.contains("commit <code>0123456789abcdef</code>"));
+    assert!(
+        run.stdout
+            .contains("scanned <code>testdata/report/manifests</code>")
+    );
+}
+
+#[test]
+fn posture_csv_has_the_numbers_of_the_json_report() {
+    let json: serde_json::Value = serde_json::from_str(
+        &kordon(&[
+            "report",
+            FIXTURE,
+            "--rules",
+            FIXTURE_RULES,
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .expect("JSON");
+    let csv = kordon(&[
+        "report",
+        FIXTURE,
+        "--rules",
+        FIXTURE_RULES,
+        "--format",
+        "posture-csv",
+    ]);
+    assert_eq!(csv.code, 0, "{csv:?}");
+    for framework in json["frameworks"].as_array().expect("frameworks") {
+        let id = framework["id"].as_str().expect("id");
+        let row = csv
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},,")))
+            .expect("a row per framework");
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(
+            cells[4],
+            format!("{:.1}", framework["score"].as_f64().expect("score"))
+        );
+        assert_eq!(cells[9], framework["failed"].to_string());
+    }
 }

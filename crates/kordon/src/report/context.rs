@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::posture::{
-    CheckStatus, Framework, FrameworkScore, GroupScore, Posture, natural_cmp, posture,
-    severity_weight,
+    CheckOutcome, CheckStatus, Framework, FrameworkScore, GroupScore, Posture, Score,
+    WorkloadCounts, natural_cmp, posture, severity_weight,
 };
 use crate::document::display_path;
 use crate::finding::{Applicability, Finding, ObjectRef, Severity, SuppressionKind};
@@ -22,14 +22,25 @@ use crate::scan::{ProblemLevel, ScanReport};
 pub struct ReportOptions {
     /// The framework whose controls group the findings and rank the top failing controls.
     pub framework: Framework,
-    /// At most this many findings in the grouped listing (`groups`); the rest are counted in
-    /// `findings_omitted`. `None`: no cap. Flat lists (`findings`, `checks`) are never capped.
+    /// At most this many findings per control in the grouped listing (`groups`) and resources
+    /// per control in `frameworks`; the rest are counted (`omitted`, `findings_omitted`). `None`:
+    /// no cap. Flat lists (`findings`, `checks`, `workloads`) are never capped.
     pub max_findings: Option<usize>,
     /// Prefix of finding links (`https://github.com/o/r/blob/<sha>/`); the link is
     /// `<prefix><file>#L<line>`. Empty: links relative to the scanned tree.
     pub link_base: String,
     /// How many controls `top_controls` lists.
     pub top_controls: usize,
+    /// How many failing workloads a short report (Markdown) lists (`workloads_shown`); the
+    /// `workloads` list itself is never capped. `None`: all.
+    pub max_workloads: Option<usize>,
+    /// When the report was made, as the caller wants it shown (RFC 3339); `None`: not shown.
+    /// The library never reads the clock, so the same scan renders the same report.
+    pub generated_at: Option<String>,
+    /// The paths that were scanned, as given.
+    pub scanned_paths: Vec<String>,
+    /// The commit the scanned tree is at, when known.
+    pub commit: Option<String>,
 }
 
 impl Default for ReportOptions {
@@ -39,6 +50,10 @@ impl Default for ReportOptions {
             max_findings: None,
             link_base: String::new(),
             top_controls: 10,
+            max_workloads: None,
+            generated_at: None,
+            scanned_paths: Vec::new(),
+            commit: None,
         }
     }
 }
@@ -52,8 +67,32 @@ pub struct ReportContext {
     pub framework: FrameworkRef,
     /// The chosen framework's overall score (same as its entry in `scores`).
     pub score: Option<f64>,
+    /// The most serious severity failing in the chosen framework (what colours the score);
+    /// `None` when nothing fails.
+    pub worst_failing: Option<Severity>,
+    /// When the report was made (RFC 3339), when the caller said.
+    pub generated_at: Option<String>,
+    /// The scanned paths, as given.
+    pub scanned_paths: Vec<String>,
+    /// The commit of the scanned tree, when known.
+    pub commit: Option<String>,
     /// Counts of the scan.
     pub stats: ReportStats,
+    /// Pod Security Standards: workloads passing and failing each profile.
+    pub pss: PssSummary,
+    /// Every workload a Pod Security Standards rule checked with its verdicts: those failing
+    /// baseline first, then those failing only restricted, then those passing; file order within.
+    pub workloads: Vec<WorkloadView>,
+    /// Per framework (same order as `scores`), its failing controls with the rule documentation
+    /// and the resources behind each, most serious first.
+    pub frameworks: Vec<FrameworkView>,
+    /// Namespaces of the active findings (`(none)` for objects without one), sorted: the
+    /// choices of a namespace filter.
+    pub namespaces: Vec<String>,
+    /// Files of the active findings, sorted: the choices of a file filter.
+    pub finding_files: Vec<String>,
+    /// Set by [`ReportContext::compare_with`]: what changed since a saved report or baseline.
+    pub comparison: Option<super::compare::Comparison>,
     /// Scores per framework, in the order all, cis, nsa-cisa, pss-baseline, pss-restricted.
     pub scores: Vec<FrameworkScore>,
     /// The chosen framework's controls with failing checks, most weight lost first.
@@ -65,6 +104,14 @@ pub struct ReportContext {
     pub findings_shown: usize,
     /// Findings left out of `groups` by the cap.
     pub findings_omitted: usize,
+    /// The per-control cap applied to `groups` (`max_findings`); `None`: none.
+    pub per_control_cap: Option<usize>,
+    /// How many of the failing `workloads` a short report lists (`max_workloads`).
+    pub workloads_shown: usize,
+    /// True when the report was cut down to fit a size limit ([`render_report_within`]).
+    ///
+    /// [`render_report_within`]: super::render_report_within
+    pub shortened: bool,
     /// Every active finding, in file and line order.
     pub findings: Vec<FindingView>,
     /// Every suppressed finding, with its reason.
@@ -75,6 +122,100 @@ pub struct ReportContext {
     pub rules: Vec<RuleView>,
     /// Problems met during the scan (unreadable files, failing rules).
     pub problems: Vec<ProblemView>,
+}
+
+/// Workloads passing and failing the two Pod Security Standards profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PssSummary {
+    /// The baseline profile.
+    pub baseline: WorkloadCounts,
+    /// The restricted profile.
+    pub restricted: WorkloadCounts,
+}
+
+/// A workload and its Pod Security Standards verdicts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkloadView {
+    /// The object.
+    pub object: ObjectView,
+    /// Whether it passes the baseline profile.
+    pub baseline: bool,
+    /// Whether it passes the restricted profile.
+    pub restricted: bool,
+    /// Baseline controls it fails (rule ids).
+    pub baseline_failures: Vec<String>,
+    /// Restricted controls it fails, baseline ones included.
+    pub restricted_failures: Vec<String>,
+}
+
+/// One framework's failing controls, for the per-framework sections of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrameworkView {
+    /// The framework's id.
+    pub id: Framework,
+    /// Its human name.
+    pub name: &'static str,
+    /// Its overall score (as in `scores`).
+    #[serde(flatten)]
+    pub score: Score,
+    /// Workloads passing and failing the profile (Pod Security Standards only).
+    pub workloads: Option<WorkloadCounts>,
+    /// Controls with failing checks: worst failing severity first, then most failures.
+    pub failing_controls: Vec<ControlView>,
+    /// Controls checked that fail nowhere.
+    pub passing_controls: usize,
+}
+
+/// A failing control, what its rules are about, and the resources that fail it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlView {
+    /// The control's id, rule ids and score within the framework.
+    #[serde(flatten)]
+    pub score: GroupScore,
+    /// Its rules' documentation, in `rules` order.
+    pub docs: Vec<RuleDoc>,
+    /// The objects failing it, each at the file a user edits (capped by `max_findings`).
+    pub resources: Vec<ResourceView>,
+    /// Failing objects left out by the cap.
+    pub resources_omitted: usize,
+}
+
+/// A rule's documentation, for the controls it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleDoc {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What it checks (first paragraph).
+    pub what: String,
+    /// Why it matters (first paragraph).
+    pub why: String,
+    /// How to fix it (first paragraph).
+    pub remediation: String,
+}
+
+/// An object failing a control.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceView {
+    /// `Kind namespace/name`.
+    pub display: String,
+    /// Its namespace, when set.
+    pub namespace: Option<String>,
+    /// The rule it fails.
+    pub rule: String,
+    /// The file and line of its first finding: the file a user edits.
+    pub file: String,
+    /// Line.
+    pub line: usize,
+    /// Link to it, as finding links are built.
+    pub link: Option<String>,
+    /// The first finding's message.
+    pub message: String,
+    /// How many findings the object has for this rule.
+    pub findings: usize,
 }
 
 /// kordon itself.
@@ -108,6 +249,10 @@ pub struct ReportStats {
     pub checks: usize,
     /// Checks that failed.
     pub checks_failed: usize,
+    /// Checks that passed.
+    pub checks_passed: usize,
+    /// Checks whose findings were all suppressed.
+    pub checks_excepted: usize,
     /// Active findings.
     pub findings: usize,
     /// Suppressed findings.
@@ -295,6 +440,10 @@ pub struct RuleView {
     pub remediation: String,
     /// More about the rule.
     pub help_uri: Option<String>,
+    /// What it checks (first paragraph).
+    pub what: String,
+    /// Why it matters (first paragraph).
+    pub why: String,
     /// Checks of this rule in the scan.
     pub checks: usize,
     /// Of which failed.
@@ -458,7 +607,8 @@ impl ReportContext {
         top_controls.truncate(options.top_controls);
 
         let (groups, entries) = group_findings(&findings, &views);
-        let findings_shown = entries.min(options.max_findings.unwrap_or(usize::MAX));
+        let groups = cap_groups(groups, options.max_findings);
+        let findings_shown: usize = groups.iter().map(|g| g.findings.len()).sum();
 
         let mut ordered: Vec<&super::posture::CheckOutcome> = posture.checks.iter().collect();
         ordered.sort_by(|a, b| (&a.rule, a.object).cmp(&(&b.rule, b.object)));
@@ -526,6 +676,8 @@ impl ReportContext {
                     nsa_cisa: rule.meta.frameworks.nsa_cisa.clone(),
                     pss: rule.meta.frameworks.pss,
                     remediation: first_paragraph(&rule.meta.docs.remediation),
+                    what: first_paragraph(&rule.meta.docs.what),
+                    why: first_paragraph(&rule.meta.docs.why),
                     help_uri: rule.meta.help_uri.clone(),
                     checks,
                     failed,
@@ -556,6 +708,16 @@ impl ReportContext {
                 .iter()
                 .filter(|c| c.status == CheckStatus::Fail)
                 .count(),
+            checks_passed: posture
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Pass)
+                .count(),
+            checks_excepted: posture
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Excepted)
+                .count(),
             findings: report.findings.len(),
             suppressed: report.suppressed.len(),
             errors: report
@@ -565,6 +727,15 @@ impl ReportContext {
                 .count(),
             by_severity,
         };
+
+        let edit_places = edit_places(report, posture);
+        let workloads = workload_views(report, posture, &edit_places);
+        let failing_workloads = workloads.iter().filter(|w| !w.restricted).count();
+        let frameworks = posture
+            .frameworks
+            .iter()
+            .map(|framework| framework_view(framework, posture, report, &views))
+            .collect();
 
         ReportContext {
             tool: ToolInfo {
@@ -576,12 +747,50 @@ impl ReportContext {
                 name: options.framework.name(),
             },
             score: chosen.and_then(|f| f.score.score),
+            worst_failing: chosen.and_then(|f| f.score.worst_failing),
+            generated_at: options.generated_at.clone(),
+            scanned_paths: options.scanned_paths.clone(),
+            commit: options.commit.clone(),
             stats,
+            pss: PssSummary {
+                baseline: posture
+                    .workload_counts(Framework::PssBaseline)
+                    .unwrap_or_default(),
+                restricted: posture
+                    .workload_counts(Framework::PssRestricted)
+                    .unwrap_or_default(),
+            },
+            workloads,
+            frameworks,
+            namespaces: findings
+                .iter()
+                .map(|f| {
+                    f.object
+                        .namespace
+                        .clone()
+                        .unwrap_or_else(|| super::posture::NO_NAMESPACE.to_string())
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            finding_files: findings
+                .iter()
+                .map(|f| f.file.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            comparison: None,
             scores: posture.frameworks.clone(),
             top_controls,
-            groups: cap_groups(groups, options.max_findings),
+            groups,
             findings_shown,
             findings_omitted: entries - findings_shown,
+            per_control_cap: options.max_findings,
+            workloads_shown: options
+                .max_workloads
+                .unwrap_or(usize::MAX)
+                .min(failing_workloads),
+            shortened: false,
             findings,
             suppressed,
             checks,
@@ -651,19 +860,191 @@ fn group_findings(findings: &[FindingView], views: &Views) -> (Vec<FindingGroup>
     (groups, entries)
 }
 
-/// Keeps the first `cap` entries across groups, in order; a group left with no finding is kept
-/// with its count so the reader still sees it.
+impl ReportContext {
+    /// Lists at most `cap` findings per control in `groups`, and at most `workloads` failing
+    /// workloads; returns false when nothing more could be left out.
+    #[cfg(feature = "templates")]
+    pub(crate) fn shrink(&mut self, cap: usize, workloads: usize) -> bool {
+        let before = (self.findings_shown, self.workloads_shown);
+        let groups = std::mem::take(&mut self.groups);
+        self.groups = cap_groups(groups, Some(cap));
+        self.findings_shown = self.groups.iter().map(|g| g.findings.len()).sum();
+        let entries: usize = self.groups.iter().map(|g| g.total).sum();
+        self.findings_omitted = entries - self.findings_shown;
+        self.per_control_cap = Some(self.per_control_cap.map_or(cap, |c| c.min(cap)));
+        self.workloads_shown = self.workloads_shown.min(workloads);
+        self.shortened = true;
+        (self.findings_shown, self.workloads_shown) != before
+    }
+}
+
+/// Keeps the first `cap` findings of each group: a cap across groups would leave the later
+/// (often high-severity) controls without a single example.
 fn cap_groups(mut groups: Vec<FindingGroup>, cap: Option<usize>) -> Vec<FindingGroup> {
-    let Some(mut left) = cap else {
+    let Some(cap) = cap else {
         return groups;
     };
     for group in &mut groups {
-        let keep = group.findings.len().min(left);
+        let keep = group.findings.len().min(cap);
         group.omitted = group.findings.len() - keep;
         group.findings.truncate(keep);
-        left -= keep;
     }
     groups
+}
+
+/// Where each object with active findings is best shown: its first finding's place. Findings
+/// are located in the file a user edits (a kustomize base, a chart template) even when the object
+/// itself came out of a render, whose name (`dir (kustomize build)`) no one can open.
+fn edit_places(report: &ScanReport, posture: &Posture) -> BTreeMap<usize, (String, usize)> {
+    let mut places = BTreeMap::new();
+    for outcome in &posture.checks {
+        if places.contains_key(&outcome.object) {
+            continue;
+        }
+        if let Some(finding) = outcome
+            .findings
+            .first()
+            .and_then(|&i| report.findings.get(i))
+        {
+            places.insert(
+                outcome.object,
+                (finding.location.file.clone(), finding.location.start.line),
+            );
+        }
+    }
+    places
+}
+
+fn workload_views(
+    report: &ScanReport,
+    posture: &Posture,
+    edit_places: &BTreeMap<usize, (String, usize)>,
+) -> Vec<WorkloadView> {
+    let mut views: Vec<WorkloadView> = posture
+        .workloads
+        .iter()
+        .filter_map(|verdict| {
+            let mut object = ObjectView::new(report.objects.get(verdict.object)?);
+            if let Some((file, line)) = edit_places.get(&verdict.object) {
+                object.file.clone_from(file);
+                object.line = *line;
+            }
+            Some(WorkloadView {
+                object,
+                baseline: verdict.passes_baseline(),
+                restricted: verdict.passes_restricted(),
+                baseline_failures: verdict.baseline_failures.clone(),
+                restricted_failures: verdict.restricted_failures.clone(),
+            })
+        })
+        .collect();
+    // Stable: file order is kept within each verdict class.
+    views.sort_by_key(|w| (w.baseline, w.restricted));
+    views
+}
+
+fn rule_doc(rules: &RuleSet, id: &str) -> RuleDoc {
+    match rules.get(id) {
+        Some(rule) => RuleDoc {
+            id: id.to_string(),
+            title: rule.meta.title.clone(),
+            severity: rule.meta.severity,
+            what: first_paragraph(&rule.meta.docs.what),
+            why: first_paragraph(&rule.meta.docs.why),
+            remediation: first_paragraph(&rule.meta.docs.remediation),
+        },
+        None => RuleDoc {
+            id: id.to_string(),
+            title: String::new(),
+            severity: Severity::Medium,
+            what: String::new(),
+            why: String::new(),
+            remediation: String::new(),
+        },
+    }
+}
+
+fn framework_view(
+    framework: &FrameworkScore,
+    posture: &Posture,
+    report: &ScanReport,
+    views: &Views,
+) -> FrameworkView {
+    let failing: Vec<&GroupScore> = framework
+        .controls
+        .iter()
+        .filter(|c| c.score.failed > 0)
+        .collect();
+    let mut controls: Vec<ControlView> = failing
+        .iter()
+        .map(|control| {
+            let members: Vec<&CheckOutcome> = posture
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Fail && control.rules.contains(&c.rule))
+                .collect();
+            let total = members.len();
+            let keep = views.options.max_findings.unwrap_or(usize::MAX);
+            let resources = members
+                .iter()
+                .filter_map(|outcome| resource_view(outcome, report, views))
+                .take(keep)
+                .collect::<Vec<_>>();
+            ControlView {
+                score: (*control).clone(),
+                docs: control
+                    .rules
+                    .iter()
+                    .map(|r| rule_doc(views.rules, r))
+                    .collect(),
+                resources_omitted: total - resources.len(),
+                resources,
+            }
+        })
+        .collect();
+    controls.sort_by(|a, b| {
+        b.score
+            .score
+            .worst_failing
+            .cmp(&a.score.score.worst_failing)
+            .then(b.score.score.failed.cmp(&a.score.score.failed))
+            .then_with(|| natural_cmp(&a.score.id, &b.score.id))
+    });
+    FrameworkView {
+        id: framework.id,
+        name: framework.id.name(),
+        score: framework.score,
+        workloads: posture.workload_counts(framework.id),
+        passing_controls: framework.controls.len() - failing.len(),
+        failing_controls: controls,
+    }
+}
+
+fn resource_view(
+    outcome: &CheckOutcome,
+    report: &ScanReport,
+    views: &Views,
+) -> Option<ResourceView> {
+    let object = report.objects.get(outcome.object)?;
+    let first = outcome
+        .findings
+        .first()
+        .and_then(|&i| report.findings.get(i));
+    let shown = first.map(|f| views.finding(f));
+    let (file, line) = match first {
+        Some(f) => (f.location.file.clone(), f.location.start.line),
+        None => (object.location.file.clone(), object.location.start.line),
+    };
+    Some(ResourceView {
+        display: ObjectView::new(object).display,
+        namespace: object.namespace.clone(),
+        rule: outcome.rule.clone(),
+        file,
+        line,
+        link: shown.as_ref().and_then(|f| f.link.clone()),
+        message: shown.map(|f| f.message).unwrap_or_default(),
+        findings: outcome.findings.len(),
+    })
 }
 
 #[cfg(test)]

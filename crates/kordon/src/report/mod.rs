@@ -2,30 +2,38 @@
 //! annotations, posture scores, and reports rendered from templates (Markdown, HTML, CSV, JUnit;
 //! feature `templates`).
 
+mod compare;
 mod context;
 mod escape;
 mod github;
 mod human;
 mod json;
 pub mod posture;
+mod posture_json;
 pub mod sarif;
 #[cfg(feature = "templates")]
 mod templates;
 
+pub use compare::{Comparison, ControlChange, SavedFinding, SavedReport, ScoreChange};
 pub use context::{
-    CheckView, FindingGroup, FindingView, FrameworkRef, LocatedMessage, ObjectView, ProblemView,
-    ReportContext, ReportOptions, ReportStats, RuleRef, RuleView, SeverityCount, ToolInfo,
+    CheckView, ControlView, FindingGroup, FindingView, FrameworkRef, FrameworkView, LocatedMessage,
+    ObjectView, ProblemView, PssSummary, ReportContext, ReportOptions, ReportStats, ResourceView,
+    RuleDoc, RuleRef, RuleView, SeverityCount, ToolInfo, WorkloadView,
 };
 pub use escape::terminal_text;
 pub use github::render_github;
 pub use human::{HumanOptions, render_human};
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use posture::{Framework, Posture, posture};
+pub use posture_json::{POSTURE_JSON_VERSION, render_posture_json};
 pub use sarif::{
     SarifOptions, render_rules_sarif, render_sarif, sarif_level, sarif_log, security_severity,
 };
 #[cfg(feature = "templates")]
-pub use templates::{TemplateError, TemplateFormat, render_report, render_template};
+pub use templates::{
+    GITHUB_COMMENT_LIMIT, TemplateError, TemplateFormat, render_report, render_report_within,
+    render_template,
+};
 
 use crate::finding::Severity;
 use crate::scan::ScanReport;

@@ -1,12 +1,17 @@
-//! Posture scores: how much of what was checked passes, per compliance framework.
+//! Posture scores: how far a scan is from each compliance framework, weighted by risk.
 //!
 //! Every (rule, object) evaluation of a scan ([`ScanReport::checks`]) is one *check*. A check
 //! fails when it left at least one active finding; a check whose findings were all suppressed is
 //! *excepted* and counts as passing (an accepted, documented risk), but is counted apart so reports
-//! can show it. A check weighs as much as its rule's severity ([`severity_weight`]), and a score is
-//! `100 × Σ weight(passing or excepted checks) / Σ weight(all checks)`. When every check weighs
-//! nothing (only `info` rules), the score is the plain share of passing checks; with no check at
-//! all there is no score.
+//! can show it. A check weighs as much as its rule's severity ([`severity_weight`]); the *coverage*
+//! is `Σ weight(passing or excepted checks) / Σ weight(all checks)`.
+//!
+//! Coverage alone hides risk: a repository of thousands of checks keeps a coverage above 90% with
+//! dozens of privileged containers. So the score is the coverage scaled into the band of the worst
+//! severity that still fails ([`severity_ceiling`]): `score = ceiling(worst failing) × coverage`. A
+//! single failing critical check keeps a score at or under 40 whatever else passes, and `info`
+//! notes never cost anything. Pod Security Standards are also judged the way the standard is
+//! meant: per workload, pass or fail ([`PssVerdict`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -26,6 +31,19 @@ pub fn severity_weight(severity: Severity) -> u32 {
         Severity::Medium => 3,
         Severity::Low => 1,
         Severity::Info => 0,
+    }
+}
+
+/// The highest score a group of checks can reach while a check of `worst` severity fails
+/// (`None`: nothing fails). Each severity has its own band, so the number alone tells a lead
+/// which class of problem is still open: critical ≤ 40, high ≤ 60, medium ≤ 80, low ≤ 95.
+pub fn severity_ceiling(worst: Option<Severity>) -> f64 {
+    match worst {
+        Some(Severity::Critical) => 40.0,
+        Some(Severity::High) => 60.0,
+        Some(Severity::Medium) => 80.0,
+        Some(Severity::Low) => 95.0,
+        Some(Severity::Info) | None => 100.0,
     }
 }
 
@@ -151,7 +169,7 @@ pub struct CheckOutcome {
 }
 
 /// Counts and weights behind a score.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Score {
     /// Checks counted.
     pub checks: usize,
@@ -165,8 +183,63 @@ pub struct Score {
     pub weight_total: u64,
     /// Σ weight of passing and excepted checks.
     pub weight_passed: u64,
-    /// The score from 0 to 100, rounded to one decimal; `None` when nothing was checked.
+    /// The most serious severity among failing checks; `None` when nothing fails.
+    pub worst_failing: Option<Severity>,
+    /// Failing checks per severity.
+    pub failed_by_severity: SeverityTally,
+    /// `100 × Σ weight(passing and excepted) / Σ weight(all)`, one decimal; 100 when every check
+    /// weighs nothing (`info` only); `None` when nothing was checked.
+    pub coverage: Option<f64>,
+    /// [`severity_ceiling`] of `worst_failing`.
+    pub ceiling: f64,
+    /// `ceiling × coverage / 100`, rounded to one decimal; `None` when nothing was checked.
     pub score: Option<f64>,
+}
+
+impl Default for Score {
+    fn default() -> Self {
+        Score {
+            checks: 0,
+            passed: 0,
+            failed: 0,
+            excepted: 0,
+            weight_total: 0,
+            weight_passed: 0,
+            worst_failing: None,
+            failed_by_severity: SeverityTally::default(),
+            coverage: None,
+            ceiling: severity_ceiling(None),
+            score: None,
+        }
+    }
+}
+
+/// A count per severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SeverityTally {
+    /// Critical.
+    pub critical: usize,
+    /// High.
+    pub high: usize,
+    /// Medium.
+    pub medium: usize,
+    /// Low.
+    pub low: usize,
+    /// Info.
+    pub info: usize,
+}
+
+impl SeverityTally {
+    /// Counts one more of `severity`.
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
 }
 
 impl Score {
@@ -176,7 +249,11 @@ impl Score {
         self.weight_total += weight;
         match outcome.status {
             CheckStatus::Pass => self.passed += 1,
-            CheckStatus::Fail => self.failed += 1,
+            CheckStatus::Fail => {
+                self.failed += 1;
+                self.failed_by_severity.add(outcome.severity);
+                self.worst_failing = self.worst_failing.max(Some(outcome.severity));
+            }
             CheckStatus::Excepted => self.excepted += 1,
         }
         if outcome.status != CheckStatus::Fail {
@@ -185,14 +262,17 @@ impl Score {
     }
 
     fn finish(&mut self) {
+        // Info notes carry no risk: checks that all weigh nothing cover everything.
         let share = if self.weight_total > 0 {
             Some(self.weight_passed as f64 / self.weight_total as f64)
         } else if self.checks > 0 {
-            Some((self.passed + self.excepted) as f64 / self.checks as f64)
+            Some(1.0)
         } else {
             None
         };
-        self.score = share.map(|s| (s * 1000.0).round() / 10.0);
+        self.ceiling = severity_ceiling(self.worst_failing);
+        self.coverage = share.map(|s| round_tenth(s * 100.0));
+        self.score = share.map(|s| round_tenth(s * self.ceiling));
     }
 }
 
@@ -235,6 +315,95 @@ pub struct Posture {
     pub frameworks: Vec<FrameworkScore>,
     /// Every check's outcome, in the order of [`ScanReport::checks`].
     pub checks: Vec<CheckOutcome>,
+    /// The Pod Security Standards verdict of every object a PSS rule checked, in object order.
+    pub workloads: Vec<PssVerdict>,
+}
+
+/// How one workload fares against the Pod Security Standards: the standard admits or rejects a
+/// pod as a whole, so a single failing control fails the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PssVerdict {
+    /// Index into [`ScanReport::objects`].
+    pub object: usize,
+    /// Baseline controls (rule ids) the workload fails, sorted; empty: it passes baseline.
+    pub baseline_failures: Vec<String>,
+    /// Restricted-profile controls it fails (every baseline control included), sorted; empty: it
+    /// passes restricted.
+    pub restricted_failures: Vec<String>,
+}
+
+impl PssVerdict {
+    /// Whether the workload passes the baseline profile.
+    pub fn passes_baseline(&self) -> bool {
+        self.baseline_failures.is_empty()
+    }
+
+    /// Whether the workload passes the restricted profile.
+    pub fn passes_restricted(&self) -> bool {
+        self.restricted_failures.is_empty()
+    }
+}
+
+/// Workloads that pass and fail one Pod Security Standards profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct WorkloadCounts {
+    /// Workloads judged.
+    pub workloads: usize,
+    /// Of which pass the profile.
+    pub passed: usize,
+    /// Of which fail it.
+    pub failed: usize,
+}
+
+impl Posture {
+    /// Workloads passing and failing `framework`'s profile; `None` for frameworks that are not a
+    /// Pod Security Standards profile.
+    pub fn workload_counts(&self, framework: Framework) -> Option<WorkloadCounts> {
+        let passes: fn(&PssVerdict) -> bool = match framework {
+            Framework::PssBaseline => PssVerdict::passes_baseline,
+            Framework::PssRestricted => PssVerdict::passes_restricted,
+            _ => return None,
+        };
+        let passed = self.workloads.iter().filter(|w| passes(w)).count();
+        Some(WorkloadCounts {
+            workloads: self.workloads.len(),
+            passed,
+            failed: self.workloads.len() - passed,
+        })
+    }
+}
+
+fn pss_verdicts(checks: &[CheckOutcome], rules: &RuleSet) -> Vec<PssVerdict> {
+    let mut by_object: BTreeMap<usize, PssVerdict> = BTreeMap::new();
+    for outcome in checks {
+        let Some(level) = rules.get(&outcome.rule).and_then(|r| r.meta.frameworks.pss) else {
+            continue;
+        };
+        let verdict = by_object
+            .entry(outcome.object)
+            .or_insert_with(|| PssVerdict {
+                object: outcome.object,
+                baseline_failures: Vec::new(),
+                restricted_failures: Vec::new(),
+            });
+        if outcome.status != CheckStatus::Fail {
+            continue;
+        }
+        if level == PssLevel::Baseline {
+            verdict.baseline_failures.push(outcome.rule.clone());
+        }
+        verdict.restricted_failures.push(outcome.rule.clone());
+    }
+    by_object
+        .into_values()
+        .map(|mut v| {
+            v.baseline_failures.sort();
+            v.baseline_failures.dedup();
+            v.restricted_failures.sort();
+            v.restricted_failures.dedup();
+            v
+        })
+        .collect()
 }
 
 impl Posture {
@@ -251,13 +420,48 @@ fn object_key(object: &ObjectRef) -> (&str, usize) {
     (object.location.file.as_str(), object.location.span.start)
 }
 
+/// Objects of each file by where they start, to find the object a position falls in.
+fn objects_by_file(objects: &[ObjectRef]) -> HashMap<&str, Vec<(usize, usize)>> {
+    let mut by_file: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (i, object) in objects.iter().enumerate() {
+        by_file
+            .entry(object.location.file.as_str())
+            .or_default()
+            .push((object.location.span.start, i));
+    }
+    for starts in by_file.values_mut() {
+        starts.sort_unstable();
+    }
+    by_file
+}
+
+/// The object of the scan a finding is about. A finding mapped back from a render to the file a
+/// user edits names its object there too, so it is found through the related location that keeps
+/// where the render had it: the last object of that file starting at or before that place.
+fn finding_object(
+    finding: &Finding,
+    objects: &HashMap<(&str, usize), usize>,
+    by_file: &HashMap<&str, Vec<(usize, usize)>>,
+) -> Option<usize> {
+    if let Some(&object) = objects.get(&object_key(&finding.object)) {
+        return Some(object);
+    }
+    finding.related.iter().find_map(|related| {
+        let starts = by_file.get(related.location.file.as_str())?;
+        let at = related.location.span.start;
+        let after = starts.partition_point(|&(start, _)| start <= at);
+        after.checked_sub(1).map(|i| starts[i].1)
+    })
+}
+
 fn index_findings(
     findings: &[Finding],
     objects: &HashMap<(&str, usize), usize>,
+    by_file: &HashMap<&str, Vec<(usize, usize)>>,
 ) -> HashMap<(String, usize), Vec<usize>> {
     let mut out: HashMap<(String, usize), Vec<usize>> = HashMap::new();
     for (i, finding) in findings.iter().enumerate() {
-        if let Some(&object) = objects.get(&object_key(&finding.object)) {
+        if let Some(object) = finding_object(finding, objects, by_file) {
             out.entry((finding.rule_id.clone(), object))
                 .or_default()
                 .push(i);
@@ -276,8 +480,9 @@ pub fn posture(report: &ScanReport, rules: &RuleSet) -> Posture {
         .enumerate()
         .map(|(i, o)| (object_key(o), i))
         .collect();
-    let mut active = index_findings(&report.findings, &objects);
-    let mut silenced = index_findings(&report.suppressed, &objects);
+    let by_file = objects_by_file(&report.objects);
+    let mut active = index_findings(&report.findings, &objects, &by_file);
+    let mut silenced = index_findings(&report.suppressed, &objects, &by_file);
 
     let mut checks = Vec::with_capacity(report.checks.len());
     for check in &report.checks {
@@ -317,7 +522,12 @@ pub fn posture(report: &ScanReport, rules: &RuleSet) -> Posture {
         .into_iter()
         .map(|framework| score_framework(framework, report, rules, &checks))
         .collect();
-    Posture { frameworks, checks }
+    let workloads = pss_verdicts(&checks, rules);
+    Posture {
+        frameworks,
+        checks,
+        workloads,
+    }
 }
 
 #[derive(Default)]
@@ -404,6 +614,10 @@ fn score_framework(
     }
 }
 
+fn round_tenth(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
 /// Orders `5.2.10` after `5.2.9`: runs of digits compare by value.
 pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn parts(s: &str) -> Vec<Result<u64, &str>> {
@@ -484,20 +698,52 @@ mod tests {
         score.add(&outcome(Severity::Low, CheckStatus::Pass));
         score.add(&outcome(Severity::Medium, CheckStatus::Excepted));
         score.finish();
-        // (1 + 3) / (10 + 1 + 3)
-        assert_eq!(score.score, Some(28.6));
+        // coverage (1 + 3) / (10 + 1 + 3), in the critical band: 40 × 4 / 14
+        assert_eq!(score.coverage, Some(28.6));
+        assert_eq!(score.worst_failing, Some(Severity::Critical));
+        assert_eq!(score.score, Some(11.4));
         assert_eq!((score.passed, score.failed, score.excepted), (1, 1, 1));
+        assert_eq!(score.failed_by_severity.critical, 1);
+        assert_eq!(score.failed_by_severity.high, 0);
     }
 
     #[test]
-    fn info_only_checks_fall_back_to_plain_share() {
+    fn info_notes_cost_nothing() {
         let mut score = Score::default();
         score.add(&outcome(Severity::Info, CheckStatus::Fail));
         score.add(&outcome(Severity::Info, CheckStatus::Pass));
         score.finish();
-        assert_eq!(score.score, Some(50.0));
+        assert_eq!(score.score, Some(100.0));
+        assert_eq!(score.worst_failing, Some(Severity::Info));
         let mut empty = Score::default();
         empty.finish();
         assert_eq!(empty.score, None);
+    }
+
+    #[test]
+    fn one_failing_critical_costs_more_than_a_hundred_info_notes() {
+        let mut notes = Score::default();
+        let mut critical = Score::default();
+        for _ in 0..1000 {
+            notes.add(&outcome(Severity::High, CheckStatus::Pass));
+            critical.add(&outcome(Severity::High, CheckStatus::Pass));
+        }
+        for _ in 0..100 {
+            notes.add(&outcome(Severity::Info, CheckStatus::Fail));
+        }
+        critical.add(&outcome(Severity::Critical, CheckStatus::Fail));
+        notes.finish();
+        critical.finish();
+        assert_eq!(notes.score, Some(100.0));
+        // 6000 / 6010 of the weight passes, yet the critical band caps the score at 40.
+        assert_eq!(critical.coverage, Some(99.8));
+        assert_eq!(critical.score, Some(39.9));
+    }
+
+    #[test]
+    fn each_severity_has_its_band() {
+        let ceilings = Severity::ALL.map(|s| severity_ceiling(Some(s)));
+        assert_eq!(ceilings, [40.0, 60.0, 80.0, 95.0, 100.0]);
+        assert_eq!(severity_ceiling(None), 100.0);
     }
 }

@@ -22,8 +22,10 @@ pub enum TemplateFormat {
     Html,
     /// One CSV row per finding.
     Csv,
-    /// JUnit XML: a test suite per framework, a test case per check.
+    /// JUnit XML: a test case per failed (rule, object) check, scan errors as errors.
     Junit,
+    /// One CSV row per framework and per control, with the numbers the HTML report shows.
+    PostureCsv,
 }
 
 impl TemplateFormat {
@@ -34,6 +36,7 @@ impl TemplateFormat {
             TemplateFormat::Html => "kordon/report.html",
             TemplateFormat::Csv => "kordon/findings.csv",
             TemplateFormat::Junit => "kordon/junit.xml",
+            TemplateFormat::PostureCsv => "kordon/posture.csv",
         }
     }
 
@@ -44,6 +47,7 @@ impl TemplateFormat {
             TemplateFormat::Html => include_str!("../../templates/report.html.tera"),
             TemplateFormat::Csv => include_str!("../../templates/findings.csv.tera"),
             TemplateFormat::Junit => include_str!("../../templates/junit.xml.tera"),
+            TemplateFormat::PostureCsv => include_str!("../../templates/posture.csv.tera"),
         }
     }
 }
@@ -201,6 +205,43 @@ pub fn render_report(
     report: &ReportContext,
 ) -> Result<String, TemplateError> {
     render_named(format.template_name(), format.template_source(), report)
+}
+
+/// GitHub's limit on the body of a pull-request comment, in characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// Renders a built-in report in at most `max_chars` characters when it can: lists fewer
+/// findings per control and fewer workloads (a third fewer each round) until it fits (the counts and scores always stay, and
+/// the report says it was shortened). Returns the shortest rendering when even that is too long.
+pub fn render_report_within(
+    format: TemplateFormat,
+    report: &ReportContext,
+    max_chars: usize,
+) -> Result<String, TemplateError> {
+    let text = render_report(format, report)?;
+    if text.chars().count() <= max_chars {
+        return Ok(text);
+    }
+    let mut shorter = report.clone();
+    let mut text = text;
+    let mut cap = report
+        .groups
+        .iter()
+        .map(|g| g.findings.len())
+        .max()
+        .unwrap_or(0);
+    let mut workloads = report.workloads_shown;
+    loop {
+        cap = cap * 2 / 3;
+        workloads = workloads * 2 / 3;
+        if !shorter.shrink(cap, workloads) {
+            return Ok(text);
+        }
+        text = render_report(format, &shorter)?;
+        if text.chars().count() <= max_chars {
+            return Ok(text);
+        }
+    }
 }
 
 /// Renders a user template. `name` is the template's file name: a name ending in `.html`,
