@@ -404,3 +404,109 @@ fn rule_samples_survive_null_empty_and_removed_fields() {
         .collect();
     check(&subjects, "rule samples");
 }
+
+/// The corpus of real manifests beside the clone (`../shared/corpus`), when present; CI sets
+/// `KORDON_REQUIRE_CORPUS=1` so that there it must be.
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    let dir = repo_root().join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("KORDON_REQUIRE_CORPUS").is_none(),
+        "KORDON_REQUIRE_CORPUS is set but {} is missing",
+        dir.display()
+    );
+    eprintln!("skipped: {} is missing", dir.display());
+    None
+}
+
+fn manifest_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("corpus folder is readable")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            manifest_files(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+/// How many corpus objects get their variants checked: one in this many of the objects with
+/// at most [`CORPUS_FIELDS_MAX`] collection fields, in path order (the whole corpus would take
+/// half an hour of debug-build time; the rule samples cover every rule already).
+const CORPUS_STRIDE: usize = 80;
+const CORPUS_FIELDS_MAX: usize = 120;
+
+#[test]
+fn corpus_objects_survive_null_empty_and_removed_fields() {
+    let Some(dir) = corpus_dir() else { return };
+    let mut files = Vec::new();
+    manifest_files(&dir, &mut files);
+    let mut candidates = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let document = Document::parse(
+            Arc::new(Source::new(name.clone(), text)),
+            Default::default(),
+        );
+        if !document.problems.is_empty() {
+            continue;
+        }
+        for (n, object) in document.objects.iter().enumerate() {
+            let value = object.root.to_json();
+            let mut fields = Vec::new();
+            collection_fields(&value, &mut Vec::new(), &mut fields);
+            if (1..=CORPUS_FIELDS_MAX).contains(&fields.len()) {
+                candidates.push(Subject {
+                    name: format!("{name}#{n}"),
+                    objects: vec![value],
+                });
+            }
+        }
+    }
+    let subjects: Vec<Subject> = candidates.into_iter().step_by(CORPUS_STRIDE).collect();
+    check(&subjects, "corpus sample");
+}
+
+#[test]
+fn the_corpus_scans_without_rule_errors() {
+    let Some(dir) = corpus_dir() else { return };
+    let rules = builtin_rules()
+        .with_sample_parameters()
+        .expect("sample parameters match their schemas");
+    let report = Scanner::builder()
+        .rules(rules)
+        .build()
+        .expect("scanner builds")
+        .scan_paths(&[dir]);
+    let failures: Vec<String> = report
+        .problems
+        .iter()
+        .filter(|p| p.level == ProblemLevel::Error && p.kind == kordon::document::ProblemKind::Rule)
+        .map(|p| format!("{}: {}", p.file.as_deref().unwrap_or(""), p.message))
+        .collect();
+    eprintln!(
+        "corpus: {} objects, {} checks, {} rule errors",
+        report.stats.objects,
+        report.stats.checks,
+        failures.len()
+    );
+    assert!(report.stats.objects > 1000);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
