@@ -50,20 +50,31 @@ pod_metadata(obj) := object.get(obj, pod_metadata_paths[obj.kind], {})
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
-# Every container of the object: {"path", "container", "field", "pod_spec"}.
+# Every container of the object: {"path", "container", "field", "pod_spec", "name"}. `name` is
+# what messages call the container: its name, or its place (`containers[1]`) when it has none, so
+# a nameless container is judged like any other. A container list that is not a list, or an item
+# that is not a mapping, cannot be judged here; the scanner reports it as a problem.
 containers(obj) := [entry |
 	base := pod_spec_paths[obj.kind]
 	spec := object.get(obj, base, null)
 	is_object(spec)
 	some field in container_fields
-	some i, container in object.get(spec, field, [])
+	listed := object.get(spec, field, [])
+	is_array(listed)
+	some i, container in listed
+	is_object(container)
 	entry := {
 		"path": array.concat(base, [field, i]),
 		"container": container,
 		"field": field,
 		"pod_spec": spec,
+		"name": container_name(container, field, i),
 	}
 ]
+
+container_name(container, _, _) := container.name if is_string(container.name)
+
+container_name(container, field, i) := sprintf("%s[%d]", [field, i]) if not is_string(object.get(container, "name", null))
 
 # Settings of the pod-level securityContext that containers inherit unless they set their own.
 inherited_fields := {"runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile", "appArmorProfile", "windowsOptions"}
@@ -95,7 +106,10 @@ pod_spec_entry(obj) := {"path": path, "spec": spec} if {
 # Every volume of the pod: {"path", "volume"}.
 volumes(obj) := [v |
 	some pod in [pod_spec_entry(obj)]
-	some i, volume in object.get(pod.spec, "volumes", [])
+	listed := object.get(pod.spec, "volumes", [])
+	is_array(listed)
+	some i, volume in listed
+	is_object(volume)
 	v := {"path": array.concat(pod.path, ["volumes", i]), "volume": volume}
 ]
 

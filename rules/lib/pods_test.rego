@@ -84,3 +84,18 @@ test_selector_matches if {
 	not pods.selector_matches({"matchLabels": {"app": "db"}}, labels)
 	not pods.selector_matches({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}, labels)
 }
+
+test_nameless_containers_are_named_by_place if {
+	obj := {"kind": "Pod", "spec": {"initContainers": [{"image": "busybox"}], "containers": [{"name": "app"}, {"image": "nginx"}, {"name": 7}]}}
+	[e.name | some e in pods.containers(obj)] == ["initContainers[0]", "app", "containers[1]", "containers[2]"]
+}
+
+test_container_lists_that_are_not_lists_yield_nothing if {
+	obj := {"kind": "Pod", "spec": {"containers": {"name": "app"}, "initContainers": [null, "x", {"name": "init"}]}}
+	[e.path | some e in pods.containers(obj)] == [["spec", "initContainers", 2]]
+}
+
+test_volumes_that_are_not_a_list_yield_nothing if {
+	obj := {"kind": "Pod", "spec": {"volumes": {"v": {"hostPath": {"path": "/"}}}}}
+	pods.volumes(obj) == []
+}

@@ -64,6 +64,10 @@ policies: []
 # pre-commit hooks) also runs the rules that report what is missing.
 # context: [.]
 
+# The namespace manifests without metadata.namespace are applied to (what `kubectl apply -n`
+# would use): they are reviewed, matched and inventoried there. The --default-namespace flag wins.
+# default-namespace: default
+
 # Paths never scanned, as .gitignore patterns relative to this file.
 exclude:
   # - charts/*/tests/
@@ -178,6 +182,8 @@ pub struct RuleSettings {
 pub struct Settings {
     /// `fail-on`.
     pub fail_on: Option<Severity>,
+    /// `default-namespace`: where manifests without `metadata.namespace` are reviewed.
+    pub default_namespace: Option<String>,
     /// `rule-dirs`, as written.
     pub rule_dirs: Vec<Spanned<String>>,
     /// `policies`: Gatekeeper policy files or directories, as written.
@@ -213,6 +219,7 @@ pub struct Config {
 
 const TOP_KEYS: &[&str] = &[
     "fail-on",
+    "default-namespace",
     "rules",
     "rule-dirs",
     "policies",
@@ -223,6 +230,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const PROFILE_KEYS: &[&str] = &[
     "fail-on",
+    "default-namespace",
     "rules",
     "rule-dirs",
     "policies",
@@ -293,6 +301,32 @@ impl Reader<'_> {
         out
     }
 
+    /// A namespace name: what the API server accepts (an RFC 1123 label), so that a typo is a
+    /// located error rather than a namespace no object will ever be found in.
+    fn namespace(&mut self, node: &Node) -> Option<String> {
+        let name = self.string(node, "default-namespace")?;
+        let valid = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if valid {
+            Some(name)
+        } else {
+            self.error(
+                node.span,
+                format!("`default-namespace`: `{name}` is not a namespace name"),
+                Some(
+                    "at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+
     fn string(&mut self, node: &Node, what: &str) -> Option<String> {
         match &node.value {
             NodeValue::String(s) => Some(s.clone()),
@@ -341,6 +375,7 @@ impl Reader<'_> {
             let value = &entry.value;
             match entry.key.as_str() {
                 "fail-on" => settings.fail_on = self.severity(value, "fail-on"),
+                "default-namespace" => settings.default_namespace = self.namespace(value),
                 "rule-dirs" => settings.rule_dirs = self.strings(value, "rule-dirs"),
                 "policies" => settings.policies = self.strings(value, "policies"),
                 "context" => settings.context = self.strings(value, "context"),
@@ -771,6 +806,14 @@ impl Resolved<'_> {
     /// `fail-on`, the profile's winning.
     pub fn fail_on(&self) -> Option<Severity> {
         self.layers.iter().rev().find_map(|l| l.fail_on)
+    }
+
+    /// `default-namespace`, the profile's winning.
+    pub fn default_namespace(&self) -> Option<&str> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| l.default_namespace.as_deref())
     }
 
     /// Extra rule directories, resolved against the configuration's directory.

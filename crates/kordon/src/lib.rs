@@ -48,6 +48,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suppress;
+pub mod workload;
 
 pub use document::{Document, Object, Source};
 pub use input::render::RenderOptions;

@@ -759,6 +759,20 @@ impl Scanner {
             }
             for object in &document.objects {
                 objects.push((document, object));
+                report
+                    .problems
+                    .extend(crate::workload::gaps(object).into_iter().map(|gap| {
+                        let found = object.root.resolve(&gap.path);
+                        let offset = found.key_span.unwrap_or(found.node.span).start;
+                        Problem {
+                            level: ProblemLevel::Warning,
+                            kind: ProblemKind::Unjudged,
+                            file: Some(document.source.name.clone()),
+                            position: Some(document.position(offset)),
+                            rule: None,
+                            message: gap.message,
+                        }
+                    }));
             }
         }
         report.stats.objects = objects.len();

@@ -8,5 +8,5 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some entry in pods.regular_containers(input.review.object)
 	object.get(entry.container, ["resources", "limits", "cpu"], null) == null
 	path := array.concat(entry.path, ["resources", "limits", "cpu"])
-	msg := sprintf("container %q sets no CPU limit (resources.limits.cpu)", [entry.container.name])
+	msg := sprintf("container %q sets no CPU limit (resources.limits.cpu)", [entry.name])
 }

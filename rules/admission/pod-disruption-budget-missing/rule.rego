@@ -10,7 +10,7 @@ violation contains {"msg": msg, "details": {"path": ["spec", "replicas"]}} if {
 	obj.spec.replicas >= 2
 	labels := object.get(pods.pod_metadata(obj), "labels", {})
 	not covered(labels)
-	msg := sprintf("%s %q has %v replicas but no PodDisruptionBudget selects its pods", [obj.kind, object.get(obj.metadata, "name", ""), obj.spec.replicas])
+	msg := sprintf("%s %q has %v replicas but no PodDisruptionBudget selects its pods", [obj.kind, object.get(obj, ["metadata", "name"], ""), obj.spec.replicas])
 }
 
 covered(labels) if {

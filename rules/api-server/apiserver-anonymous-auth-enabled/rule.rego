@@ -8,5 +8,5 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "anonymous-aut
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
 	not cp.has_flag(entry, "authentication-config")
 	not cp.flag(entry, "anonymous-auth").value == "false"
-	msg := sprintf("kube-apiserver in container %q accepts anonymous requests (--anonymous-auth is %s)", [entry.container.name, cp.describe(entry, "anonymous-auth", "true")])
+	msg := sprintf("kube-apiserver in container %q accepts anonymous requests (--anonymous-auth is %s)", [entry.name, cp.describe(entry, "anonymous-auth", "true")])
 }

@@ -11,5 +11,5 @@ violation contains {"msg": msg, "details": {"path": f.path}} if {
 	not "AlwaysAllow" in modes
 	lacking := [wanted | some wanted in ["Node", "RBAC"]; not wanted in modes]
 	count(lacking) > 0
-	msg := sprintf("kube-apiserver in container %q: --authorization-mode %q lacks %s", [entry.container.name, f.value, concat(" and ", lacking)])
+	msg := sprintf("kube-apiserver in container %q: --authorization-mode %q lacks %s", [entry.name, f.value, concat(" and ", lacking)])
 }

@@ -8,7 +8,7 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "insecure-port
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
 	f := cp.flag(entry, "insecure-port")
 	f.value != "0"
-	msg := sprintf("kube-apiserver in container %q serves port %s without authentication or authorization", [entry.container.name, f.value])
+	msg := sprintf("kube-apiserver in container %q serves port %s without authentication or authorization", [entry.name, f.value])
 }
 
 violation contains {"msg": msg, "details": {"path": f.path}} if {
@@ -16,5 +16,5 @@ violation contains {"msg": msg, "details": {"path": f.path}} if {
 	f := cp.flag(entry, "insecure-bind-address")
 	not f.value in {"127.0.0.1", "localhost", "::1"}
 	not cp.flag(entry, "insecure-port").value == "0"
-	msg := sprintf("kube-apiserver in container %q binds its unauthenticated port to %q, reachable from the network", [entry.container.name, f.value])
+	msg := sprintf("kube-apiserver in container %q binds its unauthenticated port to %q, reachable from the network", [entry.name, f.value])
 }

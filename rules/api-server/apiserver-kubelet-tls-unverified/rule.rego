@@ -16,5 +16,5 @@ violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} i
 	count(missing) > 0
 	flags := concat(", ", [sprintf("--%s", [name]) | some name in missing])
 	effects := concat("; ", {consequences[name] | some name in missing})
-	msg := sprintf("kube-apiserver in container %q sets no %s: %s", [entry.container.name, flags, effects])
+	msg := sprintf("kube-apiserver in container %q sets no %s: %s", [entry.name, flags, effects])
 }

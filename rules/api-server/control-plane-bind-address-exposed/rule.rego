@@ -10,5 +10,5 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "bind-address"
 	some component in ["kube-controller-manager", "kube-scheduler"]
 	some entry in cp.component_containers(input.review.object, component)
 	not cp.flag(entry, "bind-address").value in loopback
-	msg := sprintf("%s in container %q listens on every address (--bind-address is %s)", [component, entry.container.name, cp.describe(entry, "bind-address", "0.0.0.0")])
+	msg := sprintf("%s in container %q listens on every address (--bind-address is %s)", [component, entry.name, cp.describe(entry, "bind-address", "0.0.0.0")])
 }

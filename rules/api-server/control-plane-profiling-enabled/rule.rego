@@ -8,5 +8,5 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "profiling", "
 	some component in ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]
 	some entry in cp.component_containers(input.review.object, component)
 	not cp.flag(entry, "profiling").value == "false"
-	msg := sprintf("%s in container %q serves profiling endpoints (--profiling is %s)", [component, entry.container.name, cp.describe(entry, "profiling", "true")])
+	msg := sprintf("%s in container %q serves profiling endpoints (--profiling is %s)", [component, entry.name, cp.describe(entry, "profiling", "true")])
 }

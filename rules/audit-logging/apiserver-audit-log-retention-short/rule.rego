@@ -19,5 +19,5 @@ violation contains {"msg": msg, "details": {"path": f.path}} if {
 	minimum := object.get(input.parameters, limit[0], limit[1])
 	value > 0
 	value < minimum
-	msg := sprintf("kube-apiserver in container %q keeps audit logs for only %v %s (--%s); keep at least %v", [entry.container.name, value, limit[2], name, minimum])
+	msg := sprintf("kube-apiserver in container %q keeps audit logs for only %v %s (--%s); keep at least %v", [entry.name, value, limit[2], name, minimum])
 }

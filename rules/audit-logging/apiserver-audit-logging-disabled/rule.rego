@@ -8,7 +8,7 @@ violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} i
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
 	problems := [text | some check in checks; not configured(entry, check.flags); text := check.text]
 	count(problems) > 0
-	msg := sprintf("kube-apiserver in container %q writes no audit log: %s", [entry.container.name, concat("; ", problems)])
+	msg := sprintf("kube-apiserver in container %q writes no audit log: %s", [entry.name, concat("; ", problems)])
 }
 
 checks := [

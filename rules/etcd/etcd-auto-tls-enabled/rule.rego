@@ -8,5 +8,5 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, name, sprintf(
 	some entry in cp.component_containers(input.review.object, "etcd")
 	some name in ["auto-tls", "peer-auto-tls"]
 	cp.flag(entry, name).value == "true"
-	msg := sprintf("etcd in container %q uses self-signed certificates (--%s=true): connections are encrypted but not authenticated", [entry.container.name, name])
+	msg := sprintf("etcd in container %q uses self-signed certificates (--%s=true): connections are encrypted but not authenticated", [entry.name, name])
 }

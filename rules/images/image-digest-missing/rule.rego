@@ -14,7 +14,7 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	not images.pinned(image)
 	not exempt(image)
 	path := array.concat(entry.path, ["image"])
-	msg := sprintf("container %q uses %q, which is not pinned by digest", [entry.container.name, image])
+	msg := sprintf("container %q uses %q, which is not pinned by digest", [entry.name, image])
 }
 
 exempt(image) if {

@@ -14,7 +14,7 @@ violation contains {"msg": msg, "details": details} if {
 	policy := effective_policy(entry.container, image)
 	policy != "Always"
 	path := array.concat(entry.path, ["imagePullPolicy"])
-	msg := sprintf("container %q reuses a cached %q (imagePullPolicy %s) instead of pulling it on each start", [entry.container.name, image, policy])
+	msg := sprintf("container %q reuses a cached %q (imagePullPolicy %s) instead of pulling it on each start", [entry.name, image, policy])
 	details := {"path": path, "fix": [pods.set_op(entry.container, entry.path, ["imagePullPolicy"], "Always")]}
 }
 

@@ -12,5 +12,5 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	not images.placeholder(image)
 	images.effective_tag(image) == "latest"
 	path := array.concat(entry.path, ["image"])
-	msg := sprintf("container %q uses %q, which resolves to the moving \"latest\" tag", [entry.container.name, image])
+	msg := sprintf("container %q uses %q, which resolves to the moving \"latest\" tag", [entry.name, image])
 }

@@ -14,7 +14,7 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	not images.placeholder(image)
 	not trusted(image, allowed)
 	path := array.concat(entry.path, ["image"])
-	msg := sprintf("container %q pulls %q from %s, which is not a trusted registry", [entry.container.name, image, images.parse(image).registry])
+	msg := sprintf("container %q pulls %q from %s, which is not a trusted registry", [entry.name, image, images.parse(image).registry])
 }
 
 trusted(image, allowed) if {

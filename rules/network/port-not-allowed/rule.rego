@@ -11,7 +11,7 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some i, port in object.get(entry.container, "ports", [])
 	not port.containerPort in allowed
 	path := array.concat(entry.path, ["ports", i, "containerPort"])
-	msg := sprintf("container %q listens on port %v, which is not an allowed port", [entry.container.name, port.containerPort])
+	msg := sprintf("container %q listens on port %v, which is not an allowed port", [entry.name, port.containerPort])
 }
 
 violation contains {"msg": msg, "details": {"path": path}} if {
@@ -22,5 +22,5 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some i, port in object.get(obj, ["spec", "ports"], [])
 	not port.port in allowed
 	path := ["spec", "ports", i, "port"]
-	msg := sprintf("Service %q listens on port %v, which is not an allowed port", [object.get(obj.metadata, "name", ""), port.port])
+	msg := sprintf("Service %q listens on port %v, which is not an allowed port", [object.get(obj, ["metadata", "name"], ""), port.port])
 }

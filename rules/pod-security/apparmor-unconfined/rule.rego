@@ -18,7 +18,7 @@ violation contains {"msg": msg, "details": details} if {
 	some entry in pods.containers(input.review.object)
 	object.get(entry.container, ["securityContext", "appArmorProfile", "type"], "") == "Unconfined"
 	path := array.concat(entry.path, ["securityContext", "appArmorProfile", "type"])
-	msg := sprintf("container %q disables AppArmor (appArmorProfile type Unconfined)", [entry.container.name])
+	msg := sprintf("container %q disables AppArmor (appArmorProfile type Unconfined)", [entry.name])
 	details := {"path": path, "fix": [{"op": "replace", "path": path, "value": "RuntimeDefault"}]}
 }
 

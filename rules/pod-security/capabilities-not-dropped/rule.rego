@@ -9,7 +9,7 @@ violation contains {"msg": msg, "details": details} if {
 	not "ALL" in pods.dropped_capabilities(entry)
 	current := object.get(entry.container, ["securityContext", "capabilities", "drop"], [])
 	path := array.concat(entry.path, ["securityContext", "capabilities", "drop"])
-	msg := sprintf("container %q keeps %s: drop ALL", [entry.container.name, kept(pods.dropped_capabilities(entry))])
+	msg := sprintf("container %q keeps %s: drop ALL", [entry.name, kept(pods.dropped_capabilities(entry))])
 	new_drop := array.concat(drop_list(current), ["ALL"])
 	details := {"path": path, "fix": [pods.set_op(entry.container, entry.path, ["securityContext", "capabilities", "drop"], new_drop)]}
 }

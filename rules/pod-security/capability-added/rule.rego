@@ -13,5 +13,5 @@ violation contains {"msg": msg, "details": {"path": cap.path}} if {
 	some cap in pods.added_capabilities(entry)
 	cap.name in baseline_capabilities
 	not cap.name in allowed
-	msg := sprintf("container %q adds the capability %s; restricted workloads add at most NET_BIND_SERVICE", [entry.container.name, cap.name])
+	msg := sprintf("container %q adds the capability %s; restricted workloads add at most NET_BIND_SERVICE", [entry.name, cap.name])
 }

@@ -13,5 +13,5 @@ violation contains {"msg": msg, "details": {"path": cap.path}} if {
 	some cap in pods.added_capabilities(entry)
 	not cap.name in allowed
 	not cap.name in left_to_sys_admin_rule
-	msg := sprintf("container %q adds the capability %s, which is outside the allowed set", [entry.container.name, cap.name])
+	msg := sprintf("container %q adds the capability %s, which is outside the allowed set", [entry.name, cap.name])
 }

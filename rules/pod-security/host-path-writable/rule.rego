@@ -12,7 +12,7 @@ violation contains {"msg": msg, "details": details} if {
 	node_path := host_volumes[mount.name]
 	object.get(mount, "readOnly", false) != true
 	mount_path := array.concat(entry.path, ["volumeMounts", j])
-	msg := sprintf("container %q mounts the node's %q (volume %q) writable", [entry.container.name, node_path, mount.name])
+	msg := sprintf("container %q mounts the node's %q (volume %q) writable", [entry.name, node_path, mount.name])
 	details := {
 		"path": array.concat(mount_path, ["readOnly"]),
 		"fix": [pods.set_op(mount, mount_path, ["readOnly"], true)],

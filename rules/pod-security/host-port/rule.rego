@@ -12,6 +12,6 @@ violation contains {"msg": msg, "details": details} if {
 	host_port != 0
 	not host_port in allowed
 	path := array.concat(entry.path, ["ports", i, "hostPort"])
-	msg := sprintf("container %q binds port %v on the node (hostPort)", [entry.container.name, host_port])
+	msg := sprintf("container %q binds port %v on the node (hostPort)", [entry.name, host_port])
 	details := {"path": path, "fix": [{"op": "remove", "path": path}]}
 }

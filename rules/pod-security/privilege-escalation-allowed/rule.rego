@@ -8,7 +8,7 @@ violation contains {"msg": msg, "details": details} if {
 	some entry in pods.containers(input.review.object)
 	setting := pods.effective_setting(entry, "allowPrivilegeEscalation", null)
 	setting != false
-	msg := message(entry.container.name, setting)
+	msg := message(entry.name, setting)
 	details := {
 		"path": pods.security_context_path(entry, "allowPrivilegeEscalation"),
 		"fix": [pods.container_sc_op(entry, "allowPrivilegeEscalation", false)],

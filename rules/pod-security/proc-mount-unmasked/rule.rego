@@ -9,6 +9,6 @@ violation contains {"msg": msg, "details": details} if {
 	mount := object.get(entry.container, ["securityContext", "procMount"], "Default")
 	mount != "Default"
 	path := pods.security_context_path(entry, "procMount")
-	msg := sprintf("container %q sees an unmasked /proc (procMount: %v)", [entry.container.name, mount])
+	msg := sprintf("container %q sees an unmasked /proc (procMount: %v)", [entry.name, mount])
 	details := {"path": path, "fix": [{"op": "replace", "path": path, "value": "Default"}]}
 }

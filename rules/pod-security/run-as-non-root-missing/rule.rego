@@ -9,6 +9,6 @@ violation contains {"msg": msg, "details": details} if {
 	setting := pods.effective_setting(entry, "runAsNonRoot", null)
 	setting != true
 	path := pods.setting_path(entry, "runAsNonRoot")
-	msg := sprintf("container %q may run as root: runAsNonRoot is not true for it or its pod", [entry.container.name])
+	msg := sprintf("container %q may run as root: runAsNonRoot is not true for it or its pod", [entry.name])
 	details := {"path": path, "fix": [pods.container_sc_op(entry, "runAsNonRoot", true)]}
 }

@@ -8,7 +8,7 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some entry in pods.containers(input.review.object)
 	pods.effective_setting(entry, "runAsGroup", null) == 0
 	path := pods.setting_path(entry, "runAsGroup")
-	msg := sprintf("container %q runs with the root group (runAsGroup: 0)", [entry.container.name])
+	msg := sprintf("container %q runs with the root group (runAsGroup: 0)", [entry.name])
 }
 
 violation contains {"msg": msg, "details": {"path": path}} if {

@@ -8,5 +8,5 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some entry in pods.containers(input.review.object)
 	pods.effective_setting(entry, "runAsUser", null) == 0
 	path := pods.setting_path(entry, "runAsUser")
-	msg := sprintf("container %q runs as root (runAsUser: 0)", [entry.container.name])
+	msg := sprintf("container %q runs as root (runAsUser: 0)", [entry.name])
 }

@@ -7,7 +7,7 @@ import data.lib.kordon.pods
 violation contains {"msg": msg, "details": details} if {
 	obj := input.review.object
 	pod := pods.pod_spec_entry(obj)
-	unprotected := [entry.container.name |
+	unprotected := [entry.name |
 		some entry in pods.containers(obj)
 		not has_profile_type(pods.effective_setting(entry, "seccompProfile", {}))
 	]

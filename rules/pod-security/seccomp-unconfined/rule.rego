@@ -18,7 +18,7 @@ violation contains {"msg": msg, "details": details} if {
 	some entry in pods.containers(input.review.object)
 	object.get(entry.container, ["securityContext", "seccompProfile", "type"], "") == "Unconfined"
 	path := array.concat(entry.path, ["securityContext", "seccompProfile", "type"])
-	msg := sprintf("container %q disables seccomp (seccompProfile type Unconfined)", [entry.container.name])
+	msg := sprintf("container %q disables seccomp (seccompProfile type Unconfined)", [entry.name])
 	details := {"path": path, "fix": [{"op": "replace", "path": path, "value": "RuntimeDefault"}]}
 }
 

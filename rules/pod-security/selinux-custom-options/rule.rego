@@ -12,7 +12,7 @@ options contains {"path": array.concat(pod.path, ["securityContext", "seLinuxOpt
 	opts := pod.spec.securityContext.seLinuxOptions
 }
 
-options contains {"path": array.concat(entry.path, ["securityContext", "seLinuxOptions"]), "subject": sprintf("container %q", [entry.container.name]), "options": opts} if {
+options contains {"path": array.concat(entry.path, ["securityContext", "seLinuxOptions"]), "subject": sprintf("container %q", [entry.name]), "options": opts} if {
 	some entry in pods.containers(input.review.object)
 	opts := entry.container.securityContext.seLinuxOptions
 }

@@ -15,5 +15,5 @@ violation contains {"msg": msg, "details": {"path": path}} if {
 	some entry in pods.containers(input.review.object)
 	object.get(entry.container, ["securityContext", "windowsOptions", "hostProcess"], false) == true
 	path := array.concat(entry.path, ["securityContext", "windowsOptions", "hostProcess"])
-	msg := sprintf("container %q runs as a Windows HostProcess container, outside container isolation", [entry.container.name])
+	msg := sprintf("container %q runs as a Windows HostProcess container, outside container isolation", [entry.name])
 }

@@ -11,5 +11,5 @@ violation contains {"msg": msg, "details": {"path": entry.path}} if {
 	object.get(obj, ["roleRef", "name"], "") != "system:public-info-viewer"
 	some entry in rbac.subjects(obj)
 	[object.get(entry.subject, "kind", ""), object.get(entry.subject, "name", "")] in anonymous
-	msg := sprintf("%s %q grants %s %q to %s: anyone who can reach the API server, without credentials", [obj.kind, rbac.name_of(obj), obj.roleRef.kind, obj.roleRef.name, entry.subject.name])
+	msg := sprintf("%s %q grants %s %q to %s: anyone who can reach the API server, without credentials", [obj.kind, rbac.name_of(obj), object.get(obj, ["roleRef", "kind"], "role"), object.get(obj, ["roleRef", "name"], ""), entry.subject.name])
 }

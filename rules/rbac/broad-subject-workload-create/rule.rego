@@ -45,5 +45,5 @@ violation contains {"msg": msg, "details": {"path": entry.path}} if {
 	role_allows_create(obj)
 	some entry in rbac.subjects(obj)
 	broad(entry.subject)
-	msg := sprintf("%s %q lets every member of %q create pods or workloads through %s %q", [obj.kind, rbac.name_of(obj), entry.subject.name, obj.roleRef.kind, obj.roleRef.name])
+	msg := sprintf("%s %q lets every member of %q create pods or workloads through %s %q", [obj.kind, rbac.name_of(obj), entry.subject.name, object.get(obj, ["roleRef", "kind"], "role"), object.get(obj, ["roleRef", "name"], "")])
 }

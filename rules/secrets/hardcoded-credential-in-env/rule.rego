@@ -30,7 +30,7 @@ violation contains {"msg": msg, "details": {"path": array.concat(entry.path, ["e
 	is_string(env.value)
 	not env.name in object.get(input.parameters, "allowedNames", [])
 	reason := suspicious(env.name, env.value)
-	msg := sprintf("container %q sets %s to a literal value that %s; take it from a Secret instead", [entry.container.name, env.name, reason])
+	msg := sprintf("container %q sets %s to a literal value that %s; take it from a Secret instead", [entry.name, env.name, reason])
 }
 
 suspicious(_, value) := "has the shape of a known credential" if {

@@ -111,6 +111,10 @@ pub fn prepare(
         for path in resolved.context() {
             builder = builder.context(path);
         }
+        // The `--default-namespace` flag, applied later, wins over this.
+        if let Some(namespace) = resolved.default_namespace() {
+            builder = builder.default_namespace(namespace);
+        }
         if let Some(exclude) = resolved.exclude() {
             builder = builder.exclude(exclude);
         }

@@ -206,3 +206,51 @@ fn policies_in_the_config_run_like_policy_flags() {
         .collect();
     assert!(rules.iter().any(|r| r == "no-privileged"), "{rules:?}");
 }
+
+#[test]
+fn default_namespace_in_the_config_works_like_the_flag_which_wins() {
+    let case = repo_root().join("testdata/gatekeeper-conformance/namespace-defaulting");
+    let pod = std::fs::read_to_string(case.join("pod-without-namespace.yaml"))
+        .expect("the conformance case is readable");
+    let reported = |config: &str, extra: &[&str]| {
+        let config = format!(
+            "policies: [\"{}\"]\n{config}",
+            case.join("policy.yaml").display()
+        );
+        let dir = tree(&[
+            (".kordon.yaml", config.as_str()),
+            ("pod.yaml", pod.as_str()),
+        ]);
+        let mut args = vec!["scan", "--no-color", "pod.yaml"];
+        args.extend_from_slice(extra);
+        let run = kordon_in(dir.path(), &args, None);
+        assert_ne!(run.code, 2, "{run:?}");
+        // The policy's constraint reviews namespace `shop` only.
+        run.stdout.contains("container <cart> uses a latest tag")
+    };
+    assert!(reported("default-namespace: shop\n", &[]));
+    assert!(!reported("default-namespace: billing\n", &[]));
+    assert!(reported(
+        "default-namespace: billing\n",
+        &["--default-namespace", "shop"]
+    ));
+    let profiles = "default-namespace: billing\nprofiles:\n  shop:\n    default-namespace: shop\n";
+    assert!(reported(profiles, &["--profile", "shop"]));
+    assert!(!reported(profiles, &[]));
+}
+
+#[test]
+fn a_default_namespace_that_is_no_namespace_name_is_a_located_error() {
+    let dir = tree(&[
+        (".kordon.yaml", "fail-on: low\ndefault-namespace: Shop_1\n"),
+        ("pod.yaml", POD),
+    ]);
+    let run = kordon_in(dir.path(), &["scan", "pod.yaml"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains(".kordon.yaml:2:20: `default-namespace`: `Shop_1` is not a namespace name"),
+        "{}",
+        run.stderr
+    );
+}

@@ -176,6 +176,9 @@ pub enum ProblemKind {
     Suppression,
     /// A suggested fix could not be applied or written.
     Fix,
+    /// Part of an object has a shape rules cannot judge (a workload without a pod spec, a
+    /// container list that is not a list): reported so that it is never skipped in silence.
+    Unjudged,
 }
 
 /// A problem with one document of a file.
