@@ -541,3 +541,27 @@ fn a_default_scan_opens_no_network_connection() {
         "strace saw no connection from a remote build"
     );
 }
+
+#[test]
+fn a_chart_with_a_link_out_of_it_is_not_rendered() {
+    let dir = tree(&[
+        ("home/token.txt", "hunter2-outside-the-tree\n"),
+        (
+            "repo/chart/Chart.yaml",
+            "apiVersion: v2\nname: leaky\nversion: 0.1.0\n",
+        ),
+        (
+            "repo/chart/templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\ndata:\n  token: {{ .Files.Get \"token.txt\" | quote }}\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(
+        "../../home/token.txt",
+        dir.path().join("repo/chart/token.txt"),
+    )
+    .expect("link");
+    let run = kordon_in(dir.path(), &["scan", "repo", "-f", "json"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
+    insta::assert_debug_snapshot!(problem_lines(&run, dir.path()));
+}

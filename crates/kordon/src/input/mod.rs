@@ -176,6 +176,22 @@ fn link_out_of(link: &Path, roots: &[PathBuf]) -> Option<InputProblem> {
     })
 }
 
+/// The first symbolic link under `dir` (hidden and ignored files included: a renderer reads
+/// them) whose target resolves outside `dir`, with that target.
+pub(crate) fn link_leaving(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let root = std::fs::canonicalize(dir).ok()?;
+    ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path_is_symlink())
+        .find_map(|entry| {
+            let target = std::fs::canonicalize(entry.path()).ok()?;
+            (!target.starts_with(&root)).then(|| (entry.into_path(), target))
+        })
+}
+
 fn describe_file_type(file_type: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
