@@ -91,14 +91,15 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
         let roots = Arc::clone(&walked_roots);
         let refused = Arc::clone(&escaping_links);
         builder.filter_entry(move |entry| {
-            if entry.depth() > 0 && entry.path_is_symlink() {
-                if let Some(problem) = link_out_of(entry.path(), &roots) {
-                    refused
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push(problem);
-                    return false;
-                }
+            if entry.depth() > 0
+                && entry.path_is_symlink()
+                && let Some(problem) = link_out_of(entry.path(), &roots)
+            {
+                refused
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(problem);
+                return false;
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(respect_ignores
