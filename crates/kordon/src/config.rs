@@ -200,6 +200,10 @@ pub struct Settings {
     pub rules: Vec<RuleSettings>,
     /// `exceptions`.
     pub exceptions: Vec<Exception>,
+    /// `kustomize.load-restrictor: none` (true) or `root-only` (false), top level only.
+    pub kustomize_unrestricted_loads: Option<Spanned<bool>>,
+    /// `kustomize.allow-remote`, top level only.
+    pub kustomize_allow_remote: Option<Spanned<bool>>,
 }
 
 /// A parsed configuration file.
@@ -209,6 +213,9 @@ pub struct Config {
     pub name: String,
     /// The directory relative paths in the file start from.
     pub dir: PathBuf,
+    /// The folder every path the file names must stay inside: the top of the git work tree
+    /// holding the file, or the file's own folder outside git.
+    pub root: PathBuf,
     /// The top-level settings.
     pub settings: Settings,
     /// Named profiles, in file order.
@@ -226,8 +233,10 @@ const TOP_KEYS: &[&str] = &[
     "context",
     "exclude",
     "exceptions",
+    "kustomize",
     "profiles",
 ];
+const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
 const PROFILE_KEYS: &[&str] = &[
     "fail-on",
     "default-namespace",
@@ -247,6 +256,7 @@ struct Reader<'a> {
     text: &'a Arc<str>,
     lines: &'a LineIndex,
     dir: &'a Path,
+    root: &'a Path,
     errors: Vec<ConfigError>,
 }
 
@@ -376,9 +386,10 @@ impl Reader<'_> {
             match entry.key.as_str() {
                 "fail-on" => settings.fail_on = self.severity(value, "fail-on"),
                 "default-namespace" => settings.default_namespace = self.namespace(value),
-                "rule-dirs" => settings.rule_dirs = self.strings(value, "rule-dirs"),
-                "policies" => settings.policies = self.strings(value, "policies"),
-                "context" => settings.context = self.strings(value, "context"),
+                "rule-dirs" => settings.rule_dirs = self.paths(value, "rule-dirs"),
+                "policies" => settings.policies = self.paths(value, "policies"),
+                "context" => settings.context = self.paths(value, "context"),
+                "kustomize" => self.kustomize(value, &mut settings),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -406,6 +417,87 @@ impl Reader<'_> {
             }
         }
         settings
+    }
+
+    /// A list of paths relative to the file's folder, each of which must stay inside the
+    /// repository: a pull request that edits the configuration must not make kordon read (or
+    /// load rules from) anywhere else on the machine.
+    fn paths(&mut self, node: &Node, key: &str) -> Vec<Spanned<String>> {
+        let paths = self.strings(node, key);
+        paths
+            .into_iter()
+            .filter(|path| match outside_root(self.root, &self.dir.join(&path.value)) {
+                None => true,
+                Some(resolved) => {
+                    self.error(
+                        path.span,
+                        format!(
+                            "`{key}` item `{}` points outside the repository ({}): it resolves to {}",
+                            path.value,
+                            self.root.display(),
+                            resolved.display()
+                        ),
+                        Some(format!(
+                            "a configuration may name only paths inside the repository that holds it; \
+                             name other paths on the command line instead ({})",
+                            match key {
+                                "rule-dirs" => "--rules",
+                                "policies" => "--policy",
+                                _ => "--context",
+                            }
+                        )),
+                    );
+                    false
+                }
+            })
+            .collect()
+    }
+
+    fn boolean(&mut self, node: &Node, what: &str) -> Option<Spanned<bool>> {
+        match node.value {
+            NodeValue::Bool(value) => Some(Spanned {
+                value,
+                span: node.span,
+            }),
+            _ => {
+                self.error(node.span, format!("`{what}` must be true or false"), None);
+                None
+            }
+        }
+    }
+
+    /// `kustomize: {load-restrictor, allow-remote}`: the config forms of the two flags.
+    fn kustomize(&mut self, node: &Node, settings: &mut Settings) {
+        for entry in self.mapping(node, "kustomize", KUSTOMIZE_KEYS) {
+            match entry.key.as_str() {
+                "load-restrictor" => {
+                    let Some(text) = self.string(&entry.value, "kustomize.load-restrictor") else {
+                        continue;
+                    };
+                    let unrestricted = match text.as_str() {
+                        "none" => true,
+                        "root-only" => false,
+                        _ => {
+                            self.error(
+                                entry.value.span,
+                                format!("`kustomize.load-restrictor` is `{text}`"),
+                                Some("use `root-only` (the default) or `none`".into()),
+                            );
+                            continue;
+                        }
+                    };
+                    settings.kustomize_unrestricted_loads = Some(Spanned {
+                        value: unrestricted,
+                        span: entry.value.span,
+                    });
+                }
+                "allow-remote" => {
+                    settings.kustomize_allow_remote =
+                        self.boolean(&entry.value, "kustomize.allow-remote");
+                }
+                _ => {}
+            }
+        }
     }
 
     fn rules(&mut self, node: &Node, settings: &mut Settings) {
@@ -667,15 +759,18 @@ impl Config {
         Config::parse(&name, &text, dir)
     }
 
-    /// Parses configuration text; `dir` is where its relative paths start.
+    /// Parses configuration text; `dir` is where its relative paths start. The paths it names
+    /// must stay inside the git work tree holding `dir` (or `dir` itself outside git).
     pub fn parse(name: &str, text: &str, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
         let shared: Arc<str> = Arc::from(text);
         let lines = LineIndex::new(text);
+        let repository = repository_root(&dir);
         let mut reader = Reader {
             name,
             text: &shared,
             lines: &lines,
             dir: &dir,
+            root: &repository,
             errors: Vec::new(),
         };
         let stream = parse_stream(text, ParseLimits::default());
@@ -733,6 +828,7 @@ impl Config {
         Ok(Config {
             name: name.to_string(),
             dir,
+            root: repository,
             settings,
             profiles,
             text: shared,
@@ -778,6 +874,44 @@ impl Config {
 
     fn error(&self, span: Span, message: impl Into<String>, help: Option<String>) -> ConfigError {
         make_error(&self.name, &self.text, &self.lines, span, message, help)
+    }
+
+    fn location(&self, span: Span) -> Location {
+        Location {
+            file: self.name.clone(),
+            span,
+            start: self.lines.position(&self.text, span.start),
+            end: self.lines.position(&self.text, span.end),
+        }
+    }
+}
+
+/// The top of the git work tree holding `dir` (the nearest folder with a `.git` entry), else
+/// `dir` itself: what a repository's configuration may refer to.
+fn repository_root(dir: &Path) -> PathBuf {
+    let absolute = crate::suppress::exceptions::normalize(
+        &std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+    );
+    absolute
+        .ancestors()
+        .find(|folder| folder.join(".git").exists())
+        .unwrap_or(&absolute)
+        .to_path_buf()
+}
+
+/// Where `path` leads when that is outside `root`, as written (`..`, absolute paths) or through
+/// symbolic links; `None` when it stays inside.
+fn outside_root(root: &Path, path: &Path) -> Option<PathBuf> {
+    let lexical = crate::suppress::exceptions::normalize(
+        &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    );
+    if !lexical.starts_with(root) {
+        return Some(lexical);
+    }
+    // A path that does not exist yet is only refused by its spelling; one that does is followed.
+    match (std::fs::canonicalize(path), std::fs::canonicalize(root)) {
+        (Ok(real), Ok(real_root)) if !real.starts_with(&real_root) => Some(real),
+        _ => None,
     }
 }
 
@@ -841,6 +975,18 @@ impl Resolved<'_> {
             .flat_map(|l| l.context.iter())
             .map(|d| self.config.dir.join(&d.value))
             .collect()
+    }
+
+    /// `kustomize.load-restrictor` when the file sets it: true for `none`, with where it is set.
+    pub fn kustomize_unrestricted_loads(&self) -> Option<(bool, Location)> {
+        let setting = self.config.settings.kustomize_unrestricted_loads.as_ref()?;
+        Some((setting.value, self.config.location(setting.span)))
+    }
+
+    /// `kustomize.allow-remote` when the file sets it, with where it is set.
+    pub fn kustomize_allow_remote(&self) -> Option<(bool, Location)> {
+        let setting = self.config.settings.kustomize_allow_remote.as_ref()?;
+        Some((setting.value, self.config.location(setting.span)))
     }
 
     /// The `exclude` patterns of every layer, or `None` when there are none.

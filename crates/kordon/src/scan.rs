@@ -123,6 +123,9 @@ pub struct ScanReport {
     /// Rules a partial scan did not run because they need the complete inventory (and no
     /// context was given), limited to those that would have reviewed some scanned object.
     pub skipped_rules: Vec<String>,
+    /// The paths [`Scanner::scan_paths`] was given, resolved (symbolic links included): `--fix`
+    /// writes only files inside them. Empty for texts scanned from memory.
+    pub roots: Vec<PathBuf>,
     /// Counts.
     pub stats: ScanStats,
 }
@@ -504,6 +507,11 @@ impl Scanner {
         let gathered = self.gather(paths, |_| true, |_| true);
         let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders);
         report.problems.extend(gathered.problems);
+        report.roots = paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
         sort_problems(&mut report.problems);
         report.stats.duration = started.elapsed();
         report
@@ -645,7 +653,7 @@ impl Scanner {
             |dir| !rendered.contains(&canonical(dir)),
         );
         let mut problems = gathered.problems;
-        let parsed: Vec<Document> = self.in_pool(|| {
+        let mut parsed: Vec<Document> = self.in_pool(|| {
             gathered
                 .sources
                 .into_par_iter()
@@ -671,6 +679,9 @@ impl Scanner {
             );
             context.problems.push(problem);
         }
+        // The order of the paths given must not decide which of two same-named objects the
+        // inventory keeps.
+        parsed.sort_by(|a, b| a.source.name.cmp(&b.source.name));
         context.files = parsed.len();
         context.documents = parsed;
         context
@@ -744,8 +755,12 @@ impl Scanner {
         }
     }
 
-    fn evaluate_documents(&self, documents: Vec<Document>, basis: Inventory<'_>) -> ScanReport {
+    fn evaluate_documents(&self, mut documents: Vec<Document>, basis: Inventory<'_>) -> ScanReport {
         let started = Instant::now();
+        // Everything downstream follows this order: which of two objects of one name the
+        // inventory keeps (the later), the objects' indices, the sources. Sorted by name, the
+        // output is the same whatever order the paths were given in.
+        documents.sort_by(|a, b| a.source.name.cmp(&b.source.name));
         let mut report = ScanReport::default();
         let mut objects: Vec<(&Document, &Object)> = Vec::new();
         for document in &documents {

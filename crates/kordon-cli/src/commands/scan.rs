@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kordon::document::ProblemKind;
 use kordon::fix::FixMode;
 use kordon::input::helm::HelmOptions;
 use kordon::input::kustomize::KustomizeOptions;
@@ -11,7 +12,7 @@ use kordon::input::render::RenderOptions;
 use kordon::report::{
     HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
 };
-use kordon::{ScanReport, Scanner, Severity};
+use kordon::{Location, Problem, ProblemLevel, ScanReport, Scanner, Severity};
 
 use crate::args::{
     ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, ScopeArgs, SelectionArgs,
@@ -131,7 +132,12 @@ pub fn scan_configured(
         paths.to_vec()
     };
     let prepared = prepare(&paths, selection, config)?;
-    let mut builder = prepared.builder.render(render_options(render));
+    let (render_options, widened) = render_options(
+        render,
+        prepared.kustomize_unrestricted_loads.as_ref(),
+        prepared.kustomize_allow_remote.as_ref(),
+    );
+    let mut builder = prepared.builder.render(render_options);
     let mut suppress = prepared.suppress;
     if let Some(git) = git {
         if let Some(path) = &git.baseline
@@ -176,7 +182,7 @@ pub fn scan_configured(
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
-    let report = if staged {
+    let mut report = if staged {
         let here = std::env::current_dir().map_err(|e| e.to_string())?;
         let given: Vec<PathBuf> = if paths == [PathBuf::from(".")] {
             Vec::new()
@@ -193,6 +199,9 @@ pub fn scan_configured(
     if show_progress {
         eprint!("\r\x1b[2K");
     }
+    // A configuration is part of the repository, so of a pull request: say so when it, and not
+    // a flag, let renderers read more.
+    report.problems.extend(widened);
     Ok((scanner, report, prepared.fail_on))
 }
 
@@ -219,8 +228,51 @@ pub fn exit_code(report: &ScanReport, fail_on: Severity) -> ExitCode {
     }
 }
 
-fn render_options(args: &RenderArgs) -> RenderOptions {
-    RenderOptions {
+/// The render options from the flags, over the configuration's `kustomize` settings (a flag
+/// wins); also the notes to report for what the configuration widened.
+fn render_options(
+    args: &RenderArgs,
+    config_unrestricted_loads: Option<&(bool, Location)>,
+    config_allow_remote: Option<&(bool, Location)>,
+) -> (RenderOptions, Vec<Problem>) {
+    let mut widened = Vec::new();
+    let mut note = |location: &Location, what: &str| {
+        widened.push(Problem {
+            level: ProblemLevel::Note,
+            kind: ProblemKind::Config,
+            file: Some(location.file.clone()),
+            position: Some(location.start),
+            rule: None,
+            message: format!(
+                "the configuration, not a command-line flag, {what}; a pull request can change \
+                 this file, so scan untrusted changes with the flag's default set explicitly or \
+                 with --config from a trusted copy"
+            ),
+        });
+    };
+    let unrestricted_loads = match (args.kustomize_load_restrictor, config_unrestricted_loads) {
+        (Some(flag), _) => flag == crate::args::LoadRestrictor::None,
+        (None, Some((true, at))) => {
+            note(
+                at,
+                "lets kustomizations read any file of this machine (kustomize.load-restrictor: none)",
+            );
+            true
+        }
+        (None, _) => false,
+    };
+    let allow_remote = match (args.kustomize_allow_remote, config_allow_remote) {
+        (true, _) => true,
+        (false, Some((true, at))) => {
+            note(
+                at,
+                "lets kustomizations fetch remote resources over the network (kustomize.allow-remote: true)",
+            );
+            true
+        }
+        (false, _) => false,
+    };
+    let options = RenderOptions {
         enabled: !args.no_render,
         helm: HelmOptions {
             binary: args.helm_bin.clone(),
@@ -235,9 +287,9 @@ fn render_options(args: &RenderArgs) -> RenderOptions {
         },
         kustomize: KustomizeOptions {
             binary: args.kustomize_bin.clone(),
-            unrestricted_loads: args.kustomize_load_restrictor
-                == Some(crate::args::LoadRestrictor::None),
-            allow_remote: args.kustomize_allow_remote,
+            unrestricted_loads,
+            allow_remote,
         },
-    }
+    };
+    (options, widened)
 }

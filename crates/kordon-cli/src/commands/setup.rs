@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kordon::config::{Config, ConfigError};
 use kordon::suppress::SuppressOptions;
-use kordon::{RuleSet, ScannerBuilder, Severity};
+use kordon::{Location, RuleSet, ScannerBuilder, Severity};
 
 use crate::args::{ConfigArgs, SelectionArgs};
 
@@ -18,6 +18,10 @@ pub struct Prepared {
     /// What may silence findings; the caller adds a baseline or a diff scope, then hands it to
     /// the builder.
     pub suppress: SuppressOptions,
+    /// `kustomize.load-restrictor` (true: `none`) and `kustomize.allow-remote` from the
+    /// configuration, with where each is written.
+    pub kustomize_unrestricted_loads: Option<(bool, Location)>,
+    pub kustomize_allow_remote: Option<(bool, Location)>,
 }
 
 /// Prints configuration errors as located diagnostics on standard error.
@@ -104,7 +108,11 @@ pub fn prepare(
         SuppressOptions::default()
     };
     let mut fail_on = None;
+    let mut kustomize_unrestricted_loads = None;
+    let mut kustomize_allow_remote = None;
     if let Some(resolved) = &resolved {
+        kustomize_unrestricted_loads = resolved.kustomize_unrestricted_loads();
+        kustomize_allow_remote = resolved.kustomize_allow_remote();
         for policy in resolved.policies() {
             builder = builder.policy(policy);
         }
@@ -127,6 +135,8 @@ pub fn prepare(
         builder,
         fail_on,
         suppress,
+        kustomize_unrestricted_loads,
+        kustomize_allow_remote,
     })
 }
 

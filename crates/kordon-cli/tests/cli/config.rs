@@ -52,37 +52,53 @@ fn unknown_rule_ids_and_selectors_are_located() {
     insta::assert_snapshot!(run.stderr);
 }
 
-fn policies() -> String {
-    repo_root()
-        .join("testdata/config/policies")
-        .display()
-        .to_string()
+/// A copy of testdata/config/policies in `dir` (a configuration may name only paths inside the
+/// repository holding it), as an absolute path.
+fn policies(dir: &std::path::Path) -> String {
+    let copy = dir.join("policies");
+    copy_tree(&repo_root().join("testdata/config/policies"), &copy);
+    copy.display().to_string()
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("folder is created");
+    for entry in std::fs::read_dir(from).expect("listable") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copied");
+        }
+    }
 }
 
 #[test]
 fn parameters_are_validated_against_the_schema() {
+    let dir = tree(&[("pod.yaml", POD)]);
+    let policies = policies(dir.path());
     let config = format!(
-        "rule-dirs: [{}]\nrules:\n  registry-allowlist-test:\n    parameters:\n      registries: docker.io/\n      allow-unqualifed: true\n",
-        policies()
+        "rule-dirs: [{policies}]\nrules:\n  registry-allowlist-test:\n    parameters:\n      registries: docker.io/\n      allow-unqualifed: true\n"
     );
-    let dir = tree(&[("kordon.yaml", &config), ("pod.yaml", POD)]);
+    std::fs::write(dir.path().join("kordon.yaml"), &config).expect("written");
     let run = kordon_in(
         dir.path(),
         &["scan", "--config", "kordon.yaml", "pod.yaml"],
         None,
     );
     assert_eq!(run.code, 2, "{run:?}");
-    insta::assert_snapshot!(run.stderr.replace(&policies(), "[policies]"));
+    insta::assert_snapshot!(run.stderr.replace(&policies, "[policies]"));
 }
 
 #[test]
 fn parameters_from_config_reach_the_rule() {
     let run_with = |registries: &str| {
+        let dir = tree(&[("pod.yaml", POD)]);
         let config = format!(
             "rule-dirs: [{}]\nrules:\n  enable: [registry-allowlist-test]\n  registry-allowlist-test:\n    parameters:\n      registries: {registries}\n",
-            policies()
+            policies(dir.path())
         );
-        let dir = tree(&[(".kordon.yaml", &config), ("pod.yaml", POD)]);
+        std::fs::write(dir.path().join(".kordon.yaml"), &config).expect("written");
         kordon_in(dir.path(), &["scan", "--format", "json", "pod.yaml"], None)
     };
     let refused = run_with("[quay.io/]");
@@ -193,9 +209,14 @@ fn init_writes_a_working_config_and_never_overwrites() {
 
 #[test]
 fn policies_in_the_config_run_like_policy_flags() {
-    let policy = repo_root().join("testdata/gatekeeper/policies/privileged.yaml");
-    let config = format!("policies: [\"{}\"]\n", policy.display());
-    let dir = tree(&[(".kordon.yaml", config.as_str()), ("pod.yaml", POD)]);
+    let policy =
+        std::fs::read_to_string(repo_root().join("testdata/gatekeeper/policies/privileged.yaml"))
+            .expect("policy");
+    let dir = tree(&[
+        (".kordon.yaml", "policies: [policies/privileged.yaml]\n"),
+        ("policies/privileged.yaml", &policy),
+        ("pod.yaml", POD),
+    ]);
     let run = kordon_in(dir.path(), &["scan", "pod.yaml", "--format", "json"], None);
     assert_eq!(run.code, 1, "{run:?}");
     let rules: Vec<String> = json(&run)["findings"]

@@ -10,6 +10,7 @@ mod fix;
 mod gatekeeper;
 mod git;
 mod hostile;
+mod hostile_fs;
 mod hostile_outputs;
 mod partial;
 mod readme;

@@ -92,7 +92,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Unsafe => f.write_str("the fix is unsafe; add --unsafe-fixes to apply it"),
             SkipReason::NotApplicable(why) => write!(f, "the fix cannot be applied: {why}"),
             SkipReason::Conflict => f.write_str(
-                "the fix overlaps another fix to the same lines; run --fix again or apply it by hand",
+                "the fix still overlaps another fix to the same lines after every round; apply it by hand",
             ),
         }
     }

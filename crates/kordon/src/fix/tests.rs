@@ -406,3 +406,30 @@ fn overlapping_edits_conflict() {
         }
     ));
 }
+
+#[test]
+fn an_edit_saved_after_the_scan_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("pod.yaml");
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n";
+    std::fs::write(&file, text).expect("written");
+    let scanner = crate::Scanner::builder().build().expect("built-in rules");
+    let report = scanner.scan_paths(std::slice::from_ref(&file));
+    let source = report.sources[0].clone();
+    let outcome = fix_source(&scanner, &source, &report.findings, FixMode::default());
+    assert!(!outcome.applied.is_empty());
+    // Someone saves the file between the scan and the write.
+    let edited = text.replace("name: web", "name: web-edited");
+    std::fs::write(&file, &edited).expect("edited");
+    let refused = write_fixed(&scanner, &source, &outcome).expect_err("refused");
+    assert!(refused.contains("changed on disk"), "{refused}");
+    assert_eq!(std::fs::read_to_string(&file).expect("readable"), edited);
+    // Unchanged since the scan, the same fix is written.
+    std::fs::write(&file, text).expect("restored");
+    write_fixed(&scanner, &source, &outcome).expect("written");
+    assert!(
+        std::fs::read_to_string(&file)
+            .expect("readable")
+            .contains("privileged: false")
+    );
+}

@@ -11,11 +11,13 @@ use crate::finding::Finding;
 use crate::scan::{Problem, ProblemLevel, ScanReport, Scanner};
 
 /// Most rounds of fixing one file: a fix that conflicted in one round is tried again on the
-/// re-scanned text of the next.
-pub const MAX_ROUNDS: usize = 5;
+/// re-scanned text of the next. Fixes that insert at one place (every key a container's new
+/// `securityContext` needs) go in one per round, so a hardening of a bare pod takes about ten;
+/// each round costs one re-scan of one file.
+pub const MAX_ROUNDS: usize = 32;
 
 /// Fixes one file in memory: applies the non-conflicting fixes of `findings`, re-scans the result
-/// with `scanner`, and repeats until nothing more applies (at most five rounds). The
+/// with `scanner`, and repeats until nothing more applies (at most [`MAX_ROUNDS`] rounds). The
 /// outcome's `skipped` lists the fixes of the findings that remain.
 pub fn fix_source(
     scanner: &Scanner,
@@ -137,25 +139,34 @@ pub fn verify_fixed(
 }
 
 /// Writes a fixed file atomically: the new text goes to a temporary file beside the original,
-/// is read back and checked with [`verify_fixed`], takes the original's permissions, and is
-/// renamed over the original. On any failure the original is left untouched and the reason
-/// returned.
+/// is read back and checked with [`verify_fixed`], takes the original's permissions, owner and
+/// group, and is renamed over the original once its content is confirmed unchanged since the
+/// scan. On any failure the original is left untouched and the reason returned.
+///
+/// Refused, because replacing them would not do what the user expects: a symbolic link (the
+/// rename would replace the link, or, resolved, write outside the scanned tree), a file that is
+/// not a regular file, a read-only file, and a file with more than one hard link (the others
+/// would keep the old text).
 pub fn write_fixed(scanner: &Scanner, source: &Source, outcome: &FixOutcome) -> Result<(), String> {
     let path = source
         .path
         .as_deref()
         .ok_or("standard input cannot be fixed in place (use --diff to see the changes)")?;
-    let target =
-        std::fs::canonicalize(path).map_err(|e| format!("cannot resolve the path: {e}"))?;
+    let target = writable_target(path)?;
     let dir = target.parent().ok_or("the file has no parent directory")?;
-    let on_disk =
-        std::fs::read_to_string(&target).map_err(|e| format!("cannot re-read the file: {e}"))?;
-    if on_disk != source.text {
-        return Err("the file changed on disk while it was being fixed; not overwriting it".into());
-    }
-    let permissions = std::fs::metadata(&target)
-        .map_err(|e| format!("cannot read the file's permissions: {e}"))?
-        .permissions();
+    let unchanged = || -> Result<(), String> {
+        let on_disk = std::fs::read_to_string(&target)
+            .map_err(|e| format!("cannot re-read the file: {e}"))?;
+        if on_disk != source.text {
+            return Err(
+                "the file changed on disk while it was being fixed; not overwriting it".into(),
+            );
+        }
+        Ok(())
+    };
+    unchanged()?;
+    let metadata = std::fs::metadata(&target)
+        .map_err(|e| format!("cannot read the file's permissions: {e}"))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".kordon-fix-")
         .tempfile_in(dir)
@@ -169,10 +180,67 @@ pub fn write_fixed(scanner: &Scanner, source: &Source, outcome: &FixOutcome) -> 
         return Err("the temporary file does not hold what was written".into());
     }
     verify_fixed(scanner, source, &written, outcome)?;
-    std::fs::set_permissions(temp.path(), permissions)
+    keep_owner(temp.as_file(), &metadata)?;
+    std::fs::set_permissions(temp.path(), metadata.permissions())
         .map_err(|e| format!("cannot copy the file's permissions: {e}"))?;
+    // Verification re-scans the file and takes a while: an edit made meanwhile must win.
+    unchanged()?;
     temp.persist(&target)
         .map_err(|e| format!("cannot replace the file: {}", e.error))?;
+    Ok(())
+}
+
+/// The path to write for `path`: refused unless it is a regular, writable file with one link.
+fn writable_target(path: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let own = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if own.file_type().is_symlink() {
+        return Err(
+            "it is a symbolic link; --fix does not write through links (fix the file it points to)"
+                .into(),
+        );
+    }
+    if !own.file_type().is_file() {
+        return Err("it is not a regular file".into());
+    }
+    if own.permissions().readonly() {
+        return Err(
+            "the file is read-only; kordon does not replace it (make it writable to fix it)".into(),
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if own.nlink() > 1 {
+            return Err(format!(
+                "the file has {} hard links; replacing it would leave the other names with the old text (fix it by hand)",
+                own.nlink()
+            ));
+        }
+    }
+    // Writable by its mode is not writable by us (another user's file in a shared folder).
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| format!("the file is not writable: {e}"))?;
+    std::fs::canonicalize(path).map_err(|e| format!("cannot resolve the path: {e}"))
+}
+
+/// Gives the replacement file the original's owner and group (a new file gets ours).
+fn keep_owner(file: &std::fs::File, original: &std::fs::Metadata) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ours = file
+            .metadata()
+            .map_err(|e| format!("cannot read the temporary file: {e}"))?;
+        if (ours.uid(), ours.gid()) != (original.uid(), original.gid()) {
+            std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid())).map_err(
+                |e| format!("cannot give the fixed file the original's owner and group: {e}"),
+            )?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, original);
     Ok(())
 }
 
@@ -286,6 +354,20 @@ pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: 
             ));
             continue;
         }
+        if write
+            && let Some(path) = source.path.as_deref()
+            && let Err(why) = inside_roots(path, &report.roots)
+        {
+            run.problems.push(Problem {
+                level: ProblemLevel::Error,
+                kind: ProblemKind::Fix,
+                file: Some(source.name.clone()),
+                position: None,
+                rule: None,
+                message: format!("{} fix(es) not applied: {why}", allowed.len()),
+            });
+            continue;
+        }
         let outcome = fix_source(scanner, source, &findings, mode);
         for skipped in &outcome.skipped {
             if skipped.reason != SkipReason::Unsafe {
@@ -330,4 +412,22 @@ pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: 
         });
     }
     run
+}
+
+/// Whether `path` resolves inside one of the scan's `roots` (none: the text was scanned from
+/// memory and its caller chose the path).
+fn inside_roots(path: &std::path::Path, roots: &[std::path::PathBuf]) -> Result<(), String> {
+    if roots.is_empty() {
+        return Ok(());
+    }
+    let resolved =
+        std::fs::canonicalize(path).map_err(|e| format!("cannot resolve the path: {e}"))?;
+    if roots.iter().any(|root| resolved.starts_with(root)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "it resolves to {}, outside the scanned paths; --fix writes only inside them",
+            resolved.display()
+        ))
+    }
 }

@@ -7,6 +7,7 @@ pub mod sandbox;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::document::{ProblemKind, Source};
 
@@ -58,9 +59,23 @@ pub(crate) fn is_manifest_name(path: &Path) -> bool {
 
 /// Walks `paths` (files, directories, `-` for standard input) and lists the manifest files.
 /// Files named directly are always taken; directories are walked for `.yaml`, `.yml` and `.json`.
+///
+/// The paths given are trusted (they are the caller's); what the walk finds inside them is not:
+/// a symbolic link whose target lies outside every directory being walked is not followed (a
+/// pull request could otherwise make the scan read, and print, any file of the machine), and a
+/// manifest-named entry that is not a regular file (a FIFO, socket or device) is not read. Both
+/// are reported as skipped.
 pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec<InputProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let walked_roots: Arc<Vec<PathBuf>> = Arc::new(
+        paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-" && p.is_dir())
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect(),
+    );
+    let escaping_links: Arc<Mutex<Vec<InputProblem>>> = Arc::default();
     for root in paths {
         if root.as_os_str() == "-" || !root.is_dir() {
             files.push(root.clone());
@@ -72,24 +87,51 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
             .require_git(false)
             .follow_links(true)
             .sort_by_file_name(|a, b| a.cmp(b));
-        if options.respect_ignores {
-            builder.filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir
-                    && entry.depth() > 0
-                    && entry
-                        .file_name()
-                        .to_str()
-                        .is_some_and(|n| VENDORED.contains(&n)))
-            });
-        }
+        let respect_ignores = options.respect_ignores;
+        let roots = Arc::clone(&walked_roots);
+        let refused = Arc::clone(&escaping_links);
+        builder.filter_entry(move |entry| {
+            if entry.depth() > 0
+                && entry.path_is_symlink()
+                && let Some(problem) = link_out_of(entry.path(), &roots)
+            {
+                refused
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(problem);
+                return false;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(respect_ignores
+                && is_dir
+                && entry.depth() > 0
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| VENDORED.contains(&n)))
+        });
         for entry in builder.build() {
             match entry {
                 Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file())
-                        && (is_manifest_name(entry.path()) || entry.file_name() == "Kustomization")
-                    {
+                    let Some(file_type) = entry.file_type() else {
+                        continue;
+                    };
+                    let wanted =
+                        is_manifest_name(entry.path()) || entry.file_name() == "Kustomization";
+                    if !wanted || file_type.is_dir() {
+                        continue;
+                    }
+                    if file_type.is_file() {
                         files.push(entry.into_path());
+                    } else {
+                        problems.push(InputProblem {
+                            name: display_name(entry.path()),
+                            kind: ProblemKind::Skipped,
+                            message: format!(
+                                "skipped: {}, not a regular file; only files are read",
+                                describe_file_type(&file_type)
+                            ),
+                        });
                     }
                 }
                 Err(error) => {
@@ -108,7 +150,67 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
             }
         }
     }
+    problems.append(
+        &mut escaping_links
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     (files, problems)
+}
+
+/// The problem to report when the symbolic link at `link` resolves outside every one of `roots`
+/// (canonical directories); `None` when it stays inside one, or is broken (reported later as
+/// unreadable).
+fn link_out_of(link: &Path, roots: &[PathBuf]) -> Option<InputProblem> {
+    let target = std::fs::canonicalize(link).ok()?;
+    if roots.iter().any(|root| target.starts_with(root)) {
+        return None;
+    }
+    Some(InputProblem {
+        name: display_name(link),
+        kind: ProblemKind::Skipped,
+        message: format!(
+            "skipped: symbolic link to {}, outside the scanned paths; kordon does not follow \
+             links out of what it was asked to scan (name the target on the command line to scan it)",
+            target.display()
+        ),
+    })
+}
+
+/// The first symbolic link under `dir` (hidden and ignored files included: a renderer reads
+/// them) whose target resolves outside `dir`, with that target.
+pub(crate) fn link_leaving(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let root = std::fs::canonicalize(dir).ok()?;
+    ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .follow_links(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path_is_symlink())
+        .find_map(|entry| {
+            let target = std::fs::canonicalize(entry.path()).ok()?;
+            (!target.starts_with(&root)).then(|| (entry.into_path(), target))
+        })
+}
+
+fn describe_file_type(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_symlink() {
+        return "a symbolic link";
+    }
+    "a special file"
 }
 
 fn describe_walk_error(error: &ignore::Error, root: &Path) -> (String, String) {
@@ -151,6 +253,10 @@ fn describe_walk_error(error: &ignore::Error, root: &Path) -> (String, String) {
 }
 
 /// Reads one file (or standard input for `-`) into a source, refusing binary and oversized files.
+///
+/// Never blocks on, or reads without limit from, something that is not a file: a FIFO named
+/// directly (`<(helm template ...)`) is read up to the size limit, and ends at once when nothing
+/// writes to it; devices and sockets are refused.
 pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputProblem> {
     let name = display_name(path);
     let problem = |kind, message: String| InputProblem {
@@ -158,37 +264,58 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
         kind,
         message,
     };
+    let limit = options.max_file_size;
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
-            .take(options.max_file_size + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| problem(ProblemKind::Io, format!("cannot read standard input: {e}")))?;
         bytes
     } else {
-        let metadata = std::fs::metadata(path)
+        let file = open_without_blocking(path)
             .map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?;
-        if metadata.is_dir() {
+        let metadata = file
+            .metadata()
+            .map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?;
+        let file_type = metadata.file_type();
+        if file_type.is_dir() {
             return Err(problem(ProblemKind::Io, "is a directory".into()));
         }
-        if metadata.len() > options.max_file_size {
+        if !file_type.is_file() && !is_fifo(&file_type) {
+            return Err(problem(
+                ProblemKind::Io,
+                format!(
+                    "not read: {}, not a regular file",
+                    describe_file_type(&file_type)
+                ),
+            ));
+        }
+        if metadata.len() > limit {
             return Err(problem(
                 ProblemKind::TooLarge,
                 format!(
                     "file is {}, over the {} limit (raise it with --max-file-size)",
                     human_size(metadata.len()),
-                    human_size(options.max_file_size)
+                    human_size(limit)
                 ),
             ));
         }
-        std::fs::read(path).map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?
+        let file =
+            blocking(file).map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?;
+        // The size was checked, but a file can grow while it is read: read one byte past the limit.
+        let mut bytes = Vec::new();
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| problem(ProblemKind::Io, format!("cannot read: {e}")))?;
+        bytes
     };
-    if bytes.len() as u64 > options.max_file_size {
+    if bytes.len() as u64 > limit {
         return Err(problem(
             ProblemKind::TooLarge,
             format!(
                 "input is over the {} limit (raise it with --max-file-size)",
-                human_size(options.max_file_size)
+                human_size(limit)
             ),
         ));
     }
@@ -198,6 +325,50 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
         path: (path.as_os_str() != "-").then(|| path.to_path_buf()),
         text,
     })
+}
+
+/// Opens a file for reading; on Unix without waiting for a writer when it is a FIFO (a plain
+/// open of a FIFO nobody writes to never returns).
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// The file switched back to blocking reads: a FIFO with a writer is then read to its end, one
+/// without a writer ends at once.
+#[cfg(unix)]
+fn blocking(file: std::fs::File) -> std::io::Result<std::fs::File> {
+    rustix::fs::fcntl_setfl(&file, rustix::fs::OFlags::empty())?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn blocking(file: std::fs::File) -> std::io::Result<std::fs::File> {
+    Ok(file)
+}
+
+fn is_fifo(file_type: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        file_type.is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file_type;
+        false
+    }
 }
 
 /// Text as UTF-8, refusing binary content.

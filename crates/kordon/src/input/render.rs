@@ -285,6 +285,20 @@ pub fn render_chart(
             "Helm chart not rendered (--no-render); its templates are not scanned".into(),
         ));
     }
+    // helm follows symbolic links while loading a chart: one leading out of it would put any
+    // file of the machine (`.Files.Get "token"` -> /proc/self/environ) into the render.
+    if let Some((link, target)) = super::link_leaving(dir) {
+        return Err(problem(
+            ProblemLevel::Error,
+            ProblemKind::Render,
+            format!(
+                "not rendered: {} is a symbolic link to {}, outside the chart, and helm would read \
+                 it; replace the link with the file (or render the chart yourself and pipe it in)",
+                super::display_name(&link),
+                target.display()
+            ),
+        ));
+    }
     let chart_dir = if dir.as_os_str().is_empty() {
         PathBuf::from(".")
     } else {

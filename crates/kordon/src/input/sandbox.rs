@@ -13,6 +13,18 @@ use std::process::{Command, Stdio};
 /// are refused at once instead of hanging until a timeout.
 const DEAD_PROXY: &str = "http://127.0.0.1:9";
 
+/// A kubeconfig whose only cluster is the dead address.
+const DEAD_KUBECONFIG: &str = "apiVersion: v1
+kind: Config
+clusters:
+  - name: none
+    cluster: {server: \"http://127.0.0.1:9\"}
+contexts:
+  - name: none
+    context: {cluster: none}
+current-context: none
+";
+
 /// Variables passed on unchanged: what a renderer needs to find programs and print text.
 const KEPT: &[&str] = &[
     "PATH",
@@ -60,8 +72,10 @@ pub fn renderer_command(binary: &Path, home: &Path, network: Network) -> Command
         path
     };
     let kubeconfig = home.join("kubeconfig");
-    // An empty kubeconfig is valid and names no cluster; `/dev/null` is not portable.
-    let _ = std::fs::write(&kubeconfig, "");
+    // With no cluster named, kubectl 1.32 still asks `localhost:8080` for its version on every
+    // `kubectl kustomize`, and a CI job may well serve something there: name a cluster at the
+    // dead address instead, where the request is refused at once.
+    let _ = std::fs::write(&kubeconfig, DEAD_KUBECONFIG);
     command
         .env("HOME", home)
         .env("USERPROFILE", home)

@@ -34,6 +34,7 @@ pub fn find_directives(text: &str) -> (Vec<Directive>, Vec<Malformed>) {
     let mut directives = Vec::new();
     let mut malformed = Vec::new();
     let lines: Vec<(usize, &str)> = line_offsets(text);
+    let next_code = next_code_lines(&lines);
     for (index, &(start, line)) in lines.iter().enumerate() {
         let Some(hash) = comment_start(line) else {
             continue;
@@ -83,11 +84,7 @@ pub fn find_directives(text: &str) -> (Vec<Directive>, Vec<Malformed>) {
         let mut covered = vec![line_number];
         let standalone = line[..hash].trim().is_empty();
         if standalone && !whole_file {
-            let next = lines[index + 1..]
-                .iter()
-                .position(|(_, l)| comment_start(l).is_none_or(|h| !l[..h].trim().is_empty()))
-                .map(|offset| index + 1 + offset + 1);
-            covered.extend(next);
+            covered.extend(next_code.get(index + 1).copied().flatten());
         }
         directives.push(Directive {
             rules,
@@ -98,6 +95,22 @@ pub fn find_directives(text: &str) -> (Vec<Directive>, Vec<Malformed>) {
         });
     }
     (directives, malformed)
+}
+
+/// For each line index, the 1-based number of the first line at or after it that is not only a
+/// comment. Computed backwards in one pass: a stack of standalone directives each looking ahead
+/// for its line would be quadratic in the height of the stack.
+fn next_code_lines(lines: &[(usize, &str)]) -> Vec<Option<usize>> {
+    let mut next = vec![None; lines.len() + 1];
+    for (index, (_, line)) in lines.iter().enumerate().rev() {
+        let only_comment = comment_start(line).is_some_and(|h| line[..h].trim().is_empty());
+        next[index] = if only_comment {
+            next[index + 1]
+        } else {
+            Some(index + 1)
+        };
+    }
+    next
 }
 
 /// Each line with its starting byte offset, without the line break.
@@ -150,6 +163,19 @@ mod tests {
             &text[found[1].span.start..found[1].span.end],
             "kordon:ignore[r3] reason here"
         );
+    }
+
+    #[test]
+    fn a_tall_stack_of_directives_covers_the_line_below_it() {
+        let height = 50_000;
+        let mut text = "# kordon:ignore[r1] stacked\n".repeat(height);
+        text.push_str("\n# kordon:ignore[r2] last\nb: 2\n");
+        let (found, bad) = find_directives(&text);
+        assert!(bad.is_empty());
+        assert_eq!(found.len(), height + 1);
+        // A blank line is not a comment: the stack covers it, and the last directive `b: 2`.
+        assert!(found[..height].iter().all(|d| d.lines[1] == height + 1));
+        assert_eq!(found[height].lines, [height + 2, height + 3]);
     }
 
     #[test]

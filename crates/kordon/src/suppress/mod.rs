@@ -10,6 +10,7 @@ mod changes;
 pub(crate) mod exceptions;
 mod inline;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 pub use baseline::{BASELINE_VERSION, Baseline};
@@ -68,6 +69,24 @@ struct FileDirectives<'a> {
     document: &'a Document,
     directives: Vec<Directive>,
     used: Vec<Vec<bool>>,
+    /// Indices of the directives (with a reason) covering each line, and of the file-wide ones:
+    /// a finding looks up its line instead of reading every directive of its file.
+    by_line: HashMap<usize, Vec<usize>>,
+    whole_file: Vec<usize>,
+}
+
+impl FileDirectives<'_> {
+    fn covering(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut indices: Vec<usize> = self
+            .whole_file
+            .iter()
+            .chain(self.by_line.get(&line).into_iter().flatten())
+            .copied()
+            .collect();
+        // The first directive in the file wins the finding, as it always has.
+        indices.sort_unstable();
+        indices.into_iter()
+    }
 }
 
 struct AnnotationSuppression {
@@ -125,10 +144,26 @@ pub fn apply(report: &mut ScanReport, documents: &[Document], options: &Suppress
                 .iter()
                 .map(|d| vec![false; d.rules.len()])
                 .collect();
+            let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+            let mut whole_file = Vec::new();
+            for (index, directive) in directives.iter().enumerate() {
+                if directive.reason.is_empty() {
+                    continue;
+                }
+                if directive.whole_file {
+                    whole_file.push(index);
+                } else {
+                    for &line in &directive.lines {
+                        by_line.entry(line).or_default().push(index);
+                    }
+                }
+            }
             comments.push(FileDirectives {
                 document,
                 directives,
                 used,
+                by_line,
+                whole_file,
             });
             for object in &document.objects {
                 collect_annotations(document, object, &mut annotations, &mut problems);
@@ -191,6 +226,14 @@ pub fn apply(report: &mut ScanReport, documents: &[Document], options: &Suppress
         } else {
             std::collections::HashMap::new()
         };
+    // Annotations by (file, object, rule): one lookup per finding.
+    let mut annotation_index: HashMap<(String, Span, String), Vec<usize>> = HashMap::new();
+    for (index, a) in annotations.iter().enumerate() {
+        annotation_index
+            .entry((a.file.clone(), a.object_anchor, a.rule.clone()))
+            .or_default()
+            .push(index);
+    }
     let findings = std::mem::take(&mut report.findings);
     for mut finding in findings {
         let file = finding.location.file.as_str();
@@ -198,15 +241,9 @@ pub fn apply(report: &mut ScanReport, documents: &[Document], options: &Suppress
         let mut suppression: Option<Suppression> = None;
 
         if let Some(entry) = comment_index.get(file).and_then(|&i| comments.get_mut(i)) {
-            for (d, directive) in entry.directives.iter().enumerate() {
-                if directive.reason.is_empty() {
-                    continue;
-                }
-                let line_ok =
-                    directive.whole_file || directive.lines.contains(&finding.location.start.line);
-                if !line_ok {
-                    continue;
-                }
+            let covering: Vec<usize> = entry.covering(finding.location.start.line).collect();
+            for d in covering {
+                let directive = &entry.directives[d];
                 if let Some(r) = directive.rules.iter().position(|r| *r == finding.rule_id) {
                     entry.used[d][r] = true;
                     suppression.get_or_insert_with(|| Suppression {
@@ -217,18 +254,19 @@ pub fn apply(report: &mut ScanReport, documents: &[Document], options: &Suppress
                 }
             }
         }
-        for annotation in annotations.iter_mut() {
-            if annotation.file == file
-                && annotation.object_anchor == finding.object.location.span
-                && annotation.rule == finding.rule_id
-            {
-                annotation.used = true;
-                suppression.get_or_insert_with(|| Suppression {
-                    kind: SuppressionKind::InSource,
-                    reason: annotation.reason.clone(),
-                    location: Some(annotation.location.clone()),
-                });
-            }
+        let key = (
+            file.to_string(),
+            finding.object.location.span,
+            finding.rule_id.clone(),
+        );
+        for &index in annotation_index.get(&key).into_iter().flatten() {
+            let annotation = &mut annotations[index];
+            annotation.used = true;
+            suppression.get_or_insert_with(|| Suppression {
+                kind: SuppressionKind::InSource,
+                reason: annotation.reason.clone(),
+                location: Some(annotation.location.clone()),
+            });
         }
         for (exception, used) in exceptions.iter_mut() {
             if exception.covers(&finding, path) {
