@@ -86,7 +86,7 @@ fn listing(report: &ScanReport) -> String {
 
 #[test]
 fn findings_on_an_aliased_container_are_reported_once_at_the_anchor() {
-    let report = scanner().scan_paths(&[testdata("hostile/aliased-containers.yaml")]);
+    let report = scanner().scan_paths(&[testdata("hostile-aliases/aliased-containers.yaml")]);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
     let total = rules.len();
