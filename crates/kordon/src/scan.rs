@@ -596,7 +596,7 @@ impl Scanner {
                     level: ProblemLevel::Error,
                     kind: p.kind,
                     file: Some(p.name),
-                    position: None,
+                    position: p.position,
                     rule: None,
                     message: p.message,
                 }),
@@ -914,6 +914,7 @@ impl Scanner {
                         object: object_index,
                         violations: violations.len(),
                     });
+                    let mut found = Vec::with_capacity(violations.len());
                     for violation in violations {
                         let finding = match generated_from {
                             Some((_, generated)) => make_generated_finding(
@@ -934,8 +935,12 @@ impl Scanner {
                                 violation,
                             ),
                         };
-                        report.findings.push(finding);
+                        found.push(finding);
                     }
+                    if generated_from.is_none() {
+                        found = merge_alias_copies(document, object, found);
+                    }
+                    report.findings.extend(found);
                 }
                 Err(message) => {
                     // A rule that cannot compile fails the same way on every object: say it once.
@@ -1112,6 +1117,87 @@ pub(crate) fn node_span(
             Span::new(start, line_end.min(node.span.end.max(start)))
         }
     }
+}
+
+/// How many uses of an anchor a merged finding names as related locations.
+const MAX_ALIAS_USES_NAMED: usize = 10;
+
+/// One rule's findings on one object, with those that land on the same written text because
+/// the object reaches it through YAML aliases merged into one: a container anchored once and
+/// aliased three times is one problem to fix, at the anchor. The merged finding lists where the
+/// anchor is used as related locations.
+fn merge_alias_copies(
+    document: &Document,
+    object: &Object,
+    findings: Vec<Finding>,
+) -> Vec<Finding> {
+    if document.aliases.is_empty() {
+        return findings;
+    }
+    let through_alias = |finding: &Finding| {
+        let resolved = object.root.resolve(&finding.path);
+        resolved.depth > 0 && resolved.node.via_alias
+    };
+    let mut kept: Vec<(Finding, bool)> = Vec::with_capacity(findings.len());
+    let mut merged = Vec::new();
+    let mut by_span: HashMap<Span, usize> = HashMap::new();
+    for finding in findings {
+        let aliased = through_alias(&finding);
+        match by_span.get(&finding.location.span) {
+            Some(&index) if aliased || kept[index].1 => {
+                // The copy written at the anchor itself, when the object has one, speaks for all:
+                // its path and fix edit the anchor.
+                if kept[index].1 && !aliased {
+                    kept[index] = (finding, false);
+                }
+                if !merged.contains(&index) {
+                    merged.push(index);
+                }
+            }
+            Some(_) => kept.push((finding, aliased)),
+            None => {
+                by_span.insert(finding.location.span, kept.len());
+                kept.push((finding, aliased));
+            }
+        }
+    }
+    for index in merged {
+        let finding = &mut kept[index].0;
+        let span = finding.location.span;
+        let uses: Vec<Span> = document
+            .aliases
+            .iter()
+            .filter(|alias| {
+                alias.anchor.start <= span.start
+                    && span.end <= alias.anchor.end
+                    && object.root.span.start <= alias.site.start
+                    && alias.site.end <= object.root.span.end
+            })
+            .map(|alias| alias.site)
+            .collect();
+        // Thousands of uses of one anchor are cheap to write and would make every finding on
+        // it as long as the file: name the first few and count the rest.
+        let unnamed = uses.len().saturating_sub(MAX_ALIAS_USES_NAMED);
+        finding
+            .related
+            .extend(
+                uses.iter()
+                    .take(MAX_ALIAS_USES_NAMED)
+                    .enumerate()
+                    .map(|(n, &site)| {
+                        let message = if unnamed > 0 && n + 1 == MAX_ALIAS_USES_NAMED {
+                            format!("used here too, through an alias (and {unnamed} more times)")
+                        } else {
+                            "used here too, through an alias".to_string()
+                        };
+                        RelatedLocation {
+                            location: location(document, site),
+                            message,
+                        }
+                    }),
+            );
+    }
+    kept.into_iter().map(|(finding, _)| finding).collect()
 }
 
 /// `render_comments`: the `# Source:` comments of `document` when it is a Helm render.

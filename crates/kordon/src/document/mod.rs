@@ -10,7 +10,9 @@ use std::sync::Arc;
 pub use lines::LineIndex;
 pub use lines::Position;
 pub use node::{Entry, Node, NodeValue, PathSegment, Resolved, Span, display_path};
-pub use yaml::{DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream};
+pub use yaml::{
+    AliasUse, DuplicateKey, ParseLimits, RawDocument, RawStream, SyntaxError, parse_stream,
+};
 
 /// How a plain (unquoted) scalar decodes, as Kubernetes reads it.
 pub(crate) fn resolve_plain_scalar(text: &str) -> NodeValue {
@@ -203,6 +205,8 @@ pub struct Document {
     pub objects: Vec<Object>,
     /// Documents that could not be read.
     pub problems: Vec<DocumentProblem>,
+    /// Every alias used as a value, in source order: a finding inside an anchor names them.
+    pub aliases: Vec<AliasUse>,
 }
 
 impl Document {
@@ -214,9 +218,11 @@ impl Document {
         let looks_templated = source.text.contains("{{");
         let mut objects = Vec::new();
         let mut problems = Vec::new();
+        let mut aliases = Vec::new();
         for (index, raw) in stream.documents.into_iter().enumerate() {
             match raw {
                 Ok(raw) => {
+                    aliases.extend(raw.aliases);
                     let Some(root) = raw.root else { continue };
                     let before = objects.len();
                     collect_objects(root, index, &mut objects);
@@ -259,6 +265,7 @@ impl Document {
             lines,
             objects,
             problems,
+            aliases,
         }
     }
 

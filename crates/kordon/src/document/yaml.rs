@@ -44,6 +44,15 @@ pub struct DuplicateKey {
     pub duplicate: Span,
 }
 
+/// Where an alias is written and the anchored node it copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AliasUse {
+    /// The alias (`*name`).
+    pub site: Span,
+    /// The anchored node it stands for: the copy carries these spans.
+    pub anchor: Span,
+}
+
 /// A YAML syntax or limit error at a byte offset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
@@ -60,6 +69,8 @@ pub struct RawDocument {
     pub root: Option<Node>,
     /// Duplicate keys found in it.
     pub duplicates: Vec<DuplicateKey>,
+    /// Every alias used as a value, in source order.
+    pub aliases: Vec<AliasUse>,
 }
 
 /// Everything read from one YAML stream: good documents, and errors for the broken ones.
@@ -202,6 +213,7 @@ struct Builder<'a> {
     anchors: HashMap<usize, Anchored>,
     alias_expansion: usize,
     duplicates: Vec<DuplicateKey>,
+    aliases: Vec<AliasUse>,
     root: Option<Node>,
 }
 
@@ -254,6 +266,7 @@ impl<'a> Builder<'a> {
             anchors: HashMap::new(),
             alias_expansion: 0,
             duplicates: Vec::new(),
+            aliases: Vec::new(),
             root: None,
         }
     }
@@ -263,6 +276,7 @@ impl<'a> Builder<'a> {
         self.anchors.clear();
         self.alias_expansion = 0;
         self.duplicates.clear();
+        self.aliases.clear();
         self.root = None;
     }
 
@@ -270,6 +284,7 @@ impl<'a> Builder<'a> {
         RawDocument {
             root: self.root.take(),
             duplicates: std::mem::take(&mut self.duplicates),
+            aliases: std::mem::take(&mut self.aliases),
         }
     }
 
@@ -443,6 +458,10 @@ impl<'a> Builder<'a> {
                     self.set_pending_key(key, span, false);
                     return Ok(());
                 }
+                self.aliases.push(AliasUse {
+                    site: span,
+                    anchor: node.span,
+                });
                 self.push_node(node)
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd => Ok(()),

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::document::{ProblemKind, Source};
+use crate::document::{LineIndex, Position, ProblemKind, Source};
 
 mod exclude;
 pub use exclude::ExcludeSet;
@@ -41,6 +41,8 @@ pub struct InputProblem {
     pub kind: ProblemKind,
     /// What went wrong.
     pub message: String,
+    /// Where in the file, when the problem is at one place of it (an invalid UTF-8 byte).
+    pub position: Option<Position>,
 }
 
 /// Folders that hold other people's code: skipped while walking unless named directly.
@@ -131,6 +133,7 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
                                 "skipped: {}, not a regular file; only files are read",
                                 describe_file_type(&file_type)
                             ),
+                            position: None,
                         });
                     }
                 }
@@ -145,6 +148,7 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
                         name,
                         kind,
                         message,
+                        position: None,
                     });
                 }
             }
@@ -174,6 +178,7 @@ fn link_out_of(link: &Path, roots: &[PathBuf]) -> Option<InputProblem> {
              links out of what it was asked to scan (name the target on the command line to scan it)",
             target.display()
         ),
+        position: None,
     })
 }
 
@@ -263,6 +268,7 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
         name: name.clone(),
         kind,
         message,
+        position: None,
     };
     let limit = options.max_file_size;
     let bytes = if path.as_os_str() == "-" {
@@ -319,7 +325,10 @@ pub fn read_source(path: &Path, options: &InputOptions) -> Result<Source, InputP
             ),
         ));
     }
-    let text = decode(bytes).map_err(|message| problem(ProblemKind::Binary, message))?;
+    let text = decode(bytes).map_err(|error| InputProblem {
+        position: error.position,
+        ..problem(ProblemKind::Binary, error.message)
+    })?;
     Ok(Source {
         name,
         path: (path.as_os_str() != "-").then(|| path.to_path_buf()),
@@ -371,17 +380,45 @@ fn is_fifo(file_type: &std::fs::FileType) -> bool {
     }
 }
 
-/// Text as UTF-8, refusing binary content.
-pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, String> {
+/// Why bytes are not manifest text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotText {
+    /// What is wrong with the bytes.
+    pub message: String,
+    /// Line and column of the first invalid byte (columns count the characters before it), when
+    /// the bytes are text up to a bad byte.
+    pub position: Option<Position>,
+}
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Bytes as UTF-8 text, refusing binary content; an invalid byte is reported with its line and
+/// column, as every other problem in a file is.
+pub fn decode(bytes: Vec<u8>) -> Result<String, NotText> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
-        return Err("binary file (contains NUL bytes); not a manifest".into());
+        return Err(NotText {
+            message: "binary file (contains NUL bytes); not a manifest".into(),
+            position: None,
+        });
     }
     String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at offset {}); Kubernetes manifests are UTF-8",
-            e.utf8_error().valid_up_to()
-        )
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // Everything before the first invalid byte is valid, so it can be indexed like any text.
+        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        let position = LineIndex::new(valid).position(valid, offset);
+        NotText {
+            message: format!(
+                "not UTF-8 text (invalid byte 0x{:02X} at byte offset {offset}); Kubernetes manifests are UTF-8",
+                bytes.get(offset).copied().unwrap_or_default(),
+            ),
+            position: Some(position),
+        }
     })
 }
 
