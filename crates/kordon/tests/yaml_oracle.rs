@@ -112,10 +112,7 @@ fn oracle_reads(oracle: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, Outcome> 
 
 fn tempfile_list(files: &[PathBuf]) -> PathBuf {
     let path = std::env::temp_dir().join(format!("kordon-oracle-list-{}", std::process::id()));
-    let text: String = files
-        .iter()
-        .map(|f| format!("{}\n", f.display()))
-        .collect();
+    let text: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
     std::fs::write(&path, text).expect("write the file list");
     path
 }
@@ -140,8 +137,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
         }
         _ => a == b,
@@ -216,7 +212,10 @@ fn compare(kordon: &Outcome, oracle: &Outcome) -> Comparison {
 fn short(value: &Value) -> String {
     let text = value.to_string();
     if text.len() > 300 {
-        let cut = (0..=300).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let cut = (0..=300)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
         format!("{}…", &text[..cut])
     } else {
         text

@@ -81,7 +81,12 @@ pub fn parse_stream(text: &str, limits: ParseLimits) -> RawStream {
             stream.documents.push(Err(error));
             continue;
         }
-        parse_chunk(&text[chunk.start..chunk.end], chunk.start, limits, &mut stream);
+        parse_chunk(
+            &text[chunk.start..chunk.end],
+            chunk.start,
+            limits,
+            &mut stream,
+        );
     }
     stream
 }
@@ -1111,11 +1116,20 @@ mod tests {
     fn what_go_yaml_v2_accepts_is_read() {
         // Each of these was refused or misread before the patched parser (KORDON-PATCHES.md).
         let cases = [
-            ("k:\n  m: \"one\n  two\"\n", serde_json::json!({"k": {"m": "one two"}})),
-            ("k:\n  m: 'one\ntwo'\n", serde_json::json!({"k": {"m": "one two"}})),
+            (
+                "k:\n  m: \"one\n  two\"\n",
+                serde_json::json!({"k": {"m": "one two"}}),
+            ),
+            (
+                "k:\n  m: 'one\ntwo'\n",
+                serde_json::json!({"k": {"m": "one two"}}),
+            ),
             ("a: [\n  \"x\"\n]\n", serde_json::json!({"a": ["x"]})),
             ("a: {\nb: \"x\"\n}\n", serde_json::json!({"a": {"b": "x"}})),
-            ("a:\tb\nc:\t[x]\n", serde_json::json!({"a": "b", "c": ["x"]})),
+            (
+                "a:\tb\nc:\t[x]\n",
+                serde_json::json!({"a": "b", "c": ["x"]}),
+            ),
             (
                 "a: [2001:db8::, x:, b::c]\n",
                 serde_json::json!({"a": ["2001:db8::", "x:", "b::c"]}),
@@ -1143,7 +1157,10 @@ mod tests {
         // A byte order mark may start every document.
         assert_eq!(
             documents("a: 1\n---\n\u{feff}b: 2\n"),
-            vec![Ok(serde_json::json!({"a": 1})), Ok(serde_json::json!({"b": 2}))]
+            vec![
+                Ok(serde_json::json!({"a": 1})),
+                Ok(serde_json::json!({"b": 2}))
+            ]
         );
         // Content on the separator line is a located error; the documents around it survive.
         let text = "a: 1\n--- {b: 2}\n--- # fine\nc: 3\n";
