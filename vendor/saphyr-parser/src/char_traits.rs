@@ -104,7 +104,8 @@ pub fn is_yaml_non_space(c: char) -> bool {
 #[inline]
 #[must_use]
 pub fn is_anchor_char(c: char) -> bool {
-    is_yaml_non_space(c) && !is_flow(c)
+    // KORDON PATCH 8: go-yaml v2's anchor characters (`is_alpha` there), not YAML 1.2's.
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 /// Check whether the character is a valid word character.

@@ -1465,12 +1465,20 @@ impl<'input, T: Input> Scanner<'input, T> {
         let start_mark = self.mark;
 
         self.skip_non_blank();
+        // KORDON PATCH 8: go-yaml v2's anchor names are ASCII letters, digits, `-` and `_`, and
+        // the name must end at a blank or one of `?:,]}%@\``: `&a:b` is the anchor `a` before
+        // the scalar `:b`, and `&a.b` is refused.
         while is_anchor_char(self.input.look_ch()) {
             string.push(self.input.peek());
             self.skip_non_blank();
         }
+        let ends_well = is_blank_or_breakz(self.input.look_ch())
+            || matches!(
+                self.input.peek(),
+                '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`'
+            );
 
-        if string.is_empty() {
+        if string.is_empty() || !ends_well {
             return Err(ScanError::new_str(
                 start_mark,
                 "while scanning an anchor or alias, did not find expected alphabetic or numeric character",

@@ -1106,6 +1106,7 @@ mod tests {
             "null: a\n",
             "? \n: a\n",
             "0xffffffffffffffff: a\n",
+            "a: &x.y 1\nb: *x.y\n",
         ] {
             let stream = parse_stream(text, ParseLimits::default());
             assert!(stream.documents[0].is_err(), "{text:?} was read");
@@ -1136,6 +1137,15 @@ mod tests {
             ),
             ("a: {x:: 1}\n", serde_json::json!({"a": {"x:": 1}})),
             ("a: \"it\\'s\"\n", serde_json::json!({"a": "it's"})),
+            (
+                "a: \"b\"#c\nd: [-]\n",
+                serde_json::json!({"a": "b", "d": ["-"]}),
+            ),
+            // The anchor is `an`; `:chor value` is the scalar.
+            (
+                "a: &an:chor value\n",
+                serde_json::json!({"a": ":chor value"}),
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(root(text).to_json(), expected, "{text:?}");
