@@ -341,6 +341,7 @@ impl Reader<'_> {
         match &node.value {
             NodeValue::String(s) => Some(s.clone()),
             NodeValue::Int(i) => Some(i.to_string()),
+            NodeValue::UInt(u) => Some(u.to_string()),
             _ => {
                 self.error(node.span, format!("`{what}` must be a string"), None);
                 None

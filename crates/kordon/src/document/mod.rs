@@ -81,6 +81,7 @@ impl Object {
                         NodeValue::String(s) => Some((e.key.clone(), s.clone())),
                         NodeValue::Bool(b) => Some((e.key.clone(), b.to_string())),
                         NodeValue::Int(i) => Some((e.key.clone(), i.to_string())),
+                        NodeValue::UInt(u) => Some((e.key.clone(), u.to_string())),
                         _ => None,
                     })
                     .collect()

@@ -56,8 +56,11 @@ pub enum NodeValue {
     Null,
     /// A boolean (YAML 1.1: `yes`, `on`, `true`, ...).
     Bool(bool),
-    /// An integer that fits in 64 bits.
+    /// An integer that fits in 64 signed bits.
     Int(i64),
+    /// An integer above `i64::MAX` that fits in 64 unsigned bits (go-yaml v2 decodes it as
+    /// `uint64`, and sigs.k8s.io/yaml writes it to JSON exactly).
+    UInt(u64),
     /// Any other number.
     Float(f64),
     /// A string.
@@ -209,6 +212,7 @@ impl Node {
             NodeValue::Null => serde_json::Value::Null,
             NodeValue::Bool(b) => serde_json::Value::Bool(*b),
             NodeValue::Int(i) => serde_json::Value::from(*i),
+            NodeValue::UInt(u) => serde_json::Value::from(*u),
             NodeValue::Float(f) => serde_json::Number::from_f64(*f)
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
@@ -234,6 +238,7 @@ impl Node {
             NodeValue::Null => regorus::Value::Null,
             NodeValue::Bool(b) => regorus::Value::from(*b),
             NodeValue::Int(i) => regorus::Value::from(*i),
+            NodeValue::UInt(u) => regorus::Value::from(*u),
             NodeValue::Float(f) => match integral(*f) {
                 Some(i) => regorus::Value::from(i),
                 None => regorus::Value::from(*f),

@@ -82,46 +82,80 @@ pub struct RawStream {
 
 /// Parses a YAML (or JSON) stream into span-carrying trees.
 ///
-/// The stream is cut at column-0 `---` lines first, so that a syntax error in one document does
-/// not lose the documents after it (no YAML parser continues after an error).
+/// The stream is cut as kubectl cuts it (k8s.io/apimachinery's YAML reader): at every line that
+/// starts with `---`, the separator line itself belonging to no document. Each piece is read on
+/// its own, so a syntax error in one document does not lose the documents after it.
 pub fn parse_stream(text: &str, limits: ParseLimits) -> RawStream {
     let mut stream = RawStream::default();
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    for (start, end) in document_chunks(text, bom) {
-        parse_chunk(&text[start..end], start, limits, &mut stream);
+    for chunk in document_chunks(text) {
+        if let Some(error) = chunk.refused {
+            stream.documents.push(Err(error));
+            continue;
+        }
+        parse_chunk(
+            &text[chunk.start..chunk.end],
+            chunk.start,
+            limits,
+            &mut stream,
+        );
     }
     stream
 }
 
-/// Byte ranges of the stream's documents, split at column-0 `---` markers. A chunk holding only
-/// comments and directives is kept with the document that follows it.
-fn document_chunks(text: &str, from: usize) -> Vec<(usize, usize)> {
+/// The text of one document between separator lines.
+struct Chunk {
+    start: usize,
+    end: usize,
+    /// Set when the separator line before it carries content, which kubectl refuses.
+    refused: Option<SyntaxError>,
+}
+
+/// The stream's documents, cut at lines starting with `---`. kubectl accepts only blanks or a
+/// comment after the marker (`--- {a: 1}` and `----` are refused), and a byte order mark may
+/// start each document, as go-yaml reads every piece as a stream of its own.
+fn document_chunks(text: &str) -> Vec<Chunk> {
+    // The stream's own byte order mark is gone before kubectl looks for separators.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut chunks = Vec::new();
-    let mut chunk_start = from;
-    let mut chunk_has_content = false;
-    let mut line_start = from;
+    let mut chunk_start = bom;
+    let mut refused = None;
+    let mut line_start = bom;
     let bytes = text.as_bytes();
     while line_start < text.len() {
         let line_end = memchr_newline(bytes, line_start).unwrap_or(text.len());
-        let line = &text[line_start..line_end];
-        if is_document_marker(line) {
-            if chunk_has_content {
-                chunks.push((chunk_start, line_start));
-                chunk_start = line_start;
+        if let Some(rest) = text[line_start..line_end].strip_prefix("---") {
+            chunks.push(Chunk {
+                start: chunk_start,
+                end: line_start,
+                refused: refused.take(),
+            });
+            let content = rest.trim();
+            if !content.is_empty() && !content.starts_with('#') {
+                refused = Some(SyntaxError {
+                    message: format!(
+                        "content after the `---` document separator on the same line (`{}`); kubectl refuses it: start the document on the next line",
+                        abbreviate(content)
+                    ),
+                    offset: line_start + 3 + (rest.len() - rest.trim_start().len()),
+                });
             }
-            chunk_has_content = true;
-        } else {
-            let trimmed = line.trim_start();
-            if !(trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with('%')) {
-                chunk_has_content = true;
-            }
+            chunk_start = (line_end + 1).min(text.len());
         }
         line_start = line_end + 1;
     }
-    if chunk_start < text.len() || chunks.is_empty() {
-        chunks.push((chunk_start, text.len()));
-    }
+    chunks.push(Chunk {
+        start: chunk_start,
+        end: text.len(),
+        refused,
+    });
     chunks
+}
+
+fn abbreviate(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
@@ -129,11 +163,6 @@ fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
         .iter()
         .position(|&b| b == b'\n')
         .map(|p| p + from)
-}
-
-fn is_document_marker(line: &str) -> bool {
-    line.strip_prefix("---")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
 }
 
 /// Converts the parser's character offsets within a chunk into absolute byte offsets.
@@ -244,8 +273,9 @@ fn parse_chunk(chunk: &str, base: usize, limits: ParseLimits, stream: &mut RawSt
                 if in_document {
                     stream.documents.push(Ok(builder.finish()));
                 }
-                in_document = false;
-                Ok(())
+                // kubectl decodes the first document of each piece (sigs.k8s.io/yaml's
+                // Unmarshal): what follows a `...` end marker there is never read.
+                return;
             }
             Event::StreamEnd => break,
             other => builder.event(other, &span),
@@ -676,28 +706,13 @@ fn scalar_key(text: &str, value: NodeValue) -> Result<String, String> {
         NodeValue::Null => Err("a null or empty mapping key; Kubernetes refuses it".into()),
         NodeValue::Bool(b) => Ok(b.to_string()),
         NodeValue::Int(i) => Ok(i.to_string()),
-        NodeValue::Float(_) if is_uint64_beyond_int64(text) => Err(format!(
+        // go-yaml v2 decodes it as `uint64`, a key type sigs.k8s.io/yaml cannot convert.
+        NodeValue::UInt(_) => Err(format!(
             "the integer key `{text}` does not fit in 64 signed bits; Kubernetes refuses it"
         )),
         NodeValue::Float(f) => Ok(go_float32_key(f)),
         NodeValue::Seq(_) | NodeValue::Map(_) => Ok(text.to_string()),
     }
-}
-
-/// go-yaml v2 decodes integers above `i64::MAX` that fit 64 bits as `uint64`, a key type
-/// sigs.k8s.io/yaml cannot convert.
-fn is_uint64_beyond_int64(text: &str) -> bool {
-    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
-    let digits = cleaned.strip_prefix('+').unwrap_or(&cleaned);
-    let (radix, body) = match digits.get(..2) {
-        Some("0x" | "0X") => (16, &digits[2..]),
-        Some("0o" | "0O") => (8, &digits[2..]),
-        Some("0b" | "0B") => (2, &digits[2..]),
-        _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
-        _ => (10, digits),
-    };
-    body.chars().all(|c| c.is_digit(radix))
-        && u64::from_str_radix(body, radix).is_ok_and(|v| i64::try_from(v).is_err())
 }
 
 /// A float key as sigs.k8s.io/yaml writes it: Go's `FormatFloat(f, 'g', -1, 32)`, with YAML's
@@ -754,7 +769,7 @@ fn resolve_tagged(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<N
     let kind = |value: &NodeValue| match value {
         NodeValue::Null => "null",
         NodeValue::Bool(_) => "bool",
-        NodeValue::Int(_) => "int",
+        NodeValue::Int(_) | NodeValue::UInt(_) => "int",
         NodeValue::Float(_) => "float",
         _ => "str",
     };
@@ -774,6 +789,7 @@ fn resolve_tagged(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<N
         }
         "float" => match resolved() {
             NodeValue::Int(i) => Ok(NodeValue::Float(i as f64)),
+            NodeValue::UInt(u) => Ok(NodeValue::Float(u as f64)),
             value @ NodeValue::Float(_) => Ok(value),
             other => Err(mismatch(kind(&other))),
         },
@@ -866,10 +882,12 @@ fn resolve_plain(text: &str) -> Option<NodeValue> {
         return Some(int);
     }
     if is_yaml_float(text) {
+        // Out of range (`1e500`), Go's ParseFloat fails and go-yaml v2 keeps the text.
         return text
             .replace('_', "")
             .parse::<f64>()
             .ok()
+            .filter(|f| f.is_finite())
             .map(NodeValue::Float);
     }
     None
@@ -908,20 +926,26 @@ fn parse_yaml11_int(text: &str) -> Option<NodeValue> {
     if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
-    // The underscore-free text must still look like a number (go-yaml rejects `_` alone etc.).
-    match i128::from_str_radix(body, radix) {
-        Ok(value) => {
-            let value = if negative { -value } else { value };
-            match i64::try_from(value) {
-                Ok(v) => Some(NodeValue::Int(v)),
-                Err(_) => Some(NodeValue::Float(value as f64)),
-            }
+    // go-yaml v2 tries int64, then uint64, then (for decimal text) float64; anything else out
+    // of range stays a string.
+    let value = i128::from_str_radix(body, radix)
+        .ok()
+        .map(|value| if negative { -value } else { value });
+    if let Some(value) = value {
+        if let Ok(int) = i64::try_from(value) {
+            return Some(NodeValue::Int(int));
         }
-        Err(_) => body
-            .parse::<f64>()
-            .ok()
-            .map(|v| NodeValue::Float(if negative { -v } else { v })),
+        if let Ok(uint) = u64::try_from(value) {
+            return Some(NodeValue::UInt(uint));
+        }
     }
+    if radix != 10 {
+        return None;
+    }
+    body.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(|v| NodeValue::Float(if negative { -v } else { v }))
 }
 
 /// go-yaml v2's float syntax: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
@@ -1101,10 +1125,96 @@ mod tests {
             "null: a\n",
             "? \n: a\n",
             "0xffffffffffffffff: a\n",
+            "a: &x.y 1\nb: *x.y\n",
         ] {
             let stream = parse_stream(text, ParseLimits::default());
             assert!(stream.documents[0].is_err(), "{text:?} was read");
         }
+    }
+
+    #[test]
+    fn what_go_yaml_v2_accepts_is_read() {
+        // Each of these was refused or misread before the patched parser (KORDON-PATCHES.md).
+        let cases = [
+            (
+                "k:\n  m: \"one\n  two\"\n",
+                serde_json::json!({"k": {"m": "one two"}}),
+            ),
+            (
+                "k:\n  m: 'one\ntwo'\n",
+                serde_json::json!({"k": {"m": "one two"}}),
+            ),
+            ("a: [\n  \"x\"\n]\n", serde_json::json!({"a": ["x"]})),
+            ("a: {\nb: \"x\"\n}\n", serde_json::json!({"a": {"b": "x"}})),
+            (
+                "a:\tb\nc:\t[x]\n",
+                serde_json::json!({"a": "b", "c": ["x"]}),
+            ),
+            (
+                "a: [2001:db8::, x:, b::c]\n",
+                serde_json::json!({"a": ["2001:db8::", "x:", "b::c"]}),
+            ),
+            ("a: {x:: 1}\n", serde_json::json!({"a": {"x:": 1}})),
+            ("a: \"it\\'s\"\n", serde_json::json!({"a": "it's"})),
+            (
+                "a: \"b\"#c\nd: [-]\n",
+                serde_json::json!({"a": "b", "d": ["-"]}),
+            ),
+            // The anchor is `an`; `:chor value` is the scalar.
+            (
+                "a: &an:chor value\n",
+                serde_json::json!({"a": ":chor value"}),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(root(text).to_json(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_stream_is_cut_as_kubectl_cuts_it() {
+        let documents = |text: &str| -> Vec<Result<serde_json::Value, String>> {
+            parse_stream(text, ParseLimits::default())
+                .documents
+                .into_iter()
+                .map(|d| {
+                    d.map(|d| d.root.map_or(serde_json::Value::Null, |r| r.to_json()))
+                        .map_err(|e| e.message)
+                })
+                .collect()
+        };
+        // A byte order mark may start every document.
+        assert_eq!(
+            documents("a: 1\n---\n\u{feff}b: 2\n"),
+            vec![
+                Ok(serde_json::json!({"a": 1})),
+                Ok(serde_json::json!({"b": 2}))
+            ]
+        );
+        // Content on the separator line is a located error; the documents around it survive.
+        let text = "a: 1\n--- {b: 2}\n--- # fine\nc: 3\n";
+        let stream = parse_stream(text, ParseLimits::default());
+        let error = stream.documents[1].as_ref().expect_err("refused");
+        assert!(error.message.contains("separator"), "{}", error.message);
+        assert_eq!(&text[error.offset..error.offset + 6], "{b: 2}");
+        assert!(stream.documents[0].is_ok() && stream.documents[2].is_ok());
+        assert!(documents("----\na: 1\n")[0].is_err());
+        // Only the first document of a piece is read, as sigs.k8s.io/yaml reads it.
+        assert_eq!(
+            documents("a: 1\n...\nb: 2\n"),
+            vec![Ok(serde_json::json!({"a": 1}))]
+        );
+    }
+
+    #[test]
+    fn integers_resolve_as_go_yaml_v2_resolves_them() {
+        assert_eq!(
+            root("a: 18446744073709551615\nb: 0xFFFFFFFFFFFFFFFF\nc: 0x1FFFFFFFFFFFFFFFF\nd: 36893488147419103232\ne: 1e500\nf: -9223372036854775809\n").to_json(),
+            serde_json::json!({"a": 18446744073709551615u64, "b": 18446744073709551615u64,
+                "c": "0x1FFFFFFFFFFFFFFFF", "d": 36893488147419103232.0, "e": "1e500",
+                "f": -9223372036854775809.0})
+        );
+        assert!(error_of("18446744073709551615: a\n").contains("64 signed bits"));
     }
 
     #[test]

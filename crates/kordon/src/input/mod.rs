@@ -396,9 +396,12 @@ impl std::fmt::Display for NotText {
     }
 }
 
-/// Bytes as UTF-8 text, refusing binary content; an invalid byte is reported with its line and
-/// column, as every other problem in a file is.
+/// Bytes as UTF-8 text, refusing binary content (UTF-16 with a byte order mark is decoded); an
+/// invalid byte is reported with its line and column, as every other problem in a file is.
 pub fn decode(bytes: Vec<u8>) -> Result<String, NotText> {
+    if let Some(text) = decode_utf16_with_bom(&bytes) {
+        return Ok(text);
+    }
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return Err(NotText {
@@ -420,6 +423,32 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, NotText> {
             position: Some(position),
         }
     })
+}
+
+/// kubectl honours a UTF-16 byte order mark (k8s.io/cli-runtime reads files through Go's
+/// `unicode.BOMOverride`), so such a file is a manifest like any other. An unpaired surrogate
+/// or a dangling odd byte becomes U+FFFD, as Go's decoder makes it.
+fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let little_endian = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let body = &bytes[2..];
+    let units = body.chunks_exact(2).map(|pair| {
+        if little_endian {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    let mut text: String = char::decode_utf16(units)
+        .map(|unit| unit.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    if body.len() % 2 == 1 {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    Some(text)
 }
 
 /// The name shown for a path: as given, with `./` dropped; `<stdin>` for `-`.
