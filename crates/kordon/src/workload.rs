@@ -127,7 +127,7 @@ fn describe(node: &Node) -> &'static str {
     match node.value {
         NodeValue::Null => "null",
         NodeValue::Bool(_) => "a boolean",
-        NodeValue::Int(_) | NodeValue::Float(_) => "a number",
+        NodeValue::Int(_) | NodeValue::UInt(_) | NodeValue::Float(_) => "a number",
         NodeValue::String(_) => "a string",
         NodeValue::Seq(_) => "a list",
         NodeValue::Map(_) => "a mapping",

@@ -233,13 +233,14 @@ fn default_namespace_in_the_config_works_like_the_flag_which_wins() {
     let case = repo_root().join("testdata/gatekeeper-conformance/namespace-defaulting");
     let pod = std::fs::read_to_string(case.join("pod-without-namespace.yaml"))
         .expect("the conformance case is readable");
+    let policy = std::fs::read_to_string(case.join("policy.yaml"))
+        .expect("the conformance case is readable");
     let reported = |config: &str, extra: &[&str]| {
-        let config = format!(
-            "policies: [\"{}\"]\n{config}",
-            case.join("policy.yaml").display()
-        );
+        // Configured paths must stay inside the repository, so the policy is copied in.
+        let config = format!("policies: [policy.yaml]\n{config}");
         let dir = tree(&[
             (".kordon.yaml", config.as_str()),
+            ("policy.yaml", policy.as_str()),
             ("pod.yaml", pod.as_str()),
         ]);
         let mut args = vec!["scan", "--no-color", "pod.yaml"];
