@@ -96,6 +96,13 @@ flag(entry, name) := chosen if {
 # Whether the flag is set at all.
 has_flag(entry, name) if flag(entry, name)
 
+# Whether the flag is set to `value` (or to one of `values`). Rules negate these instead of writing
+# `not flag(entry, name).value == value`: OPA hoists a call nested in a negated expression out of the
+# `not`, so that form is undefined, not true, under Gatekeeper when the flag is absent.
+flag_is(entry, name, value) if flag(entry, name).value == value
+
+flag_in(entry, name, values) if flag(entry, name).value in values
+
 # The comma-separated values of a flag (empty when absent).
 flag_list(entry, name) := [trim_space(v) | some v in split(flag(entry, name).value, ",")]
 

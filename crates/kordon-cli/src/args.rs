@@ -87,9 +87,18 @@ pub struct ExportGatekeeperArgs {
     pub out: PathBuf,
     /// Each Constraint's `enforcementAction`: `by-severity` (critical/high → deny, medium → warn,
     /// low/info → dryrun), or `deny`, `warn` or `dryrun` for all. Rules that report what is
-    /// missing are exported as `warn` at most.
-    #[arg(long, value_name = "CHOICE", default_value = "by-severity")]
-    pub enforcement_action: kordon::gatekeeper::EnforcementChoice,
+    /// missing are exported as `warn` at most. Default: `export.enforcement-action` of the
+    /// configuration, else `by-severity`.
+    #[arg(long, value_name = "CHOICE")]
+    pub enforcement_action: Option<kordon::gatekeeper::EnforcementChoice>,
+    /// Read this configuration file instead of looking for .kordon.yaml from the current
+    /// directory upward: its rule directories, rule settings (enabled, severity, parameters) and
+    /// `export.enforcement-action` shape the export.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Apply the overrides of this profile of the configuration.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 #[derive(clap::Args)]

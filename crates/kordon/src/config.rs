@@ -23,6 +23,7 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
 use crate::document::{LineIndex, Node, NodeValue, ParseLimits, Position, Span, parse_stream};
 use crate::finding::{Location, Severity};
+use crate::gatekeeper::EnforcementChoice;
 use crate::input::ExcludeSet;
 use crate::rules::{PssLevel, Rule, RuleSet};
 use crate::suppress::{Date, Exception, ExceptionMatch, Pattern};
@@ -204,6 +205,8 @@ pub struct Settings {
     pub kustomize_unrestricted_loads: Option<Spanned<bool>>,
     /// `kustomize.allow-remote`, top level only.
     pub kustomize_allow_remote: Option<Spanned<bool>>,
+    /// `export.enforcement-action`: how `kordon export gatekeeper` sets each Constraint's action.
+    pub enforcement_action: Option<EnforcementChoice>,
 }
 
 /// A parsed configuration file.
@@ -234,9 +237,11 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "exceptions",
     "kustomize",
+    "export",
     "profiles",
 ];
 const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
+const EXPORT_KEYS: &[&str] = &["enforcement-action"];
 const PROFILE_KEYS: &[&str] = &[
     "fail-on",
     "default-namespace",
@@ -246,6 +251,7 @@ const PROFILE_KEYS: &[&str] = &[
     "context",
     "exclude",
     "exceptions",
+    "export",
 ];
 const RULE_KEYS: &[&str] = &["enabled", "severity", "parameters"];
 const EXCEPTION_KEYS: &[&str] = &["rule", "match", "reason", "expires"];
@@ -391,6 +397,7 @@ impl Reader<'_> {
                 "policies" => settings.policies = self.paths(value, "policies"),
                 "context" => settings.context = self.paths(value, "context"),
                 "kustomize" => self.kustomize(value, &mut settings),
+                "export" => self.export(value, &mut settings),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -497,6 +504,26 @@ impl Reader<'_> {
                         self.boolean(&entry.value, "kustomize.allow-remote");
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// `export: {enforcement-action}`: the config form of `export gatekeeper --enforcement-action`.
+    fn export(&mut self, node: &Node, settings: &mut Settings) {
+        for entry in self.mapping(node, "export", EXPORT_KEYS) {
+            if entry.key.as_str() != "enforcement-action" {
+                continue;
+            }
+            let Some(text) = self.string(&entry.value, "export.enforcement-action") else {
+                continue;
+            };
+            match text.parse() {
+                Ok(choice) => settings.enforcement_action = Some(choice),
+                Err(message) => self.error(
+                    entry.value.span,
+                    format!("`export.enforcement-action`: {message}"),
+                    None,
+                ),
             }
         }
     }
@@ -949,6 +976,11 @@ impl Resolved<'_> {
             .iter()
             .rev()
             .find_map(|l| l.default_namespace.as_deref())
+    }
+
+    /// `export.enforcement-action`, the profile's winning.
+    pub fn enforcement_action(&self) -> Option<EnforcementChoice> {
+        self.layers.iter().rev().find_map(|l| l.enforcement_action)
     }
 
     /// Extra rule directories, resolved against the configuration's directory.

@@ -111,7 +111,14 @@ fn oracle_reads(oracle: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, Outcome> 
 }
 
 fn tempfile_list(files: &[PathBuf]) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("kordon-oracle-list-{}", std::process::id()));
+    // Tests of this file run in parallel in one process: each list needs a name of its own, or
+    // one test's list replaces (or removes) another's while the oracle reads it.
+    static LISTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let number = LISTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!(
+        "kordon-oracle-list-{}-{number}",
+        std::process::id()
+    ));
     let text: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
     std::fs::write(&path, text).expect("write the file list");
     path

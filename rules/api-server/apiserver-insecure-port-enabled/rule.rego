@@ -15,6 +15,6 @@ violation contains {"msg": msg, "details": {"path": f.path}} if {
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
 	f := cp.flag(entry, "insecure-bind-address")
 	not f.value in {"127.0.0.1", "localhost", "::1"}
-	not cp.flag(entry, "insecure-port").value == "0"
+	not cp.flag_is(entry, "insecure-port", "0")
 	msg := sprintf("kube-apiserver in container %q binds its unauthenticated port to %q, reachable from the network", [entry.name, f.value])
 }

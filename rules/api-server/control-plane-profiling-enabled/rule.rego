@@ -7,6 +7,6 @@ import data.lib.kordon.control_plane as cp
 violation contains {"msg": msg, "details": cp.flag_details(entry, "profiling", "--profiling=false")} if {
 	some component in ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]
 	some entry in cp.component_containers(input.review.object, component)
-	not cp.flag(entry, "profiling").value == "false"
+	not cp.flag_is(entry, "profiling", "false")
 	msg := sprintf("%s in container %q serves profiling endpoints (--profiling is %s)", [component, entry.name, cp.describe(entry, "profiling", "true")])
 }

@@ -6,7 +6,7 @@ import data.lib.kordon.control_plane as cp
 
 violation contains {"msg": msg, "details": cp.flag_details(entry, "client-cert-auth", "--client-cert-auth=true")} if {
 	some entry in cp.component_containers(input.review.object, "etcd")
-	not cp.flag(entry, "client-cert-auth").value == "true"
+	not cp.flag_is(entry, "client-cert-auth", "true")
 	msg := sprintf("etcd in container %q accepts any client without a certificate (--client-cert-auth is %s)", [entry.name, cp.describe(entry, "client-cert-auth", "false")])
 }
 

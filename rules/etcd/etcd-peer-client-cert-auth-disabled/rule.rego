@@ -6,6 +6,6 @@ import data.lib.kordon.control_plane as cp
 
 violation contains {"msg": msg, "details": cp.flag_details(entry, "peer-client-cert-auth", "--peer-client-cert-auth=true")} if {
 	some entry in cp.component_containers(input.review.object, "etcd")
-	not cp.flag(entry, "peer-client-cert-auth").value == "true"
+	not cp.flag_is(entry, "peer-client-cert-auth", "true")
 	msg := sprintf("etcd in container %q accepts peers without a certificate (--peer-client-cert-auth is %s)", [entry.name, cp.describe(entry, "peer-client-cert-auth", "false")])
 }

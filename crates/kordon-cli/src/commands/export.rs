@@ -1,24 +1,57 @@
 //! `kordon export gatekeeper`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kordon::RuleSet;
+use kordon::config::Config;
 use kordon::gatekeeper::{ExportOptions, export_gatekeeper_with};
 
+use super::setup::{join_errors, report_config_errors};
 use crate::args::ExportCommand;
 
 pub fn run(command: ExportCommand) -> Result<ExitCode, String> {
     match command {
         ExportCommand::Gatekeeper(args) => {
-            let rules = kordon::RuleSet::builtin().map_err(|errors| {
-                errors
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })?;
-            let options = ExportOptions {
-                enforcement: args.enforcement_action,
+            let config_path = match &args.config {
+                Some(path) => Some(path.clone()),
+                None => Config::discover(&PathBuf::from(".")),
             };
+            let config = match &config_path {
+                Some(path) => {
+                    Some(Config::load(path).map_err(|errors| report_config_errors(&errors))?)
+                }
+                None => None,
+            };
+            if config.is_none() && args.profile.is_some() {
+                return Err(
+                    "--profile needs a configuration file (.kordon.yaml or --config)".into(),
+                );
+            }
+            let resolved = match &config {
+                Some(config) => Some(
+                    config
+                        .resolve(args.profile.as_deref())
+                        .map_err(|e| report_config_errors(&[*e]))?,
+                ),
+                None => None,
+            };
+            // The cluster gets the rules a scan runs: the same directories, switches, severities
+            // and parameters.
+            let mut rules = RuleSet::builtin().map_err(|errors| join_errors(&errors))?;
+            if let Some(resolved) = &resolved {
+                for dir in resolved.rule_dirs() {
+                    rules.add_dir(&dir).map_err(|errors| join_errors(&errors))?;
+                }
+                resolved
+                    .apply_rules(&mut rules)
+                    .map_err(|errors| report_config_errors(&errors))?;
+            }
+            let enforcement = args
+                .enforcement_action
+                .or_else(|| resolved.as_ref().and_then(|r| r.enforcement_action()))
+                .unwrap_or_default();
+            let options = ExportOptions { enforcement };
             let exported = export_gatekeeper_with(&rules, &args.out, &options)?;
             let cases: usize = exported.iter().map(|e| e.cases).sum();
             eprintln!(

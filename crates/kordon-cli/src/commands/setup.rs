@@ -25,7 +25,7 @@ pub struct Prepared {
 }
 
 /// Prints configuration errors as located diagnostics on standard error.
-fn report_config_errors(errors: &[ConfigError]) -> String {
+pub(crate) fn report_config_errors(errors: &[ConfigError]) -> String {
     let color = crate::output::wants_color(false, std::io::stderr().is_terminal());
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -140,7 +140,7 @@ pub fn prepare(
     })
 }
 
-fn join_errors(errors: &[impl ToString]) -> String {
+pub(crate) fn join_errors(errors: &[impl ToString]) -> String {
     errors
         .iter()
         .map(ToString::to_string)

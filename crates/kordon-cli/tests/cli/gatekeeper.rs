@@ -1,6 +1,6 @@
 //! `scan --policy`, `verify`, `export gatekeeper` and `expand`.
 
-use crate::support::{kordon, kordon_in, repo_root};
+use crate::support::{kordon, kordon_in, repo_root, tree};
 
 #[test]
 fn scan_with_policies_reports_inside_pod_templates() {
@@ -210,4 +210,84 @@ fn default_namespace_decides_which_constraints_review_a_manifest_without_one() {
     assert!(scan_in(&[]));
     assert!(scan_in(&["--default-namespace", "shop"]));
     assert!(!scan_in(&["--default-namespace", "billing"]));
+}
+
+#[test]
+fn export_follows_the_configuration_and_the_flag_wins() {
+    let config = "\
+export:
+  enforcement-action: warn
+rules:
+  disable: [host-pid]
+  image-tag-latest:
+    severity: critical
+  host-path-volume:
+    parameters:
+      allowedHostPaths: [/var/log]
+profiles:
+  prod:
+    export:
+      enforcement-action: deny
+";
+    let dir = tree(&[(".kordon.yaml", config)]);
+    let constraint = |out: &str, rule: &str| -> Option<String> {
+        std::fs::read_to_string(dir.path().join(out).join(rule).join("constraint.yaml")).ok()
+    };
+    let export = |out: &str, extra: &[&str]| {
+        let mut args = vec!["export", "gatekeeper", "--out", out];
+        args.extend_from_slice(extra);
+        let run = kordon_in(dir.path(), &args, None);
+        assert_eq!(run.code, 0, "{run:?}");
+    };
+
+    export("plain", &[]);
+    assert_eq!(
+        constraint("plain", "host-pid"),
+        None,
+        "a disabled rule is not exported"
+    );
+    let privileged = constraint("plain", "privileged-container").expect("exported");
+    assert!(
+        privileged.contains("enforcementAction: warn"),
+        "{privileged}"
+    );
+    let latest = constraint("plain", "image-tag-latest").expect("exported");
+    assert!(latest.contains("kordon.dev/severity: critical"), "{latest}");
+    let host_path = constraint("plain", "host-path-volume").expect("exported");
+    assert!(host_path.contains("- /var/log"), "{host_path}");
+
+    export("prod", &["--profile", "prod"]);
+    let privileged = constraint("prod", "privileged-container").expect("exported");
+    assert!(
+        privileged.contains("enforcementAction: deny"),
+        "{privileged}"
+    );
+    // Inventory rules stay capped at warn whatever the configuration asks.
+    let network = constraint("prod", "namespace-without-network-policy").expect("exported");
+    assert!(network.contains("enforcementAction: warn"), "{network}");
+
+    export(
+        "flag",
+        &["--profile", "prod", "--enforcement-action", "dryrun"],
+    );
+    let privileged = constraint("flag", "privileged-container").expect("exported");
+    assert!(
+        privileged.contains("enforcementAction: dryrun"),
+        "{privileged}"
+    );
+}
+
+#[test]
+fn an_unknown_enforcement_action_in_the_configuration_is_a_located_error() {
+    let dir = tree(&[(".kordon.yaml", "export:\n  enforcement-action: block\n")]);
+    let run = kordon_in(dir.path(), &["export", "gatekeeper", "--out", "out"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            ".kordon.yaml:2:23: `export.enforcement-action`: `block` is not an enforcement choice"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out").exists());
 }

@@ -397,19 +397,15 @@ pub fn export_gatekeeper_with(
         )?;
         write(
             &dir.join("constraint.yaml"),
-            &to_yaml(&constraint(
-                rule,
-                &kind,
-                rule.meta.default_parameters(),
-                choice,
-            )),
+            // The parameters a scan would pass: schema defaults merged with the configuration.
+            &to_yaml(&constraint(rule, &kind, rule.parameters.clone(), choice)),
         )?;
         // A rule that is silent by default (opt-in, empty allow-list) is verified with the
         // parameters its samples are written for, in a Constraint of its own.
         let sample_parameters = rule.sample_parameters()?;
         let suite_constraint = match &sample_parameters {
             Some(parameters) => {
-                let mut merged = rule.meta.default_parameters();
+                let mut merged = rule.parameters.clone();
                 if let (Some(target), Some(source)) =
                     (merged.as_object_mut(), parameters.as_object())
                 {
