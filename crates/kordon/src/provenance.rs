@@ -61,6 +61,16 @@ impl Files {
     }
 }
 
+/// The messages of the related location that keeps where a render had a finding moved out of
+/// it; a finding merged across renders (overlays of one base) carries one per render.
+const HELM_RENDERED_HERE: &str = "where `helm template` rendered it (exact)";
+const KUSTOMIZE_BUILT_HERE: &str = "where the kustomize build has it (exact)";
+
+/// Whether `related` is where a render had the finding (see [`attribute`]).
+pub(crate) fn is_render_place(related: &RelatedLocation) -> bool {
+    related.message == HELM_RENDERED_HERE || related.message == KUSTOMIZE_BUILT_HERE
+}
+
 fn location_in(source: &Source, span: Span) -> Location {
     let lines = LineIndex::new(&source.text);
     Location {
@@ -394,7 +404,7 @@ fn helm_rendered(
         0,
         RelatedLocation {
             location: rendered,
-            message: "where `helm template` rendered it (exact)".into(),
+            message: HELM_RENDERED_HERE.into(),
         },
     );
     added.push(source);
@@ -567,7 +577,7 @@ fn kustomize_built(
                         0,
                         RelatedLocation {
                             location: built_at,
-                            message: "where the kustomize build has it (exact)".into(),
+                            message: KUSTOMIZE_BUILT_HERE.into(),
                         },
                     );
                 }

@@ -704,3 +704,67 @@ fn findings_mapped_out_of_a_render_stay_with_the_rendered_object() {
         "shown where a user edits it"
     );
 }
+
+/// Regression: a base built by two overlays is one finding (provenance merges the renders) that
+/// keeps one related location per render. Only the first render's object got the finding, so the
+/// second overlay's workload failed its check with no finding and was shown at
+/// `prod (kustomize build)`, a place no one can open (42 workloads of the corpus).
+#[test]
+fn a_finding_merged_across_renders_belongs_to_the_object_of_each_render() {
+    let rules = rules();
+    let scanner = Scanner::builder()
+        .rules(rules.clone())
+        .jobs(1)
+        .build()
+        .expect("scanner builds");
+    let text = std::fs::read_to_string(repo().join("testdata/report/rendered/pod.yaml"))
+        .expect("fixture reads");
+    let renders = ["dev (kustomize build)", "prod (kustomize build)"];
+    let mut report = scanner.scan_sources(
+        renders
+            .iter()
+            .map(|name| Source::new(*name, text.as_str()))
+            .collect(),
+    );
+    // What provenance does: each finding moves to the written file with where its render had
+    // it, and the copies from the second render merge into the first one's.
+    let (first, second): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .partition(|f| f.location.file == renders[0]);
+    let built_here = |finding: &kordon::finding::Finding| kordon::finding::RelatedLocation {
+        location: finding.location.clone(),
+        message: "where the kustomize build has it (exact)".into(),
+    };
+    for mut finding in first {
+        finding.related.insert(0, built_here(&finding));
+        if let Some(copy) = second
+            .iter()
+            .find(|c| c.rule_id == finding.rule_id && c.location.span == finding.location.span)
+        {
+            finding.related.push(built_here(copy));
+        }
+        finding.location.file = "app/pod.yaml".into();
+        finding.object.location.file = "app/pod.yaml".into();
+        report.findings.push(finding);
+    }
+    let posture = posture(&report, &rules);
+    let privileged: Vec<_> = posture
+        .checks
+        .iter()
+        .filter(|c| c.rule == "privileged-container" && c.status == CheckStatus::Fail)
+        .collect();
+    assert_eq!(privileged.len(), 2, "the privileged pod of each render");
+    assert_eq!(
+        privileged[0].findings, privileged[1].findings,
+        "both checks list the one merged finding"
+    );
+    assert_eq!(privileged[0].findings.len(), 1);
+    let context = ReportContext::new(&report, &rules, &ReportOptions::default());
+    let failing: Vec<&str> = context
+        .workloads
+        .iter()
+        .filter(|w| !w.baseline)
+        .map(|w| w.object.file.as_str())
+        .collect();
+    assert_eq!(failing, ["app/pod.yaml", "app/pod.yaml"]);
+}

@@ -435,23 +435,36 @@ fn objects_by_file(objects: &[ObjectRef]) -> HashMap<&str, Vec<(usize, usize)>> 
     by_file
 }
 
-/// The object of the scan a finding is about. A finding mapped back from a render to the file a
-/// user edits names its object there too, so it is found through the related location that keeps
-/// where the render had it: the last object of that file starting at or before that place.
-fn finding_object(
+/// The objects of the scan a finding is about. A finding mapped back from a render to the file a
+/// user edits names its object there, so its objects are found through the related locations that
+/// keep where each render had it (a base built by several overlays is one finding about one object
+/// per overlay): the last object of that file starting at or before each such place.
+fn finding_objects(
     finding: &Finding,
     objects: &HashMap<(&str, usize), usize>,
     by_file: &HashMap<&str, Vec<(usize, usize)>>,
-) -> Option<usize> {
+) -> Vec<usize> {
     if let Some(&object) = objects.get(&object_key(&finding.object)) {
-        return Some(object);
+        return vec![object];
     }
-    finding.related.iter().find_map(|related| {
+    let object_at = |related: &crate::finding::RelatedLocation| {
         let starts = by_file.get(related.location.file.as_str())?;
         let at = related.location.span.start;
         let after = starts.partition_point(|&(start, _)| start <= at);
         after.checked_sub(1).map(|i| starts[i].1)
-    })
+    };
+    let mut found: Vec<usize> = finding
+        .related
+        .iter()
+        .filter(|related| crate::provenance::is_render_place(related))
+        .filter_map(object_at)
+        .collect();
+    if found.is_empty() {
+        found.extend(finding.related.iter().find_map(object_at));
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 fn index_findings(
@@ -461,7 +474,7 @@ fn index_findings(
 ) -> HashMap<(String, usize), Vec<usize>> {
     let mut out: HashMap<(String, usize), Vec<usize>> = HashMap::new();
     for (i, finding) in findings.iter().enumerate() {
-        if let Some(object) = finding_object(finding, objects, by_file) {
+        for object in finding_objects(finding, objects, by_file) {
             out.entry((finding.rule_id.clone(), object))
                 .or_default()
                 .push(i);
