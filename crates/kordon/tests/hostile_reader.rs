@@ -181,3 +181,46 @@ fn hundreds_of_aliased_containers_give_one_short_finding_per_rule() {
     // One finding per rule: the report stays the size of a one-container Pod's.
     assert!(report.findings.len() < 40, "{}", listing(&report));
 }
+
+/// Regression: a comment ending in NEL hid `privileged: true` from kordon, while Kubernetes (whose
+/// YAML 1.1 reader ends a line at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR) applied it.
+#[test]
+fn yaml_1_1_line_breaks_are_refused_where_kubernetes_would_read_more() {
+    let dir = testdata("hostile-line-breaks");
+    let report = scanner().scan_paths(&[dir.join("pods.yaml"), dir.join("json-stream.json")]);
+    let mut problems: Vec<String> = report
+        .problems
+        .iter()
+        .map(|p| {
+            let at = p.position.map(|at| format!("{}:{}", at.line, at.column));
+            format!(
+                "{:?} {:?} {} {}",
+                p.level,
+                p.kind,
+                at.unwrap_or_default(),
+                p.message
+                    .split(" is a line break")
+                    .next()
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    problems.sort();
+    assert_eq!(
+        problems,
+        [
+            "Error Syntax 10:36 U+0085 NEXT LINE (NEL)",
+            "Error Syntax 17:22 U+2028 LINE SEPARATOR",
+            "Error Syntax 20:104 U+0085 NEXT LINE (NEL)",
+        ],
+        "{:#?}",
+        report.problems
+    );
+    let mut objects: Vec<String> = report
+        .objects
+        .iter()
+        .map(|o| o.name.clone().unwrap_or_default())
+        .collect();
+    objects.sort();
+    assert_eq!(objects, ["json-stream", "plain-neighbour"]);
+}

@@ -87,8 +87,17 @@ pub struct RawStream {
 /// its own, so a syntax error in one document does not lose the documents after it.
 pub fn parse_stream(text: &str, limits: ParseLimits) -> RawStream {
     let mut stream = RawStream::default();
+    // kubectl decodes a stream that starts with `{` as JSON, any other as YAML (each document).
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
     for chunk in document_chunks(text) {
         if let Some(error) = chunk.refused {
+            stream.documents.push(Err(error));
+            continue;
+        }
+        if let Some(error) = yaml_1_1_line_break(&text[chunk.start..chunk.end], chunk.start, json) {
             stream.documents.push(Err(error));
             continue;
         }
@@ -100,6 +109,33 @@ pub fn parse_stream(text: &str, limits: ParseLimits) -> RawStream {
         );
     }
     stream
+}
+
+/// Refuses a YAML document holding NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR. Kubernetes'
+/// reader (go-yaml v2, YAML 1.1) ends a line at each of them; YAML 1.2 and kordon's parser do
+/// not. Read either way, the document would be judged on other fields than the cluster gets: a
+/// comment ending in NEL followed by `privileged: true` is a comment here and a field there. A
+/// JSON stream (which kubectl decodes with encoding/json, where they are ordinary characters) is
+/// read as usual; a JSON document inside a YAML stream is YAML to kubectl, and refused too.
+fn yaml_1_1_line_break(chunk: &str, base: usize, json_stream: bool) -> Option<SyntaxError> {
+    if json_stream {
+        return None;
+    }
+    let (at, name) = chunk.char_indices().find_map(|(at, c)| match c {
+        '\u{85}' => Some((at, "U+0085 NEXT LINE (NEL)")),
+        '\u{2028}' => Some((at, "U+2028 LINE SEPARATOR")),
+        '\u{2029}' => Some((at, "U+2029 PARAGRAPH SEPARATOR")),
+        _ => None,
+    })?;
+    Some(SyntaxError {
+        message: format!(
+            "{name} is a line break for Kubernetes' YAML reader (YAML 1.1) but not in YAML 1.2, so what \
+             follows it on this line would be read differently: kordon refuses the document rather \
+             than judge other fields than the cluster gets; use a real line break, or an escape \
+             (`\\u0085`, `\\u2028`, `\\u2029`) in a double-quoted string"
+        ),
+        offset: base + at,
+    })
 }
 
 /// The text of one document between separator lines.
