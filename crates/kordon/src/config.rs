@@ -69,6 +69,17 @@ policies: []
 # would use): they are reviewed, matched and inventoried there. The --default-namespace flag wins.
 # default-namespace: default
 
+# What kustomize builds may read and fetch (see "Trust model" in the README). Widening either is
+# noted in every report; the --kustomize-load-restrictor and --kustomize-allow-remote flags win.
+# kustomize:
+#   load-restrictor: root-only   # none: a kustomization may read any file of the machine
+#   allow-remote: false          # true: fetch remote resources and bases
+
+# `kordon export gatekeeper`: each Constraint's enforcementAction (by-severity, deny, warn or
+# dryrun); its --enforcement-action flag wins.
+# export:
+#   enforcement-action: by-severity
+
 # Paths never scanned, as .gitignore patterns relative to this file.
 exclude:
   # - charts/*/tests/
@@ -90,6 +101,8 @@ exceptions:
 profiles:
   dev:
     fail-on: high
+    # export:
+    #   enforcement-action: warn
   prod:
     fail-on: low
 "#;
