@@ -770,7 +770,9 @@ impl<'input, T: Input> Scanner<'input, T> {
             '}' => self.fetch_flow_collection_end(TokenType::FlowMappingEnd),
             ',' => self.fetch_flow_entry(),
             '-' if is_blank_or_breakz(nc) => self.fetch_block_entry(),
-            '?' if is_blank_or_breakz(nc) => self.fetch_key(),
+            // KORDON PATCH 9: go-yaml v2, like libyaml, takes `?` in a flow collection as the key
+            // indicator whatever follows it (`[?x]` is `[{x: null}]`).
+            '?' if is_blank_or_breakz(nc) || self.flow_level > 0 => self.fetch_key(),
             ':' if is_blank_or_breakz(nc) => self.fetch_value(),
             ':' if self.flow_level > 0
                 && (is_flow(nc) || self.mark.index == self.adjacent_value_allowed_at) =>
@@ -2481,7 +2483,10 @@ impl<'input, T: Input> Scanner<'input, T> {
         }
 
         self.skip_non_blank();
-        self.skip_yaml_whitespace()?;
+        // KORDON PATCH 9: in a flow collection the key may follow `?` directly (`[?x]`).
+        if self.flow_level == 0 || is_blank_or_breakz(self.input.look_ch()) {
+            self.skip_yaml_whitespace()?;
+        }
         if self.input.peek() == '\t' {
             return Err(ScanError::new_str(
                 self.mark(),

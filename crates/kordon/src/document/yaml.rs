@@ -1201,6 +1201,11 @@ mod tests {
                 "a: &an:chor value\n",
                 serde_json::json!({"a": ":chor value"}),
             ),
+            // `?` directly before a key in a flow collection is the key indicator.
+            (
+                "a: [?x, ? w, z]\nb: {?k: v}\n",
+                serde_json::json!({"a": [{"x": null}, {"w": null}, "z"], "b": {"k": "v"}}),
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(root(text).to_json(), expected, "{text:?}");
