@@ -291,3 +291,69 @@ fn an_unknown_enforcement_action_in_the_configuration_is_a_located_error() {
     );
     assert!(!dir.path().join("out").exists());
 }
+
+/// Regression: two Constraints of different kinds sharing a name got the ids `name` and
+/// `KindB/name`, whichever policy file was read second taking the qualified one.
+#[test]
+fn constraints_sharing_a_name_are_all_qualified_by_kind() {
+    let policy = |kind: &str| {
+        format!(
+            "\
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: {lower}
+spec:
+  crd:
+    spec:
+      names:
+        kind: {kind}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package {lower}
+        violation[{{\"msg\": \"{kind} reviewed it\"}}] {{
+          input.review.object.kind == \"Pod\"
+        }}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: {kind}
+metadata:
+  name: same-name
+spec:
+  match:
+    kinds:
+      - apiGroups: [\"\"]
+        kinds: [\"Pod\"]
+",
+            lower = kind.to_ascii_lowercase()
+        )
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: registry.example.com/c:1.0\n";
+    let (first, second) = (policy("KordonFirst"), policy("KordonSecond"));
+    let dir = tree(&[("a.yaml", &first), ("b.yaml", &second), ("pod.yaml", pod)]);
+    let ids = |order: [&str; 2]| -> Vec<String> {
+        let run = kordon_in(
+            dir.path(),
+            &[
+                "scan", "-f", "json", "--policy", order[0], "--policy", order[1], "pod.yaml",
+            ],
+            None,
+        );
+        assert_ne!(run.code, 2, "{run:?}");
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let mut ids: Vec<String> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .filter(|id| id.contains("same-name"))
+            .map(str::to_string)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let expected = ["KordonFirst/same-name", "KordonSecond/same-name"];
+    assert_eq!(ids(["a.yaml", "b.yaml"]), expected);
+    assert_eq!(ids(["b.yaml", "a.yaml"]), expected);
+}

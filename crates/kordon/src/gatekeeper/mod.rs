@@ -335,12 +335,18 @@ impl PolicySet {
         (rules, problems)
     }
 
-    /// Adds the rules to `set`. A rule's id is its Constraint's name; when that name is already
-    /// taken (by a built-in rule or a constraint of another kind) it becomes `Kind/name`.
+    /// Adds the rules to `set`. A rule's id is its Constraint's name; when that name is taken by
+    /// a built-in rule, or shared by constraints of several kinds, it becomes `Kind/name` — for
+    /// every constraint of that name, so ids do not depend on the order policies are read in.
     pub fn install(&self, set: &mut RuleSet) -> Vec<Problem> {
         let (rules, mut problems) = self.rules();
+        let mut named: BTreeMap<String, usize> = BTreeMap::new();
+        for rule in &rules {
+            *named.entry(rule.meta.id.clone()).or_default() += 1;
+        }
         for mut rule in rules {
-            if set.get(&rule.meta.id).is_some()
+            let shared = named.get(&rule.meta.id).is_some_and(|&count| count > 1);
+            if (shared || set.get(&rule.meta.id).is_some())
                 && let RuleOrigin::Gatekeeper(binding) = &rule.origin
             {
                 rule.meta.id = format!("{}/{}", binding.kind, binding.constraint);
