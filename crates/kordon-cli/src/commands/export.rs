@@ -1,41 +1,20 @@
 //! `kordon export gatekeeper`.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use kordon::RuleSet;
-use kordon::config::Config;
 use kordon::gatekeeper::{ExportOptions, export_gatekeeper_with};
 
-use super::setup::{join_errors, report_config_errors};
+use super::setup::{join_errors, load_config, report_config_errors, resolve_config};
 use crate::args::ExportCommand;
 
 pub fn run(command: ExportCommand) -> Result<ExitCode, String> {
     match command {
         ExportCommand::Gatekeeper(args) => {
-            let config_path = match &args.config {
-                Some(path) => Some(path.clone()),
-                None => Config::discover(&PathBuf::from(".")),
-            };
-            let config = match &config_path {
-                Some(path) => {
-                    Some(Config::load(path).map_err(|errors| report_config_errors(&errors))?)
-                }
-                None => None,
-            };
-            if config.is_none() && args.profile.is_some() {
-                return Err(
-                    "--profile needs a configuration file (.kordon.yaml or --config)".into(),
-                );
-            }
-            let resolved = match &config {
-                Some(config) => Some(
-                    config
-                        .resolve(args.profile.as_deref())
-                        .map_err(|e| report_config_errors(&[*e]))?,
-                ),
-                None => None,
-            };
+            let profile = args.profile.as_deref();
+            let config = load_config(args.config.as_deref(), Path::new("."), profile)?;
+            let resolved = resolve_config(config.as_ref(), profile)?;
             // The cluster gets the rules a scan runs: the same directories, switches, severities
             // and parameters.
             let mut rules = RuleSet::builtin().map_err(|errors| join_errors(&errors))?;

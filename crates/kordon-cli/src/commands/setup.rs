@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use kordon::config::{Config, ConfigError};
+use kordon::config::{Config, ConfigError, Resolved};
 use kordon::suppress::SuppressOptions;
 use kordon::{Location, RuleSet, ScannerBuilder, Severity};
 
@@ -56,30 +56,49 @@ fn scan_root(paths: &[PathBuf]) -> PathBuf {
     }
 }
 
+/// The configuration `--config` names, or the `.kordon.yaml` found from `start` upward; errors
+/// are printed as located diagnostics. A `--profile` without a configuration is an error.
+pub(crate) fn load_config(
+    named: Option<&Path>,
+    start: &Path,
+    profile: Option<&str>,
+) -> Result<Option<Config>, String> {
+    let path = match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => Config::discover(start),
+    };
+    let config = match &path {
+        Some(path) => Some(Config::load(path).map_err(|errors| report_config_errors(&errors))?),
+        None => None,
+    };
+    if config.is_none() && profile.is_some() {
+        return Err("--profile needs a configuration file (.kordon.yaml or --config)".into());
+    }
+    Ok(config)
+}
+
+/// The top-level settings of `config` with `profile`'s over them.
+pub(crate) fn resolve_config<'a>(
+    config: Option<&'a Config>,
+    profile: Option<&str>,
+) -> Result<Option<Resolved<'a>>, String> {
+    config
+        .map(|config| {
+            config
+                .resolve(profile)
+                .map_err(|e| report_config_errors(&[*e]))
+        })
+        .transpose()
+}
+
 pub fn prepare(
     paths: &[PathBuf],
     selection: &SelectionArgs,
     config_args: &ConfigArgs,
 ) -> Result<Prepared, String> {
-    let config_path = match &config_args.config {
-        Some(path) => Some(path.clone()),
-        None => Config::discover(&scan_root(paths)),
-    };
-    let config = match &config_path {
-        Some(path) => Some(Config::load(path).map_err(|errors| report_config_errors(&errors))?),
-        None => None,
-    };
-    if config.is_none() && config_args.profile.is_some() {
-        return Err("--profile needs a configuration file (.kordon.yaml or --config)".into());
-    }
-    let resolved = match &config {
-        Some(config) => Some(
-            config
-                .resolve(config_args.profile.as_deref())
-                .map_err(|e| report_config_errors(&[*e]))?,
-        ),
-        None => None,
-    };
+    let profile = config_args.profile.as_deref();
+    let config = load_config(config_args.config.as_deref(), &scan_root(paths), profile)?;
+    let resolved = resolve_config(config.as_ref(), profile)?;
 
     let mut rules = RuleSet::builtin().map_err(|errors| join_errors(&errors))?;
     let mut dirs: Vec<PathBuf> = selection.rule_dirs.clone();
