@@ -17,7 +17,7 @@ use crate::scan::{Problem, ProblemLevel, ScanReport, Scanner};
 pub const MAX_ROUNDS: usize = 32;
 
 /// Fixes one file in memory: applies the non-conflicting fixes of `findings`, re-scans the result
-/// with `scanner`, and repeats until nothing more applies (at most [`MAX_ROUNDS`] rounds). The
+/// with `scanner`, and repeats until nothing more applies (at most `MAX_ROUNDS` rounds). The
 /// outcome's `skipped` lists the fixes of the findings that remain.
 pub fn fix_source(
     scanner: &Scanner,
