@@ -320,29 +320,55 @@ fn written_fingerprint(finding: &Finding, texts: &HashMap<String, Arc<Source>>) 
 /// become related locations of that finding. `findings` must be sorted by location.
 fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut index: HashMap<(String, String, Span), usize> = HashMap::new();
+    // Per (rule, file, span): the findings kept there, each with the objects it was made on.
+    let mut index: HashMap<(String, String, Span), Vec<(usize, Vec<(String, usize)>)>> =
+        HashMap::new();
     for finding in findings {
         let key = (
             finding.rule_id.clone(),
             finding.location.file.clone(),
             finding.location.span,
         );
-        match index.get(&key) {
-            Some(&at) => {
+        let origin = origin(&finding);
+        let kept_here = index.entry(key).or_default();
+        // Only a copy from another object (another render) merges: one object's several
+        // violations at one place (three missing admission plugins on one flag list) are
+        // several findings. An equal message is preferred, so copies pair up one to one.
+        let target = kept_here
+            .iter()
+            .filter(|(_, origins)| !origins.contains(&origin))
+            .min_by_key(|(at, _)| merged[*at].message != finding.message)
+            .map(|(at, _)| *at);
+        match target {
+            Some(at) => {
                 let kept = &mut merged[at];
                 for related in finding.related {
                     if !kept.related.contains(&related) {
                         kept.related.push(related);
                     }
                 }
+                if let Some(entry) = kept_here.iter_mut().find(|(i, _)| *i == at) {
+                    entry.1.push(origin);
+                }
             }
             None => {
-                index.insert(key, merged.len());
+                kept_here.push((merged.len(), vec![origin]));
                 merged.push(finding);
             }
         }
     }
     merged
+}
+
+/// The object a finding was made on: where its render had it, or its own object.
+fn origin(finding: &Finding) -> (String, usize) {
+    match finding.related.iter().find(|r| is_render_place(r)) {
+        Some(render) => (render.location.file.clone(), render.location.span.start),
+        None => (
+            finding.object.location.file.clone(),
+            finding.object.location.span.start,
+        ),
+    }
 }
 
 /// Whether `finding` is a `default-namespace` finding whose namespace the template computes

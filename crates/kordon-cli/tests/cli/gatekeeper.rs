@@ -357,3 +357,71 @@ spec:
     assert_eq!(ids(["a.yaml", "b.yaml"]), expected);
     assert_eq!(ids(["b.yaml", "a.yaml"]), expected);
 }
+
+/// Regression: merging the copies of a finding across renders also merged one object's several
+/// violations at one place (same rule, file and span) whenever any scanned file held Helm
+/// `# Source:` comments, so two of the three messages were lost.
+#[test]
+fn several_violations_at_one_place_stay_several_findings_next_to_a_helm_render() {
+    let policy = "\
+apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: kordonthreemessages
+spec:
+  crd:
+    spec:
+      names:
+        kind: KordonThreeMessages
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package kordonthreemessages
+        violation[{\"msg\": msg}] {
+          input.review.object.kind == \"Pod\"
+          word := [\"first\", \"second\", \"third\"][_]
+          msg := sprintf(\"%v reason\", [word])
+        }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: KordonThreeMessages
+metadata:
+  name: three-messages
+spec:
+  match:
+    kinds:
+      - apiGroups: [\"\"]
+        kinds: [\"Pod\"]
+";
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n  - name: c\n    image: registry.example.com/c:1.0\n";
+    let rendered = "---\n# Source: web/templates/config.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: shop\ndata: {}\n";
+    let dir = tree(&[
+        ("policy.yaml", policy),
+        ("pod.yaml", pod),
+        ("rendered.yaml", rendered),
+    ]);
+    let run = kordon_in(
+        dir.path(),
+        &[
+            "scan",
+            "-f",
+            "json",
+            "--policy",
+            "policy.yaml",
+            "pod.yaml",
+            "rendered.yaml",
+        ],
+        None,
+    );
+    assert_ne!(run.code, 2, "{run:?}");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let mut messages: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "three-messages")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    messages.sort_unstable();
+    assert_eq!(messages, ["first reason", "second reason", "third reason"]);
+}
