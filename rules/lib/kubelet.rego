@@ -13,19 +13,20 @@ import data.lib.kordon.pods
 # carries the `entry` cp.flags reads.
 sources(obj) := array.concat(config_sources(obj), flag_sources(obj))
 
-config_sources(obj) := [{"type": "config", "obj": obj, "label": "the kubelet configuration"}] if obj.kind == "KubeletConfiguration"
+config_sources(obj) := [{"type": "config", "obj": obj, "label": "the kubelet configuration", "fixable": true}] if obj.kind == "KubeletConfiguration"
 
 config_sources(obj) := [] if obj.kind != "KubeletConfiguration"
 
 flag_sources(obj) := array.concat(
-	[{"type": "flags", "entry": entry, "label": sprintf("kubelet in container %q", [entry.name]), "hidden": []} |
+	[{"type": "flags", "entry": entry, "label": sprintf("kubelet in container %q", [entry.name]), "hidden": [], "fixable": true} |
 		some entry in pods.containers(obj)
 		cp.runs(entry.container, "kubelet")
 	],
 	unit_sources(obj),
 )
 
-unit_sources(obj) := [{"type": "flags", "entry": entry, "label": sprintf("kubelet in systemd unit %q", [name]), "hidden": hidden} |
+# A unit's words are not YAML: kordon does not edit them, so unit findings carry no fix.
+unit_sources(obj) := [{"type": "flags", "entry": entry, "label": sprintf("kubelet in systemd unit %q", [name]), "hidden": hidden, "fixable": false} |
 	obj.kind == "SystemdUnit"
 	service := object.get(obj, "service", {})
 	is_object(service)
@@ -129,11 +130,15 @@ fix_details(source, flag, config_path, _, flag_text) := {"path": s.path, "fix": 
 	source.type == "flags"
 	s := setting(source, flag, config_path)
 	s.inline
+	source.fixable
 }
 
 fix_details(source, flag, config_path, _, _) := {"path": location(source, flag, config_path)} if {
 	source.type == "flags"
-	not inline_setting(source, flag, config_path)
+	not fixable_setting(source, flag, config_path)
 }
 
-inline_setting(source, flag, config_path) if setting(source, flag, config_path).inline
+fixable_setting(source, flag, config_path) if {
+	setting(source, flag, config_path).inline
+	source.fixable
+}
