@@ -22,36 +22,31 @@ consequence := {
 	"DenyServiceExternalIPs": "anyone who can create a Service can claim external IPs and intercept traffic to them (CVE-2020-8554)",
 }
 
-# The legacy `--admission-control` flag replaces the whole list, defaults included.
-enabled(entry, plugin) if {
-	cp.has_flag(entry, "admission-control")
-	plugin in cp.flag_list(entry, "admission-control")
-}
+# The plugins the server runs. The legacy `--admission-control` flag replaces the whole list,
+# defaults included; `--enable-admission-plugins` adds to the defaults.
+enabled_set(entry) := {plugin | some plugin in cp.flag_list(entry, "admission-control")} if cp.has_flag(entry, "admission-control")
 
-enabled(entry, plugin) if {
+enabled_set(entry) := on_by_default | {plugin | some plugin in cp.flag_list(entry, "enable-admission-plugins")} if {
 	not cp.has_flag(entry, "admission-control")
-	plugin in cp.flag_list(entry, "enable-admission-plugins")
 }
 
-enabled(entry, plugin) if {
-	not cp.has_flag(entry, "admission-control")
-	plugin in on_by_default
-}
-
-disabled(entry, plugin) if plugin in cp.flag_list(entry, "disable-admission-plugins")
+disabled_set(entry) := {plugin | some plugin in cp.flag_list(entry, "disable-admission-plugins")}
 
 violation contains {"msg": msg, "details": cp.flag_details(entry, "disable-admission-plugins", "")} if {
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
+	off := disabled_set(entry)
 	some plugin in required
-	disabled(entry, plugin)
+	plugin in off
 	msg := sprintf("kube-apiserver in container %q disables the %s admission plugin: %s", [entry.name, plugin, reason(plugin)])
 }
 
 violation contains {"msg": msg, "details": cp.flag_details(entry, list_flag(entry), "")} if {
 	some entry in cp.component_containers(input.review.object, "kube-apiserver")
+	off := disabled_set(entry)
+	on := enabled_set(entry)
 	some plugin in required
-	not disabled(entry, plugin)
-	not enabled(entry, plugin)
+	not plugin in off
+	not plugin in on
 	msg := sprintf("kube-apiserver in container %q does not enable the %s admission plugin: %s", [entry.name, plugin, reason(plugin)])
 }
 

@@ -12,8 +12,10 @@ violation contains {"msg": msg, "details": {"path": ["spec", "type"]}} if {
 	msg := sprintf("Service %q exposes the ingress-nginx admission webhook outside the cluster (type %s): on controllers before v1.11.5 and v1.12.1 anyone who reaches it can run code in the controller (CVE-2025-1974)", [object.get(obj, ["metadata", "name"], ""), service_type])
 }
 
+# By its own labels or by the pods it selects.
 ingress_nginx(obj) if {
-	labels := object.get(obj, ["metadata", "labels"], {})
+	some field in [["metadata", "labels"], ["spec", "selector"]]
+	labels := object.get(obj, field, {})
 	is_object(labels)
 	object.get(labels, "app.kubernetes.io/name", "") == "ingress-nginx"
 }

@@ -22,3 +22,8 @@ test_default_and_plain_controller_services_are_quiet if {
 	count(violation) == 0 with input as review(service("ingress-nginx-controller", "LoadBalancer", [{"port": 80, "targetPort": "http"}, {"port": 443, "targetPort": "https"}]))
 	count(violation) == 0 with input as review({"kind": "Service", "metadata": {"name": "payments-admission"}, "spec": {"type": "LoadBalancer"}})
 }
+
+test_selector_identifies_the_controller if {
+	obj := {"kind": "Service", "metadata": {"name": "hooks"}, "spec": {"type": "NodePort", "selector": {"app.kubernetes.io/name": "ingress-nginx"}, "ports": [{"port": 443, "targetPort": "webhook"}]}}
+	count(violation) == 1 with input as review(obj)
+}

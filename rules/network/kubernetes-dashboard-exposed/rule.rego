@@ -40,8 +40,10 @@ violation contains {"msg": msg, "details": {"path": ["spec", "type"]}} if {
 
 dashboard_service(obj) if contains(object.get(obj, ["metadata", "name"], ""), "kubernetes-dashboard")
 
+# By its own labels or by the pods it selects.
 dashboard_service(obj) if {
-	labels := object.get(obj, ["metadata", "labels"], {})
+	some field in [["metadata", "labels"], ["spec", "selector"]]
+	labels := object.get(obj, field, {})
 	is_object(labels)
 	some key in ["k8s-app", "app.kubernetes.io/name", "app"]
 	object.get(labels, key, "") == "kubernetes-dashboard"

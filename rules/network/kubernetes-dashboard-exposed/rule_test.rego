@@ -30,3 +30,8 @@ test_exposed_service_is_reported if {
 	count(violation) == 0 with input as review(object.union(service, {"spec": {"type": "ClusterIP"}}))
 	count(violation) == 0 with input as review({"kind": "Service", "metadata": {"name": "web"}, "spec": {"type": "LoadBalancer"}})
 }
+
+test_selector_identifies_the_dashboard if {
+	service := {"kind": "Service", "metadata": {"name": "console"}, "spec": {"type": "LoadBalancer", "selector": {"app.kubernetes.io/name": "kubernetes-dashboard"}}}
+	count(violation) == 1 with input as review(service)
+}
