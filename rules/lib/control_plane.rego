@@ -148,3 +148,28 @@ fixable(f, replacement) if {
 describe(entry, name, fallback) := sprintf("%q", [flag(entry, name).value]) if has_flag(entry, name)
 
 describe(entry, name, fallback) := sprintf("unset, so %s", [fallback]) if not has_flag(entry, name)
+
+# A Go duration ("90s", "1m30s", "2h", "1.5h") in seconds; undefined when the text is not one
+# (Go accepts a bare number only for zero).
+duration_seconds("0") := 0
+
+duration_seconds(text) := total if {
+	regex.match(`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`, text)
+	parts := regex.find_all_string_submatch_n(`([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)`, text, -1)
+	total := sum([seconds | some part in parts; seconds := to_number(part[1]) * unit_seconds[part[2]]])
+}
+
+unit_seconds := {"ns": 0.000000001, "us": 0.000001, "µs": 0.000001, "ms": 0.001, "s": 1, "m": 60, "h": 3600}
+
+# TLS cipher suites that give forward secrecy and authenticated encryption (ECDHE with GCM or
+# ChaCha20-Poly1305, and the TLS 1.3 suites); anything else (RSA key exchange, CBC, 3DES, RC4)
+# is weak.
+strong_cipher(name) if {
+	startswith(name, "TLS_ECDHE_")
+	regex.match(`_(AES_128_GCM|AES_256_GCM|CHACHA20_POLY1305)(_SHA256|_SHA384)?$`, name)
+}
+
+strong_cipher(name) if name in {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}
+
+# TLS versions below 1.2, as Go's flag values name them.
+weak_tls_versions := {"VersionTLS10", "VersionTLS11"}

@@ -53,3 +53,24 @@ test_flag_details_forms if {
 	cp.flag_details(entry, "token-auth-file", "") == {"path": ["spec", "containers", 0, "command"]}
 	cp.describe(entry, "anonymous-auth", "true") == "unset, so true"
 }
+
+test_durations if {
+	cp.duration_seconds("60s") == 60
+	cp.duration_seconds("1m30s") == 90
+	cp.duration_seconds("2h") == 7200
+	cp.duration_seconds("500ms") == 0.5
+	cp.duration_seconds("0") == 0
+	not cp.duration_seconds("45")
+	not cp.duration_seconds("soon")
+	not cp.duration_seconds("5x")
+}
+
+test_cipher_strength if {
+	cp.strong_cipher("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+	cp.strong_cipher("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")
+	cp.strong_cipher("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305")
+	cp.strong_cipher("TLS_AES_256_GCM_SHA384")
+	not cp.strong_cipher("TLS_RSA_WITH_AES_128_GCM_SHA256")
+	not cp.strong_cipher("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")
+	not cp.strong_cipher("TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA")
+}

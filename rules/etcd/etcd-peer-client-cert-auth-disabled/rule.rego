@@ -9,3 +9,10 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "peer-client-c
 	not cp.flag_is(entry, "peer-client-cert-auth", "true")
 	msg := sprintf("etcd in container %q accepts peers without a certificate (--peer-client-cert-auth is %s)", [entry.name, cp.describe(entry, "peer-client-cert-auth", "false")])
 }
+
+violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} if {
+	some entry in cp.component_containers(input.review.object, "etcd")
+	missing := [sprintf("--%s", [name]) | some name in ["peer-cert-file", "peer-key-file"]; not cp.flag(entry, name).value != ""]
+	count(missing) > 0
+	msg := sprintf("etcd in container %q sets no %s: members replicate over plain connections", [entry.name, concat(", ", missing)])
+}

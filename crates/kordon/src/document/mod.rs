@@ -3,6 +3,7 @@
 
 mod lines;
 mod node;
+pub(crate) mod systemd;
 mod yaml;
 
 use std::sync::Arc;
@@ -38,6 +39,17 @@ impl Source {
             path: None,
             text: text.into(),
         }
+    }
+
+    /// Whether this is a kubelet systemd unit or drop-in (read as a `SystemdUnit` object, not as
+    /// YAML), by the name shown or by the file's path on disk.
+    pub fn is_kubelet_unit(&self) -> bool {
+        systemd::is_kubelet_unit_name(&self.name)
+            || self
+                .path
+                .as_deref()
+                .and_then(|p| p.to_str())
+                .is_some_and(systemd::is_kubelet_unit_name)
     }
 }
 
@@ -215,6 +227,19 @@ impl Document {
     /// [`Document::problems`] and the readable documents are kept.
     pub fn parse(source: Arc<Source>, limits: ParseLimits) -> Document {
         let lines = LineIndex::new(&source.text);
+        if source.is_kubelet_unit() {
+            let objects = systemd::parse_unit(&source.name, &source.text)
+                .and_then(|root| Object::from_root(root, 0))
+                .into_iter()
+                .collect();
+            return Document {
+                source,
+                lines,
+                objects,
+                problems: Vec::new(),
+                aliases: Vec::new(),
+            };
+        }
         let stream = parse_stream(&source.text, limits);
         let looks_templated = source.text.contains("{{");
         let mut objects = Vec::new();

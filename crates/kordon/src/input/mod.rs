@@ -48,7 +48,8 @@ pub struct InputProblem {
 /// Folders that hold other people's code: skipped while walking unless named directly.
 const VENDORED: &[&str] = &["vendor", "node_modules", "third_party", "target"];
 
-/// Whether a file name has an extension kordon reads while walking.
+/// Whether a file name has an extension kordon reads while walking, or is a kubelet systemd unit
+/// or drop-in (`kubelet.service`, `kubelet.service.d/*.conf`).
 pub(crate) fn is_manifest_name(path: &Path) -> bool {
     matches!(
         path.extension()
@@ -56,7 +57,9 @@ pub(crate) fn is_manifest_name(path: &Path) -> bool {
             .map(str::to_ascii_lowercase)
             .as_deref(),
         Some("yaml" | "yml" | "json")
-    )
+    ) || path
+        .to_str()
+        .is_some_and(crate::document::systemd::is_kubelet_unit_name)
 }
 
 /// Walks `paths` (files, directories, `-` for standard input) and lists the manifest files.

@@ -1,0 +1,24 @@
+package kordon.apiserver_client_ca_missing
+
+import rego.v1
+
+pod(flags) := {"kind": "Pod", "metadata": {"name": "kube-apiserver", "namespace": "kube-system"}, "spec": {"containers": [{"name": "kube-apiserver", "command": array.concat(["kube-apiserver"], flags)}]}}
+
+review(flags) := {"review": {"object": pod(flags)}, "parameters": {}}
+
+test_missing_is_reported_at_command if {
+	results := violation with input as review(["--profiling=false"])
+	count(results) == 1
+	some r in results
+	r.details.path == ["spec", "containers", 0, "command"]
+}
+
+test_empty_is_reported_at_the_flag if {
+	results := violation with input as review(["--client-ca-file="])
+	some r in results
+	r.details.path == ["spec", "containers", 0, "command", 1]
+}
+
+test_set_is_quiet if {
+	count(violation) == 0 with input as review(["--client-ca-file=/etc/kubernetes/pki/ca.crt"])
+}
