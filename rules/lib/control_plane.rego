@@ -103,6 +103,9 @@ flag_is(entry, name, value) if flag(entry, name).value == value
 
 flag_in(entry, name, values) if flag(entry, name).value in values
 
+# Whether the flag is set to a non-empty value.
+flag_set(entry, name) if flag(entry, name).value != ""
+
 # The comma-separated values of a flag (empty when absent).
 flag_list(entry, name) := [trim_space(v) | some v in split(flag(entry, name).value, ",")]
 

@@ -12,7 +12,7 @@ violation contains {"msg": msg, "details": cp.flag_details(entry, "peer-client-c
 
 violation contains {"msg": msg, "details": {"path": cp.flags_location(entry)}} if {
 	some entry in cp.component_containers(input.review.object, "etcd")
-	missing := [sprintf("--%s", [name]) | some name in ["peer-cert-file", "peer-key-file"]; not cp.flag(entry, name).value != ""]
+	missing := [sprintf("--%s", [name]) | some name in ["peer-cert-file", "peer-key-file"]; not cp.flag_set(entry, name)]
 	count(missing) > 0
 	msg := sprintf("etcd in container %q sets no %s: members replicate over plain connections", [entry.name, concat(", ", missing)])
 }
