@@ -21,6 +21,7 @@ use crate::input::helm::{
     SourceComment, locate_in_template, source_comments, template_at, template_file,
 };
 use crate::input::kustomize::Origin;
+use crate::input::template_trace::{ChartTemplates, Traced};
 use crate::input::render::{RenderKind, Rendered};
 use crate::input::{InputOptions, display_name, read_source};
 use crate::scan::{ScanReport, node_span};
@@ -155,6 +156,7 @@ pub(crate) fn attribute(
         .map(|s| (s.name.clone(), s.clone()))
         .collect();
     let mut added: Vec<Arc<Source>> = Vec::new();
+    let mut charts: HashMap<PathBuf, ChartTemplates> = HashMap::new();
     // Maps one finding; true when it is about the release namespace of a chart kordon
     // rendered (dropped below).
     let mut map = |finding: &mut Finding| -> bool {
@@ -165,10 +167,16 @@ pub(crate) fn attribute(
                 let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
                     return false;
                 };
+                let chart = charts
+                    .entry(chart_dir.clone())
+                    .or_insert_with(|| ChartTemplates::new(chart_dir));
+                let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
                 helm_rendered(
                     finding,
                     chart_dir,
-                    &comment.template,
+                    comment,
+                    render,
+                    chart,
                     &mut files,
                     &mut added,
                 );
@@ -351,18 +359,49 @@ fn writes_release_namespace(finding: &Finding, templates: &[Arc<Source>]) -> boo
     template.text[start..line_end].contains("{{")
 }
 
+/// The line (0-based) of `offset` within the rendered document `document` of `render`.
+fn line_in_document(render: &str, document: Span, offset: usize) -> usize {
+    let offset = offset.clamp(document.start, document.end.min(render.len()));
+    render
+        .get(document.start..offset)
+        .map_or(0, |before| before.matches('\n').count())
+}
+
+/// The span of line `line` (0-based) of `text`, from its first non-blank character.
+fn line_span(text: &str, line: usize) -> Span {
+    let mut start = 0;
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
+        if n == line {
+            let content = raw.trim_end_matches(['\n', '\r']);
+            // A list item's line is pointed at its first key, after the `- ` markers.
+            let mut rest = content.trim_start();
+            while let Some(after) = rest.strip_prefix("- ") {
+                rest = after.trim_start();
+            }
+            let indent = content.len() - rest.len();
+            return Span::new(start + indent, start + content.len());
+        }
+        start += raw.len();
+    }
+    Span::new(text.len(), text.len())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn helm_rendered(
     finding: &mut Finding,
     chart_dir: &Path,
-    template: &str,
+    comment: &SourceComment,
+    render: &str,
+    chart: &mut ChartTemplates,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
 ) {
+    let template = comment.template.as_str();
     let file = template_file(chart_dir, template);
     let source = file
         .as_ref()
         .and_then(|f| files.source(f, &display_name(f)));
-    let Some(source) = source else {
+    let (Some(source), Some(file)) = (source, file) else {
         finding.related.insert(
             0,
             RelatedLocation {
@@ -374,20 +413,50 @@ fn helm_rendered(
         );
         return;
     };
-    let found = locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
-    let precision = match (finding.precision, found.precision) {
-        // The render lacks the field: a key of that name in the template is not what it rendered.
+    let document = render
+        .get(comment.document.start..comment.document.end)
+        .unwrap_or("");
+    let mut traced_location = |offset: usize, files: &mut Files| -> Option<(Traced, Arc<Source>)> {
+        let line = line_in_document(render, comment.document, offset);
+        let traced = chart.trace(&file, document, line)?;
+        let source = if traced.file == file {
+            source.clone()
+        } else {
+            files.source(&traced.file, &display_name(&traced.file))?
+        };
+        Some((traced, source))
+    };
+    let field = traced_location(finding.location.span.start, files);
+    let named = traced_location(finding.object.location.span.start, files);
+    let (location, precision) = match &field {
+        Some((traced, at)) => (
+            location_in(at, line_span(&at.text, traced.line)),
+            traced.precision,
+        ),
+        None => {
+            let found =
+                locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
+            (location_in(&source, found.span), found.precision)
+        }
+    };
+    let precision = match (finding.precision, precision) {
+        // The render lacks the field: the line that wrote its parent is not what wrote it.
         (Precision::Ancestor, Precision::TemplateKey) => Precision::TemplateAncestor,
         (_, p) => p,
     };
-    let rendered = std::mem::replace(&mut finding.location, location_in(&source, found.span));
+    let rendered = std::mem::replace(&mut finding.location, location);
     finding.precision = precision;
-    let name_path = [
-        crate::document::PathSegment::Key("metadata".into()),
-        crate::document::PathSegment::Key("name".into()),
-    ];
-    let named_at = locate_in_template(&source.text, &finding.object.kind, &name_path);
-    finding.object.location = location_in(&source, named_at.span);
+    finding.object.location = match &named {
+        Some((traced, at)) => location_in(at, line_span(&at.text, traced.line)),
+        None => {
+            let name_path = [
+                crate::document::PathSegment::Key("metadata".into()),
+                crate::document::PathSegment::Key("name".into()),
+            ];
+            let named_at = locate_in_template(&source.text, &finding.object.kind, &name_path);
+            location_in(&source, named_at.span)
+        }
+    };
     // A patch of the rendered object cannot be applied to template source.
     finding.fix = None;
     finding.related.insert(
@@ -397,6 +466,9 @@ fn helm_rendered(
             message: "where `helm template` rendered it (exact)".into(),
         },
     );
+    for (_, at) in [field, named].into_iter().flatten() {
+        added.push(at);
+    }
     added.push(source);
 }
 

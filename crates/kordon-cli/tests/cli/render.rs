@@ -154,6 +154,47 @@ fn a_chart_is_rendered_with_every_helm_option_and_mapped_to_its_templates() {
     insta::assert_snapshot!(locations(&json));
 }
 
+/// Every finding as `file:line:column [precision] rule path`, followed by the text of the line it
+/// points at, so a snapshot shows what a user would open.
+fn lines_written(json: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        let file = f["file"].as_str().unwrap_or("");
+        let line = f["start"]["line"].as_u64().unwrap_or(0) as usize;
+        let text = std::fs::read_to_string(repo_root().join(file))
+            .ok()
+            .and_then(|t| t.lines().nth(line.saturating_sub(1)).map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{file}:{line}:{} [{}] {} {}\n    | {}\n",
+            f["start"]["column"],
+            f["precision"].as_str().unwrap_or(""),
+            f["rule"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            text.trim_end(),
+        ));
+    }
+    out
+}
+
+#[test]
+fn findings_land_on_the_template_line_that_wrote_the_field() {
+    // The fidelity chart has every trap of a key search: an item inside a false `{{ if }}`
+    // before the reported one, a pod-level `securityContext` beside a container's, four
+    // ClusterRoles from one file (two of them from a `range`), and a pod written by a `define`.
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(&helm, &["scan", "testdata/helm/fidelity", "--format", "json"]),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = json(&run);
+    assert_eq!(problems(&json), "");
+    insta::assert_snapshot!(lines_written(&json));
+}
+
 #[test]
 fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let Some(helm) = real_helm() else { return };
@@ -168,10 +209,10 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
         "the broken chart makes the scan incomplete: {run:?}"
     );
     let json = json(&run);
-    // The default render has no privileged container but the operator chart's test hook;
-    // templates were never parsed as YAML (they would be syntax errors), and the broken chart's
-    // stderr is in its error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 6);
+    // Six objects of the app and operator charts, six of the fidelity chart; templates were
+    // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
+    // error, without helm's advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 12);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
