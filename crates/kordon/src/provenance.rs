@@ -18,11 +18,12 @@ use std::sync::Arc;
 use crate::document::{Document, LineIndex, ParseLimits, Position, Source, Span};
 use crate::finding::{Finding, Location, Precision, RelatedLocation, Suppression, SuppressionKind};
 use crate::input::helm::{
-    SourceComment, locate_in_template, source_comments, template_at, template_file,
+    SourceComment, locate_in_template, rendered_identity, source_comments, template_at,
+    template_file,
 };
 use crate::input::kustomize::Origin;
-use crate::input::template_trace::{ChartTemplates, Traced};
 use crate::input::render::{RenderKind, Rendered};
+use crate::input::template_trace::{ChartTemplates, Traced};
 use crate::input::{InputOptions, display_name, read_source};
 use crate::scan::{ScanReport, node_span};
 use crate::suppress::Baseline;
@@ -157,29 +158,63 @@ pub(crate) fn attribute(
         .collect();
     let mut added: Vec<Arc<Source>> = Vec::new();
     let mut charts: HashMap<PathBuf, ChartTemplates> = HashMap::new();
+    let mut candidates: Vec<Pending> = Vec::new();
     // Maps one finding; true when it is about the release namespace of a chart kordon
     // rendered (dropped below).
-    let mut map = |finding: &mut Finding| -> bool {
+    let mut map = |finding: &mut Finding, position: usize| -> bool {
         let name = finding.location.file.clone();
         let offset = finding.object.location.span.start;
         match by_name.get(name.as_str()).map(|r| &r.kind) {
-            Some(RenderKind::Helm { chart_dir }) => {
+            Some(RenderKind::Helm { chart_dir, options }) => {
                 let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
                     return false;
                 };
+                let identity = comments
+                    .get(&name)
+                    .and_then(|c| rendered_identity(c, offset));
+                let rendered_value =
+                    sources
+                        .get(&name)
+                        .and_then(|s| files.document(s))
+                        .and_then(|d| {
+                            let object = object_at(&d, offset)?;
+                            let resolved = object.root.resolve(&finding.path);
+                            resolved.exact.then(|| resolved.node.to_json())
+                        });
+                let fix_value = finding.fix.as_ref().and_then(|fix| {
+                    fix.ops
+                        .iter()
+                        .find(|op| op.path == finding.path)
+                        .and_then(|op| op.value.clone())
+                });
                 let chart = charts
                     .entry(chart_dir.clone())
                     .or_insert_with(|| ChartTemplates::new(chart_dir));
                 let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
-                helm_rendered(
-                    finding,
-                    chart_dir,
-                    comment,
-                    render,
-                    chart,
-                    &mut files,
-                    &mut added,
+                let traced = helm_rendered(
+                    finding, chart_dir, comment, render, chart, &mut files, &mut added,
                 );
+                if let (Some((line, dot)), Some(identity), Some(value)) =
+                    (traced, identity, rendered_value)
+                    && let Some(candidate) = values_candidate(
+                        chart_dir,
+                        options,
+                        &line,
+                        dot.as_deref(),
+                        finding,
+                        &mut files,
+                    )
+                {
+                    candidates.push(Pending {
+                        position,
+                        identity,
+                        rendered: value,
+                        fix_value,
+                        template_line: line,
+                        path: finding.path.clone(),
+                        candidate,
+                    });
+                }
                 writes_release_namespace(finding, &added)
             }
             Some(RenderKind::Kustomize { dir, file, build }) => {
@@ -214,10 +249,28 @@ pub(crate) fn attribute(
         .chain(report.suppressed.iter_mut())
     {
         let rendered_in = finding.location.file.clone();
-        release_namespace.push(map(finding));
+        let position = release_namespace.len();
+        release_namespace.push(map(finding, position));
         moved.push(
             by_name.contains_key(rendered_in.as_str()) && finding.location.file != rendered_in,
         );
+    }
+    // Values keys the templates read, confirmed by rendering again with them changed.
+    let confirmed = confirm_values(&candidates);
+    let mut links: HashMap<usize, (&Pending, Confirmation)> = candidates
+        .iter()
+        .zip(confirmed)
+        .filter_map(|(p, c)| c.map(|c| (p.position, (p, c))))
+        .collect();
+    for (position, finding) in report
+        .findings
+        .iter_mut()
+        .chain(report.suppressed.iter_mut())
+        .enumerate()
+    {
+        if let Some((pending, confirmation)) = links.remove(&position) {
+            link_values(finding, pending, confirmation, &mut added);
+        }
     }
     for source in added {
         if report.source(&source.name).is_none() {
@@ -395,7 +448,7 @@ fn helm_rendered(
     chart: &mut ChartTemplates,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
-) {
+) -> Option<(String, Option<String>)> {
     let template = comment.template.as_str();
     let file = template_file(chart_dir, template);
     let source = file
@@ -411,7 +464,7 @@ fn helm_rendered(
                 ),
             },
         );
-        return;
+        return None;
     };
     let document = render
         .get(comment.document.start..comment.document.end)
@@ -466,10 +519,263 @@ fn helm_rendered(
             message: "where `helm template` rendered it (exact)".into(),
         },
     );
+    let written = field.as_ref().map(|(traced, at)| {
+        let span = line_span(&at.text, traced.line);
+        (
+            at.text[span.start..span.end].to_string(),
+            traced.dot.clone(),
+        )
+    });
     for (_, at) in [field, named].into_iter().flatten() {
         added.push(at);
     }
     added.push(source);
+    written
+}
+
+/// Adds the values key of a confirmed link to a finding mapped into a template: as the primary
+/// location when the template copies the value through (the template line becomes related),
+/// else as a related location.
+fn link_values(
+    finding: &mut Finding,
+    pending: &Pending,
+    confirmation: Confirmation,
+    added: &mut Vec<Arc<Source>>,
+) {
+    let candidate = &pending.candidate;
+    let at = location_in(&candidate.file, candidate.span);
+    added.push(candidate.file.clone());
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match confirmation {
+        Confirmation::Copied => {
+            let advice = pending.fix_value.as_ref().map_or(String::new(), |v| {
+                format!("; set `{}: {}` to fix it", candidate.key, shown(v))
+            });
+            let template = std::mem::replace(&mut finding.location, at);
+            finding.precision = Precision::Values;
+            finding.related.insert(
+                0,
+                RelatedLocation {
+                    location: template,
+                    message: format!(
+                        "the template line that copies `{}` into the field (`{}`){advice}",
+                        candidate.key,
+                        pending.template_line.trim()
+                    ),
+                },
+            );
+        }
+        Confirmation::Influenced => finding.related.push(RelatedLocation {
+            location: at,
+            message: format!(
+                "the values key this template line reads (`{}`): changing it changes the field",
+                candidate.key
+            ),
+        }),
+    }
+}
+
+/// A values key a template line reads for a finding, to be confirmed.
+struct Candidate {
+    /// The dotted key, e.g. `agent.securityContext.runAsUser`.
+    key: String,
+    /// The values file that sets it (the last `--values` file that does, else `values.yaml`).
+    file: Arc<Source>,
+    /// The `key: value` entry in that file.
+    span: Span,
+    /// What the file sets it to.
+    value: serde_json::Value,
+    chart_dir: PathBuf,
+    options: crate::input::helm::HelmOptions,
+}
+
+/// A finding whose template line reads a values key.
+struct Pending {
+    /// The finding's position among findings then suppressed findings.
+    position: usize,
+    /// The rendered object's identity (template and document order).
+    identity: String,
+    /// The field's value in the render.
+    rendered: serde_json::Value,
+    /// The value the rule's fix would write into the field.
+    fix_value: Option<serde_json::Value>,
+    /// The template line that reads the key.
+    template_line: String,
+    /// The finding's field.
+    path: Vec<crate::document::PathSegment>,
+    candidate: Candidate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Confirmation {
+    /// The field takes the key's value: the template copies it through.
+    Copied,
+    /// The field changes with the key, but is not its value.
+    Influenced,
+}
+
+/// The values key behind `finding`: a `.Values` key its template line reads (`.Values.a.b`, or
+/// `.` inside `{{ with .Values.a }}`), followed by the end of the finding's path, that a values
+/// file sets to a scalar. The longest such key wins: `securityContext.runAsUser` over
+/// `securityContext`.
+fn values_candidate(
+    chart_dir: &Path,
+    options: &crate::input::helm::HelmOptions,
+    line: &str,
+    dot: Option<&str>,
+    finding: &Finding,
+    files: &mut Files,
+) -> Option<Candidate> {
+    use crate::document::PathSegment;
+    let read = crate::input::template_trace::values_read(line, dot);
+    if read.is_empty() {
+        return None;
+    }
+    // The user's files override the chart's, the later ones the earlier.
+    let mut sources: Vec<Arc<Source>> = Vec::new();
+    for file in options.values.iter().rev() {
+        sources.extend(files.source(file, &display_name(file)));
+    }
+    let chart_values = chart_dir.join("values.yaml");
+    sources.extend(files.source(&chart_values, &display_name(&chart_values)));
+    let documents: Vec<(Arc<Source>, Arc<Document>)> = sources
+        .into_iter()
+        .filter_map(|s| files.document(&s).map(|d| (s, d)))
+        .collect();
+    let roots: Vec<(Arc<Source>, crate::document::Node)> = documents
+        .iter()
+        .filter_map(|(s, _)| {
+            let stream = crate::document::parse_stream(&s.text, ParseLimits::default());
+            let root = stream.documents.into_iter().next()?.ok()?.root?;
+            Some((s.clone(), root))
+        })
+        .collect();
+    let set_by_user = |key: &str| {
+        options
+            .set
+            .iter()
+            .any(|s| s.split_once('=').is_some_and(|(k, _)| k == key))
+    };
+    for key in &read {
+        let base: Vec<PathSegment> = key
+            .split('.')
+            .map(|k| PathSegment::Key(k.to_string()))
+            .collect();
+        for keep in (0..=finding.path.len()).rev() {
+            let tail = &finding.path[finding.path.len() - keep..];
+            if tail.iter().any(|s| matches!(s, PathSegment::Index(_))) {
+                continue;
+            }
+            let path: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
+            for ((source, root), (_, document)) in roots.iter().zip(&documents) {
+                let resolved = root.resolve(&path);
+                if resolved.exact
+                    && resolved.node.is_scalar()
+                    && !resolved.node.via_alias
+                    && !set_by_user(&crate::document::display_path(&path))
+                {
+                    let span = node_span(document, resolved.node, resolved.key_span);
+                    return Some(Candidate {
+                        key: crate::document::display_path(&path),
+                        file: source.clone(),
+                        span,
+                        value: resolved.node.to_json(),
+                        chart_dir: chart_dir.to_path_buf(),
+                        options: options.clone(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A value of the same type as `value` that differs from it, or `None` for a null.
+fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match value {
+        Value::Bool(b) => Some(Value::Bool(!b)),
+        Value::Number(number) => {
+            let probe = 7_300_000 + n as u64;
+            let probe = if number.as_u64() == Some(probe) {
+                probe + 1
+            } else {
+                probe
+            };
+            Some(Value::from(probe))
+        }
+        Value::String(_) => Some(Value::String(format!("kordon-probe-{n}"))),
+        _ => None,
+    }
+}
+
+/// Renders each chart once more with every candidate key set to a probe value, and says for
+/// each candidate whether its field followed. A chart that fails to render that way (a schema
+/// refusing the probe, a value that switches a template off) confirms none of its candidates.
+fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
+    let mut out = vec![None; pending.len()];
+    let mut charts: Vec<&Path> = pending
+        .iter()
+        .map(|p| p.candidate.chart_dir.as_path())
+        .collect();
+    charts.sort();
+    charts.dedup();
+    for chart in charts {
+        let here: Vec<usize> = (0..pending.len())
+            .filter(|&i| pending[i].candidate.chart_dir == chart)
+            .collect();
+        let mut options = pending[here[0]].candidate.options.clone();
+        let mut probes: HashMap<String, serde_json::Value> = HashMap::new();
+        for &i in &here {
+            let candidate = &pending[i].candidate;
+            let n = probes.len();
+            if probes.contains_key(&candidate.key) {
+                continue;
+            }
+            let Some(probe) = probe_value(&candidate.value, n) else {
+                continue;
+            };
+            let shown = match &probe {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            // `--set` reads `kordon-probe-N` as a string and numbers and booleans as such.
+            options.set.push(format!("{}={shown}", candidate.key));
+            probes.insert(candidate.key.clone(), probe);
+        }
+        let Ok(text) = crate::input::helm::render_chart(chart, &options) else {
+            continue;
+        };
+        let comments = source_comments(&text);
+        let document = Document::parse(
+            Arc::new(Source::new("probe", text.as_str())),
+            ParseLimits::default(),
+        );
+        let by_identity: HashMap<String, &crate::document::Object> = document
+            .objects
+            .iter()
+            .filter_map(|o| Some((rendered_identity(&comments, o.root.span.start)?, o)))
+            .collect();
+        for &i in &here {
+            let p = &pending[i];
+            let (Some(probe), Some(object)) =
+                (probes.get(&p.candidate.key), by_identity.get(&p.identity))
+            else {
+                continue;
+            };
+            let resolved = object.root.resolve(&p.path);
+            let now = resolved.exact.then(|| resolved.node.to_json());
+            out[i] = match now {
+                Some(v) if &v == probe => Some(Confirmation::Copied),
+                Some(v) if v != p.rendered => Some(Confirmation::Influenced),
+                _ => None,
+            };
+        }
+    }
+    out
 }
 
 fn helm_given(

@@ -626,7 +626,7 @@ impl Scanner {
         let rendered: HashSet<PathBuf> = renders
             .iter()
             .map(|r| match &r.kind {
-                render::RenderKind::Helm { chart_dir } => canonical(chart_dir),
+                render::RenderKind::Helm { chart_dir, .. } => canonical(chart_dir),
                 render::RenderKind::Kustomize { dir, .. } => canonical(dir),
             })
             .collect();

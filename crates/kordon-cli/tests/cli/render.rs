@@ -186,13 +186,74 @@ fn findings_land_on_the_template_line_that_wrote_the_field() {
     let run = kordon_with_path(
         &repo_root(),
         path_without_helm(),
-        &with_helm(&helm, &["scan", "testdata/helm/fidelity", "--format", "json"]),
+        &with_helm(
+            &helm,
+            &["scan", "testdata/helm/fidelity", "--format", "json"],
+        ),
         None,
     );
     assert_eq!(run.code, 1, "{run:?}");
     let json = json(&run);
     assert_eq!(problems(&json), "");
     insta::assert_snapshot!(lines_written(&json));
+}
+
+/// The findings located in a values file, with the line they point at and their related
+/// locations.
+fn values_locations(json: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        if f["precision"] != "values" {
+            continue;
+        }
+        let file = f["file"].as_str().unwrap_or("");
+        let line = f["start"]["line"].as_u64().unwrap_or(0) as usize;
+        let text = std::fs::read_to_string(repo_root().join(file))
+            .ok()
+            .and_then(|t| t.lines().nth(line.saturating_sub(1)).map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{file}:{line}:{} {} {}\n    | {}\n  fix: {}\n",
+            f["start"]["column"],
+            f["rule"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            text.trim_end(),
+            !f["fix"].is_null(),
+        ));
+        for r in f["related"].as_array().expect("related") {
+            out.push_str(&format!(
+                "  related {}:{} {}\n",
+                r["file"].as_str().unwrap_or(""),
+                r["line"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_value_the_template_copies_is_reported_at_its_values_key() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |extra: &[&'static str]| {
+        let mut args = vec!["scan", "testdata/helm/fidelity", "--format", "json"];
+        args.extend(extra);
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &args),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        values_locations(&json(&run))
+    };
+    // The chart's own values.yaml, then a user's file that overrides one of the keys: each
+    // finding points at the file and key that set the value, confirmed by a second render.
+    let chart = scan(&[]);
+    let user = scan(&["-F", "testdata/helm/values/agent.yaml"]);
+    insta::assert_snapshot!(format!(
+        "values.yaml only:\n{chart}\nwith -F agent.yaml:\n{user}"
+    ));
 }
 
 #[test]

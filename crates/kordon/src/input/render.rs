@@ -75,6 +75,8 @@ pub enum RenderKind {
     Helm {
         /// The chart directory, as given or found.
         chart_dir: PathBuf,
+        /// How it was rendered (to render it again with a value changed).
+        options: Box<helm::HelmOptions>,
     },
     /// A kustomize build of this directory.
     Kustomize {
@@ -313,7 +315,10 @@ pub fn render_chart(
             path: None,
             text,
         },
-        kind: RenderKind::Helm { chart_dir },
+        kind: RenderKind::Helm {
+            chart_dir,
+            options: Box::new(options.helm.clone()),
+        },
     })
 }
 

@@ -385,7 +385,11 @@ fn fits(pieces: &[Piece], text: &str) -> bool {
         match piece {
             Piece::Action => after_action = true,
             Piece::Literal(literal) => {
-                let literal = if n == 0 { literal.trim_start() } else { literal };
+                let literal = if n == 0 {
+                    literal.trim_start()
+                } else {
+                    literal
+                };
                 let literal = if n + 1 == count {
                     literal.trim_end()
                 } else {
@@ -472,11 +476,7 @@ fn align(
         for c in 0..n {
             let s = score_of(r, c);
             scores[r * n + c] = s;
-            let diagonal = if s > 0 {
-                table[r * width + c] + s
-            } else {
-                0
-            };
+            let diagonal = if s > 0 { table[r * width + c] + s } else { 0 };
             let up = table[r * width + c + 1];
             let left = table[(r + 1) * width + c];
             table[(r + 1) * width + c + 1] = diagonal.max(up).max(left);
@@ -827,7 +827,10 @@ env:
         let render = "env:\n  - name: A\n    value: a\n  - name: C\n    value: \"c\"\n";
         assert_eq!(
             trace(template, render, "value: \"c\""),
-            ("value: {{ .Values.c | quote }}".into(), Precision::TemplateKey)
+            (
+                "value: {{ .Values.c | quote }}".into(),
+                Precision::TemplateKey
+            )
         );
     }
 

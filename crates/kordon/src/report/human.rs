@@ -537,6 +537,11 @@ fn label_for(finding: &Finding) -> String {
             "`{}` is written by template logic under this key, or absent ({object})",
             crate::document::display_path(&finding.path)
         ),
+        Precision::Values => format!(
+            "{} ({object}; the chart's template copies this value into `{}`)",
+            finding.rule_id,
+            crate::document::display_path(&finding.path)
+        ),
         Precision::TemplateFile => {
             format!("{object} is rendered from this template (line not traced)")
         }
