@@ -86,9 +86,9 @@ fn file_only(name: &str) -> Location {
 
 fn precision_words(precision: Precision) -> &'static str {
     match precision {
-        Precision::TemplateKey => "matched by key names",
+        Precision::TemplateKey => "the line that wrote it",
         Precision::TemplateAncestor => {
-            "nearest enclosing key; the field comes from template logic or is absent"
+            "the action that printed it, or its nearest enclosing line; the field comes from template logic or is absent"
         }
         Precision::TemplateFile => "line not traced",
         _ => "exact",
@@ -227,10 +227,13 @@ pub(crate) fn attribute(
                     return false;
                 };
                 let near = sources.get(&name).and_then(|s| s.path.clone());
+                let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
                 helm_given(
                     finding,
-                    &comment.template,
+                    comment,
+                    render,
                     near.as_deref(),
+                    &mut charts,
                     &mut files,
                     &mut added,
                 );
@@ -780,31 +783,75 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
 
 fn helm_given(
     finding: &mut Finding,
-    template: &str,
+    comment: &SourceComment,
+    render: &str,
     near: Option<&Path>,
+    charts: &mut HashMap<PathBuf, ChartTemplates>,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
 ) {
+    let template = comment.template.as_str();
     // Helm writes the path from the chart's parent directory: try it from the current
     // directory and from the render's own directory.
-    let mut candidates = vec![PathBuf::from(template)];
+    let mut roots = vec![PathBuf::new()];
     if let Some(parent) = near.and_then(Path::parent) {
-        candidates.push(parent.join(template));
+        roots.push(parent.to_path_buf());
     }
-    let found = candidates
+    let found = roots
         .iter()
+        .map(|root| root.join(template))
         .find(|c| c.is_file())
-        .and_then(|c| files.source(c, &display_name(c)));
+        .and_then(|c| Some((files.source(&c, &display_name(&c))?, c)));
     let related = match found {
-        Some(source) => {
-            let m = locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
-            let location = location_in(&source, m.span);
+        Some((source, file)) => {
+            // The chart is the template path's first component, under the same root.
+            let chart_dir = template.split_once('/').and_then(|(chart, rest)| {
+                let root = file.to_string_lossy();
+                let prefix = root.strip_suffix(rest)?;
+                Some(PathBuf::from(prefix.trim_end_matches('/'))).filter(|d| d.ends_with(chart))
+            });
+            let document = render
+                .get(comment.document.start..comment.document.end)
+                .unwrap_or("");
+            let line = line_in_document(render, comment.document, finding.location.span.start);
+            let traced = chart_dir.and_then(|dir| {
+                charts
+                    .entry(dir.clone())
+                    .or_insert_with(|| ChartTemplates::new(&dir))
+                    .trace(&file, document, line)
+            });
+            let (location, precision) = match traced {
+                Some(traced) if traced.file == file => (
+                    location_in(&source, line_span(&source.text, traced.line)),
+                    traced.precision,
+                ),
+                Some(traced) => match files.source(&traced.file, &display_name(&traced.file)) {
+                    Some(at) => {
+                        let location = location_in(&at, line_span(&at.text, traced.line));
+                        added.push(at);
+                        (location, traced.precision)
+                    }
+                    None => (file_only(&source.name), Precision::TemplateFile),
+                },
+                None => {
+                    let m = locate_in_template(
+                        &source.text,
+                        &finding.object.kind,
+                        &search_path(finding),
+                    );
+                    (location_in(&source, m.span), m.precision)
+                }
+            };
+            let precision = match (finding.precision, precision) {
+                (Precision::Ancestor, Precision::TemplateKey) => Precision::TemplateAncestor,
+                (_, p) => p,
+            };
             added.push(source);
             RelatedLocation {
                 location,
                 message: format!(
                     "rendered from this template ({})",
-                    precision_words(m.precision)
+                    precision_words(precision)
                 ),
             }
         }

@@ -530,7 +530,7 @@ fn label_for(finding: &Finding) -> String {
         ),
         Precision::Object => object,
         Precision::TemplateKey => format!(
-            "{} ({object}; template line matched by key names)",
+            "{} ({object}; the template line that wrote it)",
             finding.rule_id
         ),
         Precision::TemplateAncestor => format!(
