@@ -181,7 +181,9 @@ fn lines_written(json: &serde_json::Value) -> String {
 fn findings_land_on_the_template_line_that_wrote_the_field() {
     // The fidelity chart has every trap of a key search: an item inside a false `{{ if }}`
     // before the reported one, a pod-level `securityContext` beside a container's, four
-    // ClusterRoles from one file (two of them from a `range`), and a pod written by a `define`.
+    // ClusterRoles from one file (two of them from a `range`), a pod written by a `define`, and
+    // a volume printed by one of two actions, whose nearest less-indented line is a sibling's
+    // child (`secret:`), not its parent (`volumes:`).
     let Some(helm) = real_helm() else { return };
     let run = kordon_with_path(
         &repo_root(),

@@ -739,13 +739,7 @@ impl ChartTemplates {
         }
         // Several actions could have printed it, or the alignment is not unique here: the
         // nearest enclosing rendered line that was aligned.
-        let indent = rendered.indent[target];
-        let enclosing = (0..local).rev().find(|&r| {
-            rendered.indent[rows.0 + r] < indent
-                && !rendered.text[rows.0 + r].is_empty()
-                && alignment.matched[r].is_some()
-        });
-        match enclosing.and_then(|r| alignment.matched[r]) {
+        match enclosing_aligned(rendered, rows.0, local, alignment) {
             Some(line) => at(line, Precision::TemplateAncestor, false, self),
             None => self.file_level(index, section),
         }
@@ -770,6 +764,41 @@ impl ChartTemplates {
         let traced = self.trace_in(index, body, rendered, rows, &alignment, target, depth);
         (traced.precision != Precision::TemplateFile).then_some(traced)
     }
+}
+
+/// The nearest rendered line above `local` (relative to `from`) that is an ancestor of it in
+/// the YAML structure and was aligned with a template line. Ancestors are followed one by one:
+/// a less indented line that is not an ancestor (a sibling's child) is never taken.
+fn enclosing_aligned(
+    rendered: &RenderedLines<'_>,
+    from: usize,
+    local: usize,
+    alignment: &Alignment,
+) -> Option<usize> {
+    let is_item = |r: usize| {
+        let text = rendered.text[from + r];
+        text == "-" || text.starts_with("- ")
+    };
+    let mut indent = rendered.indent[from + local];
+    let mut item = is_item(local);
+    for r in (0..local).rev() {
+        let text = rendered.text[from + r];
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let here = rendered.indent[from + r];
+        // A list item's parent may sit at the item's own indentation (`key:` then `- item`).
+        let parent = here < indent || (item && here == indent && !is_item(r));
+        if !parent {
+            continue;
+        }
+        if let Some(line) = alignment.matched[r] {
+            return Some(line);
+        }
+        indent = here;
+        item = is_item(r);
+    }
+    None
 }
 
 fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
