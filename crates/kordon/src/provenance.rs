@@ -696,20 +696,21 @@ fn values_candidate(
     None
 }
 
+/// How many keys are confirmed one render each when a chart refuses them all at once.
+const MAX_SEPARATE_PROBES: usize = 12;
+
 /// A value of the same type as `value` that differs from it, or `None` for a null.
 fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value> {
     use serde_json::Value;
     match value {
         Value::Bool(b) => Some(Value::Bool(!b)),
-        Value::Number(number) => {
-            let probe = 7_300_000 + n as u64;
-            let probe = if number.as_u64() == Some(probe) {
-                probe + 1
-            } else {
-                probe
-            };
-            Some(Value::from(probe))
-        }
+        // One more than the value: a chart may loop over a number (`until .Values.replicas`),
+        // so a large probe could make the render run for minutes.
+        Value::Number(number) => match (number.as_u64(), number.as_i64()) {
+            (Some(u), _) => Some(Value::from(u.saturating_add(1))),
+            (None, Some(i)) => Some(Value::from(i.saturating_add(1))),
+            _ => number.as_f64().map(|f| Value::from(f + 1.0)),
+        },
         Value::String(_) => Some(Value::String(format!("kordon-probe-{n}"))),
         _ => None,
     }
@@ -730,52 +731,70 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
         let here: Vec<usize> = (0..pending.len())
             .filter(|&i| pending[i].candidate.chart_dir == chart)
             .collect();
-        let mut options = pending[here[0]].candidate.options.clone();
-        let mut probes: HashMap<String, serde_json::Value> = HashMap::new();
+        let base = &pending[here[0]].candidate.options;
+        let mut probes: Vec<(String, serde_json::Value)> = Vec::new();
         for &i in &here {
             let candidate = &pending[i].candidate;
-            let n = probes.len();
-            if probes.contains_key(&candidate.key) {
+            if probes.iter().any(|(k, _)| k == &candidate.key) {
                 continue;
             }
-            let Some(probe) = probe_value(&candidate.value, n) else {
-                continue;
-            };
-            let shown = match &probe {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            // `--set` reads `kordon-probe-N` as a string and numbers and booleans as such.
-            options.set.push(format!("{}={shown}", candidate.key));
-            probes.insert(candidate.key.clone(), probe);
+            if let Some(probe) = probe_value(&candidate.value, probes.len()) {
+                probes.push((candidate.key.clone(), probe));
+            }
         }
-        let Ok(text) = crate::input::helm::render_chart(chart, &options) else {
-            continue;
+        let render_with = |set: &[(String, serde_json::Value)]| -> Option<String> {
+            let mut options = base.clone();
+            for (key, probe) in set {
+                let shown = match probe {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                // `--set` reads `kordon-probe-N` as a string, numbers and booleans as such.
+                options.set.push(format!("{key}={shown}"));
+            }
+            crate::input::helm::render_chart(chart, &options).ok()
         };
-        let comments = source_comments(&text);
-        let document = Document::parse(
-            Arc::new(Source::new("probe", text.as_str())),
-            ParseLimits::default(),
-        );
-        let by_identity: HashMap<String, &crate::document::Object> = document
-            .objects
-            .iter()
-            .filter_map(|o| Some((rendered_identity(&comments, o.root.span.start)?, o)))
-            .collect();
-        for &i in &here {
-            let p = &pending[i];
-            let (Some(probe), Some(object)) =
-                (probes.get(&p.candidate.key), by_identity.get(&p.identity))
-            else {
-                continue;
-            };
-            let resolved = object.root.resolve(&p.path);
-            let now = resolved.exact.then(|| resolved.node.to_json());
-            out[i] = match now {
-                Some(v) if &v == probe => Some(Confirmation::Copied),
-                Some(v) if v != p.rendered => Some(Confirmation::Influenced),
-                _ => None,
-            };
+        // All keys at once; when the chart refuses that (a schema, a `fail`), each alone.
+        let mut renders: Vec<(Vec<(String, serde_json::Value)>, String)> = Vec::new();
+        match render_with(&probes) {
+            Some(text) => renders.push((probes.clone(), text)),
+            None => {
+                for probe in probes.iter().take(MAX_SEPARATE_PROBES) {
+                    let one = vec![probe.clone()];
+                    if let Some(text) = render_with(&one) {
+                        renders.push((one, text));
+                    }
+                }
+            }
+        }
+        for (set, text) in renders {
+            let comments = source_comments(&text);
+            let document = Document::parse(
+                Arc::new(Source::new("probe", text.as_str())),
+                ParseLimits::default(),
+            );
+            let by_identity: HashMap<String, &crate::document::Object> = document
+                .objects
+                .iter()
+                .filter_map(|o| Some((rendered_identity(&comments, o.root.span.start)?, o)))
+                .collect();
+            for &i in &here {
+                let p = &pending[i];
+                let probe = set
+                    .iter()
+                    .find(|(k, _)| k == &p.candidate.key)
+                    .map(|(_, v)| v);
+                let (Some(probe), Some(object)) = (probe, by_identity.get(&p.identity)) else {
+                    continue;
+                };
+                let resolved = object.root.resolve(&p.path);
+                let now = resolved.exact.then(|| resolved.node.to_json());
+                out[i] = match now {
+                    Some(v) if &v == probe => Some(Confirmation::Copied),
+                    Some(v) if v != p.rendered => Some(Confirmation::Influenced),
+                    _ => None,
+                };
+            }
         }
     }
     out
@@ -1183,6 +1202,20 @@ spec:
       securityContext:
         privileged: true
 ";
+
+    #[test]
+    fn probes_keep_the_type_and_stay_small() {
+        use serde_json::json;
+        // A chart may loop `until .Values.replicaCount`: the probe is one more, not a large number.
+        assert_eq!(probe_value(&json!(1), 3), Some(json!(2)));
+        assert_eq!(probe_value(&json!(-1), 0), Some(json!(0)));
+        assert_eq!(probe_value(&json!(true), 0), Some(json!(false)));
+        assert_eq!(
+            probe_value(&json!("IfNotPresent"), 2),
+            Some(json!("kordon-probe-2"))
+        );
+        assert_eq!(probe_value(&json!(null), 0), None);
+    }
 
     #[test]
     fn a_given_render_keeps_its_location_and_names_the_template() {
