@@ -259,6 +259,40 @@ fn a_value_the_template_copies_is_reported_at_its_values_key() {
 }
 
 #[test]
+fn a_required_value_is_an_error_at_the_template_line_that_requires_it() {
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/fidelity",
+                "--set",
+                "redis.auth=true",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    let problem = &json(&run)["problems"][0];
+    let helm_shown = helm.to_str().expect("helm path is UTF-8");
+    insta::assert_snapshot!(format!(
+        "{}:{}:{} {}",
+        problem["file"].as_str().unwrap_or(""),
+        problem["line"],
+        problem["column"],
+        problem["message"]
+            .as_str()
+            .unwrap_or("")
+            .replace(helm_shown, "HELM")
+    ));
+}
+
+#[test]
 fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let Some(helm) = real_helm() else { return };
     let run = kordon_with_path(
