@@ -198,6 +198,7 @@ pub(crate) fn attribute(
                     (traced, identity, rendered_value)
                     && let Some(candidate) = values_candidate(
                         chart_dir,
+                        &comment.template,
                         options,
                         &line,
                         dot.as_deref(),
@@ -626,6 +627,7 @@ enum Confirmation {
 /// `securityContext`.
 fn values_candidate(
     chart_dir: &Path,
+    template: &str,
     options: &crate::input::helm::HelmOptions,
     line: &str,
     dot: Option<&str>,
@@ -637,25 +639,47 @@ fn values_candidate(
     if read.is_empty() {
         return None;
     }
-    // The user's files override the chart's, the later ones the earlier.
-    let mut sources: Vec<Arc<Source>> = Vec::new();
-    for file in options.values.iter().rev() {
-        sources.extend(files.source(file, &display_name(file)));
+    // A subchart's template (`app/charts/cache/templates/…`) reads its own values, which the
+    // parent's files set under the subchart's name (`cache.x`) and its own `values.yaml` as `x`.
+    let mut subcharts: Vec<&str> = Vec::new();
+    let mut parts = template.split('/').skip(1).peekable();
+    while parts.peek() == Some(&"charts") {
+        parts.next();
+        subcharts.extend(parts.next());
     }
-    let chart_values = chart_dir.join("values.yaml");
-    sources.extend(files.source(&chart_values, &display_name(&chart_values)));
-    let documents: Vec<(Arc<Source>, Arc<Document>)> = sources
-        .into_iter()
-        .filter_map(|s| files.document(&s).map(|d| (s, d)))
-        .collect();
-    let roots: Vec<(Arc<Source>, crate::document::Node)> = documents
+    // The user's files override the chart's, the later ones the earlier; each with the prefix
+    // its keys carry.
+    let mut sources: Vec<(PathBuf, usize)> = options
+        .values
         .iter()
-        .filter_map(|(s, _)| {
-            let stream = crate::document::parse_stream(&s.text, ParseLimits::default());
-            let root = stream.documents.into_iter().next()?.ok()?.root?;
-            Some((s.clone(), root))
-        })
+        .rev()
+        .map(|f| (f.clone(), 0))
         .collect();
+    let mut dir = chart_dir.to_path_buf();
+    sources.push((dir.join("values.yaml"), 0));
+    for (depth, sub) in subcharts.iter().enumerate() {
+        dir = dir.join("charts").join(sub);
+        sources.push((dir.join("values.yaml"), depth + 1));
+    }
+    let mut loaded: Vec<(Arc<Source>, Arc<Document>, crate::document::Node, usize)> = Vec::new();
+    for (file, depth) in sources {
+        let Some(source) = files.source(&file, &display_name(&file)) else {
+            continue;
+        };
+        let Some(document) = files.document(&source) else {
+            continue;
+        };
+        let stream = crate::document::parse_stream(&source.text, ParseLimits::default());
+        if let Some(root) = stream
+            .documents
+            .into_iter()
+            .next()
+            .and_then(Result::ok)
+            .and_then(|d| d.root)
+        {
+            loaded.push((source, document, root, depth));
+        }
+    }
     let set_by_user = |key: &str| {
         options
             .set
@@ -672,17 +696,24 @@ fn values_candidate(
             if tail.iter().any(|s| matches!(s, PathSegment::Index(_))) {
                 continue;
             }
-            let path: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
-            for ((source, root), (_, document)) in roots.iter().zip(&documents) {
-                let resolved = root.resolve(&path);
+            let own: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
+            // The key as the top chart's values (and `--set`) name it.
+            let full: Vec<PathSegment> = subcharts
+                .iter()
+                .map(|s| PathSegment::Key((*s).to_string()))
+                .chain(own.iter().cloned())
+                .collect();
+            for (source, document, root, depth) in &loaded {
+                let in_file = &full[*depth..];
+                let resolved = root.resolve(in_file);
                 if resolved.exact
                     && resolved.node.is_scalar()
                     && !resolved.node.via_alias
-                    && !set_by_user(&crate::document::display_path(&path))
+                    && !set_by_user(&crate::document::display_path(&full))
                 {
                     let span = node_span(document, resolved.node, resolved.key_span);
                     return Some(Candidate {
-                        key: crate::document::display_path(&path),
+                        key: crate::document::display_path(&full),
                         file: source.clone(),
                         span,
                         value: resolved.node.to_json(),
