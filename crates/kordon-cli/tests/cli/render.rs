@@ -293,6 +293,31 @@ fn a_required_value_is_an_error_at_the_template_line_that_requires_it() {
 }
 
 #[test]
+fn naming_a_chart_s_templates_folder_renders_its_chart() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |dir: &Path, path: &'static str| {
+        let run = kordon_with_path(
+            dir,
+            path_without_helm(),
+            &with_helm(&helm, &["scan", path, "--format", "json"]),
+            None,
+        );
+        let json = json(&run);
+        format!(
+            "exit {}, {} objects\n{}",
+            run.code,
+            json["summary"]["objects"],
+            problems(&json)
+        )
+    };
+    // From outside and from inside the folder: the chart is rendered, never its templates
+    // read as YAML (each would be a syntax error).
+    let outside = scan(&repo_root(), "testdata/helm/app/templates");
+    let inside = scan(&repo_root().join("testdata/helm/app/templates"), ".");
+    insta::assert_snapshot!(format!("{outside}---\n{inside}"));
+}
+
+#[test]
 fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let Some(helm) = real_helm() else { return };
     let run = kordon_with_path(
