@@ -318,6 +318,44 @@ fn naming_a_chart_s_templates_folder_renders_its_chart() {
 }
 
 #[test]
+fn random_values_in_a_chart_do_not_change_fingerprints() {
+    let Some(helm) = real_helm() else { return };
+    let fingerprints = || {
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &["scan", "testdata/helm/random", "--format", "json"]),
+            None,
+        );
+        let json = json(&run);
+        let found: Vec<(String, String, String)> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                    f["fingerprint"].as_str().unwrap_or("").to_string(),
+                    f["object"]["name"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        found
+    };
+    let (first, second) = (fingerprints(), fingerprints());
+    assert!(!first.is_empty());
+    // The rendered name differs (`token-…` is random), the identity does not.
+    assert_ne!(
+        first.iter().map(|f| &f.2).collect::<Vec<_>>(),
+        second.iter().map(|f| &f.2).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        first.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>(),
+        second.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let Some(helm) = real_helm() else { return };
     let run = kordon_with_path(
@@ -331,10 +369,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
         "the broken chart makes the scan incomplete: {run:?}"
     );
     let json = json(&run);
-    // Six objects of the app and operator charts, six of the fidelity chart; templates were
+    // Six objects of the app and operator charts, six of the fidelity chart, one of the random
+    // chart; templates were
     // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
     // error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 12);
+    assert_eq!(json["summary"]["objects"], 13);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
