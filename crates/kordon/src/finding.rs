@@ -101,6 +101,10 @@ pub enum Precision {
     /// Mapped into a Helm template, where no key of the field was found: the location is the
     /// object's `kind:` line (or the template's first line).
     TemplateFile,
+    /// Mapped from a Helm render to the key of a values file (the chart's `values.yaml` or one
+    /// given with `--values`) whose value the template copies into the field: re-rendering with
+    /// that key changed to a probe value put the probe value in the field.
+    Values,
     /// Mapped from a kustomize build into the resource file the object came from, where this
     /// field is written differently from the build: a patch or transformer of the
     /// kustomization changes it (the build is a related location).

@@ -18,10 +18,12 @@ use std::sync::Arc;
 use crate::document::{Document, LineIndex, ParseLimits, Position, Source, Span};
 use crate::finding::{Finding, Location, Precision, RelatedLocation, Suppression, SuppressionKind};
 use crate::input::helm::{
-    SourceComment, locate_in_template, source_comments, template_at, template_file,
+    SourceComment, locate_in_template, rendered_identity, source_comments, template_at,
+    template_file,
 };
 use crate::input::kustomize::Origin;
 use crate::input::render::{RenderKind, Rendered};
+use crate::input::template_trace::{ChartTemplates, Traced};
 use crate::input::{InputOptions, display_name, read_source};
 use crate::scan::{ScanReport, node_span};
 use crate::suppress::Baseline;
@@ -94,9 +96,9 @@ fn file_only(name: &str) -> Location {
 
 fn precision_words(precision: Precision) -> &'static str {
     match precision {
-        Precision::TemplateKey => "matched by key names",
+        Precision::TemplateKey => "the line that wrote it",
         Precision::TemplateAncestor => {
-            "nearest enclosing key; the field comes from template logic or is absent"
+            "the action that printed it, or its nearest enclosing line; the field comes from template logic or is absent"
         }
         Precision::TemplateFile => "line not traced",
         _ => "exact",
@@ -165,23 +167,65 @@ pub(crate) fn attribute(
         .map(|s| (s.name.clone(), s.clone()))
         .collect();
     let mut added: Vec<Arc<Source>> = Vec::new();
+    let mut charts: HashMap<PathBuf, ChartTemplates> = HashMap::new();
+    let mut candidates: Vec<Pending> = Vec::new();
     // Maps one finding; true when it is about the release namespace of a chart kordon
     // rendered (dropped below).
-    let mut map = |finding: &mut Finding| -> bool {
+    let mut map = |finding: &mut Finding, position: usize| -> bool {
         let name = finding.location.file.clone();
         let offset = finding.object.location.span.start;
         match by_name.get(name.as_str()).map(|r| &r.kind) {
-            Some(RenderKind::Helm { chart_dir }) => {
+            Some(RenderKind::Helm { chart_dir, options }) => {
                 let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset)) else {
                     return false;
                 };
-                helm_rendered(
-                    finding,
-                    chart_dir,
-                    &comment.template,
-                    &mut files,
-                    &mut added,
+                let identity = comments
+                    .get(&name)
+                    .and_then(|c| rendered_identity(c, offset));
+                let rendered_value =
+                    sources
+                        .get(&name)
+                        .and_then(|s| files.document(s))
+                        .and_then(|d| {
+                            let object = object_at(&d, offset)?;
+                            let resolved = object.root.resolve(&finding.path);
+                            resolved.exact.then(|| resolved.node.to_json())
+                        });
+                let fix_value = finding.fix.as_ref().and_then(|fix| {
+                    fix.ops
+                        .iter()
+                        .find(|op| op.path == finding.path)
+                        .and_then(|op| op.value.clone())
+                });
+                let chart = charts
+                    .entry(chart_dir.clone())
+                    .or_insert_with(|| ChartTemplates::new(chart_dir));
+                let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
+                let traced = helm_rendered(
+                    finding, chart_dir, comment, render, chart, &mut files, &mut added,
                 );
+                if let (Some((line, dot)), Some(identity), Some(value)) =
+                    (traced, identity, rendered_value)
+                    && let Some(candidate) = values_candidate(
+                        chart_dir,
+                        &comment.template,
+                        options,
+                        &line,
+                        dot.as_deref(),
+                        finding,
+                        &mut files,
+                    )
+                {
+                    candidates.push(Pending {
+                        position,
+                        identity,
+                        rendered: value,
+                        fix_value,
+                        template_line: line,
+                        path: finding.path.clone(),
+                        candidate,
+                    });
+                }
                 writes_release_namespace(finding, &added)
             }
             Some(RenderKind::Kustomize { dir, file, build }) => {
@@ -194,10 +238,13 @@ pub(crate) fn attribute(
                     return false;
                 };
                 let near = sources.get(&name).and_then(|s| s.path.clone());
+                let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
                 helm_given(
                     finding,
-                    &comment.template,
+                    comment,
+                    render,
                     near.as_deref(),
+                    &mut charts,
                     &mut files,
                     &mut added,
                 );
@@ -216,10 +263,28 @@ pub(crate) fn attribute(
         .chain(report.suppressed.iter_mut())
     {
         let rendered_in = finding.location.file.clone();
-        release_namespace.push(map(finding));
+        let position = release_namespace.len();
+        release_namespace.push(map(finding, position));
         moved.push(
             by_name.contains_key(rendered_in.as_str()) && finding.location.file != rendered_in,
         );
+    }
+    // Values keys the templates read, confirmed by rendering again with them changed.
+    let confirmed = confirm_values(&candidates);
+    let mut links: HashMap<usize, (&Pending, Confirmation)> = candidates
+        .iter()
+        .zip(confirmed)
+        .filter_map(|(p, c)| c.map(|c| (p.position, (p, c))))
+        .collect();
+    for (position, finding) in report
+        .findings
+        .iter_mut()
+        .chain(report.suppressed.iter_mut())
+        .enumerate()
+    {
+        if let Some((pending, confirmation)) = links.remove(&position) {
+            link_values(finding, pending, confirmation, &mut added);
+        }
     }
     for source in added {
         if report.source(&source.name).is_none() {
@@ -387,18 +452,49 @@ fn writes_release_namespace(finding: &Finding, templates: &[Arc<Source>]) -> boo
     template.text[start..line_end].contains("{{")
 }
 
+/// The line (0-based) of `offset` within the rendered document `document` of `render`.
+fn line_in_document(render: &str, document: Span, offset: usize) -> usize {
+    let offset = offset.clamp(document.start, document.end.min(render.len()));
+    render
+        .get(document.start..offset)
+        .map_or(0, |before| before.matches('\n').count())
+}
+
+/// The span of line `line` (0-based) of `text`, from its first non-blank character.
+fn line_span(text: &str, line: usize) -> Span {
+    let mut start = 0;
+    for (n, raw) in text.split_inclusive('\n').enumerate() {
+        if n == line {
+            let content = raw.trim_end_matches(['\n', '\r']);
+            // A list item's line is pointed at its first key, after the `- ` markers.
+            let mut rest = content.trim_start();
+            while let Some(after) = rest.strip_prefix("- ") {
+                rest = after.trim_start();
+            }
+            let indent = content.len() - rest.len();
+            return Span::new(start + indent, start + content.len());
+        }
+        start += raw.len();
+    }
+    Span::new(text.len(), text.len())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn helm_rendered(
     finding: &mut Finding,
     chart_dir: &Path,
-    template: &str,
+    comment: &SourceComment,
+    render: &str,
+    chart: &mut ChartTemplates,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
-) {
+) -> Option<(String, Option<String>)> {
+    let template = comment.template.as_str();
     let file = template_file(chart_dir, template);
     let source = file
         .as_ref()
         .and_then(|f| files.source(f, &display_name(f)));
-    let Some(source) = source else {
+    let (Some(source), Some(file)) = (source, file) else {
         finding.related.insert(
             0,
             RelatedLocation {
@@ -408,22 +504,52 @@ fn helm_rendered(
                 ),
             },
         );
-        return;
+        return None;
     };
-    let found = locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
-    let precision = match (finding.precision, found.precision) {
-        // The render lacks the field: a key of that name in the template is not what it rendered.
+    let document = render
+        .get(comment.document.start..comment.document.end)
+        .unwrap_or("");
+    let mut traced_location = |offset: usize, files: &mut Files| -> Option<(Traced, Arc<Source>)> {
+        let line = line_in_document(render, comment.document, offset);
+        let traced = chart.trace(&file, document, line)?;
+        let source = if traced.file == file {
+            source.clone()
+        } else {
+            files.source(&traced.file, &display_name(&traced.file))?
+        };
+        Some((traced, source))
+    };
+    let field = traced_location(finding.location.span.start, files);
+    let named = traced_location(finding.object.location.span.start, files);
+    let (location, precision) = match &field {
+        Some((traced, at)) => (
+            location_in(at, line_span(&at.text, traced.line)),
+            traced.precision,
+        ),
+        None => {
+            let found =
+                locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
+            (location_in(&source, found.span), found.precision)
+        }
+    };
+    let precision = match (finding.precision, precision) {
+        // The render lacks the field: the line that wrote its parent is not what wrote it.
         (Precision::Ancestor, Precision::TemplateKey) => Precision::TemplateAncestor,
         (_, p) => p,
     };
-    let rendered = std::mem::replace(&mut finding.location, location_in(&source, found.span));
+    let rendered = std::mem::replace(&mut finding.location, location);
     finding.precision = precision;
-    let name_path = [
-        crate::document::PathSegment::Key("metadata".into()),
-        crate::document::PathSegment::Key("name".into()),
-    ];
-    let named_at = locate_in_template(&source.text, &finding.object.kind, &name_path);
-    finding.object.location = location_in(&source, named_at.span);
+    finding.object.location = match &named {
+        Some((traced, at)) => location_in(at, line_span(&at.text, traced.line)),
+        None => {
+            let name_path = [
+                crate::document::PathSegment::Key("metadata".into()),
+                crate::document::PathSegment::Key("name".into()),
+            ];
+            let named_at = locate_in_template(&source.text, &finding.object.kind, &name_path);
+            location_in(&source, named_at.span)
+        }
+    };
     // A patch of the rendered object cannot be applied to template source.
     finding.fix = None;
     finding.related.insert(
@@ -433,36 +559,385 @@ fn helm_rendered(
             message: HELM_RENDERED_HERE.into(),
         },
     );
+    let written = field.as_ref().map(|(traced, at)| {
+        let span = line_span(&at.text, traced.line);
+        (
+            at.text[span.start..span.end].to_string(),
+            traced.dot.clone(),
+        )
+    });
+    for (_, at) in [field, named].into_iter().flatten() {
+        added.push(at);
+    }
     added.push(source);
+    written
+}
+
+/// Adds the values key of a confirmed link to a finding mapped into a template: as the primary
+/// location when the template copies the value through (the template line becomes related),
+/// else as a related location.
+fn link_values(
+    finding: &mut Finding,
+    pending: &Pending,
+    confirmation: Confirmation,
+    added: &mut Vec<Arc<Source>>,
+) {
+    let candidate = &pending.candidate;
+    let at = location_in(&candidate.file, candidate.span);
+    added.push(candidate.file.clone());
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match confirmation {
+        Confirmation::Copied => {
+            let advice = pending.fix_value.as_ref().map_or(String::new(), |v| {
+                format!("; set `{}: {}` to fix it", candidate.key, shown(v))
+            });
+            let template = std::mem::replace(&mut finding.location, at);
+            finding.precision = Precision::Values;
+            finding.related.insert(
+                0,
+                RelatedLocation {
+                    location: template,
+                    message: format!(
+                        "the template line that copies `{}` into the field (`{}`){advice}",
+                        candidate.key,
+                        pending.template_line.trim()
+                    ),
+                },
+            );
+        }
+        Confirmation::Influenced => finding.related.push(RelatedLocation {
+            location: at,
+            message: format!(
+                "the values key this template line reads (`{}`): changing it changes the field",
+                candidate.key
+            ),
+        }),
+    }
+}
+
+/// A values key a template line reads for a finding, to be confirmed.
+struct Candidate {
+    /// The dotted key, e.g. `agent.securityContext.runAsUser`.
+    key: String,
+    /// The values file that sets it (the last `--values` file that does, else `values.yaml`).
+    file: Arc<Source>,
+    /// The `key: value` entry in that file.
+    span: Span,
+    /// What the file sets it to.
+    value: serde_json::Value,
+    chart_dir: PathBuf,
+    options: crate::input::helm::HelmOptions,
+}
+
+/// A finding whose template line reads a values key.
+struct Pending {
+    /// The finding's position among findings then suppressed findings.
+    position: usize,
+    /// The rendered object's identity (template and document order).
+    identity: String,
+    /// The field's value in the render.
+    rendered: serde_json::Value,
+    /// The value the rule's fix would write into the field.
+    fix_value: Option<serde_json::Value>,
+    /// The template line that reads the key.
+    template_line: String,
+    /// The finding's field.
+    path: Vec<crate::document::PathSegment>,
+    candidate: Candidate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Confirmation {
+    /// The field takes the key's value: the template copies it through.
+    Copied,
+    /// The field changes with the key, but is not its value.
+    Influenced,
+}
+
+/// The values key behind `finding`: a `.Values` key its template line reads (`.Values.a.b`, or
+/// `.` inside `{{ with .Values.a }}`), followed by the end of the finding's path, that a values
+/// file sets to a scalar. The longest such key wins: `securityContext.runAsUser` over
+/// `securityContext`.
+fn values_candidate(
+    chart_dir: &Path,
+    template: &str,
+    options: &crate::input::helm::HelmOptions,
+    line: &str,
+    dot: Option<&str>,
+    finding: &Finding,
+    files: &mut Files,
+) -> Option<Candidate> {
+    use crate::document::PathSegment;
+    let read = crate::input::template_trace::values_read(line, dot);
+    if read.is_empty() {
+        return None;
+    }
+    // A subchart's template (`app/charts/cache/templates/…`) reads its own values, which the
+    // parent's files set under the subchart's name (`cache.x`) and its own `values.yaml` as `x`.
+    let mut subcharts: Vec<&str> = Vec::new();
+    let mut parts = template.split('/').skip(1).peekable();
+    while parts.peek() == Some(&"charts") {
+        parts.next();
+        subcharts.extend(parts.next());
+    }
+    // The user's files override the chart's, the later ones the earlier; each with the prefix
+    // its keys carry.
+    let mut sources: Vec<(PathBuf, usize)> = options
+        .values
+        .iter()
+        .rev()
+        .map(|f| (f.clone(), 0))
+        .collect();
+    let mut dir = chart_dir.to_path_buf();
+    sources.push((dir.join("values.yaml"), 0));
+    for (depth, sub) in subcharts.iter().enumerate() {
+        dir = dir.join("charts").join(sub);
+        sources.push((dir.join("values.yaml"), depth + 1));
+    }
+    let mut loaded: Vec<(Arc<Source>, Arc<Document>, crate::document::Node, usize)> = Vec::new();
+    for (file, depth) in sources {
+        let Some(source) = files.source(&file, &display_name(&file)) else {
+            continue;
+        };
+        let Some(document) = files.document(&source) else {
+            continue;
+        };
+        let stream = crate::document::parse_stream(&source.text, ParseLimits::default());
+        if let Some(root) = stream
+            .documents
+            .into_iter()
+            .next()
+            .and_then(Result::ok)
+            .and_then(|d| d.root)
+        {
+            loaded.push((source, document, root, depth));
+        }
+    }
+    let set_by_user = |key: &str| {
+        options
+            .set
+            .iter()
+            .any(|s| s.split_once('=').is_some_and(|(k, _)| k == key))
+    };
+    for key in &read {
+        let base: Vec<PathSegment> = key
+            .split('.')
+            .map(|k| PathSegment::Key(k.to_string()))
+            .collect();
+        for keep in (0..=finding.path.len()).rev() {
+            let tail = &finding.path[finding.path.len() - keep..];
+            if tail.iter().any(|s| matches!(s, PathSegment::Index(_))) {
+                continue;
+            }
+            let own: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
+            // The key as the top chart's values (and `--set`) name it.
+            let full: Vec<PathSegment> = subcharts
+                .iter()
+                .map(|s| PathSegment::Key((*s).to_string()))
+                .chain(own.iter().cloned())
+                .collect();
+            for (source, document, root, depth) in &loaded {
+                let in_file = &full[*depth..];
+                let resolved = root.resolve(in_file);
+                if resolved.exact
+                    && resolved.node.is_scalar()
+                    && !resolved.node.via_alias
+                    && !set_by_user(&crate::document::display_path(&full))
+                {
+                    let span = node_span(document, resolved.node, resolved.key_span);
+                    return Some(Candidate {
+                        key: crate::document::display_path(&full),
+                        file: source.clone(),
+                        span,
+                        value: resolved.node.to_json(),
+                        chart_dir: chart_dir.to_path_buf(),
+                        options: options.clone(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// How many keys are confirmed one render each when a chart refuses them all at once.
+const MAX_SEPARATE_PROBES: usize = 12;
+
+/// A value of the same type as `value` that differs from it, or `None` for a null.
+fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match value {
+        Value::Bool(b) => Some(Value::Bool(!b)),
+        // One more than the value: a chart may loop over a number (`until .Values.replicas`),
+        // so a large probe could make the render run for minutes.
+        Value::Number(number) => match (number.as_u64(), number.as_i64()) {
+            (Some(u), _) => Some(Value::from(u.saturating_add(1))),
+            (None, Some(i)) => Some(Value::from(i.saturating_add(1))),
+            _ => number.as_f64().map(|f| Value::from(f + 1.0)),
+        },
+        Value::String(_) => Some(Value::String(format!("kordon-probe-{n}"))),
+        _ => None,
+    }
+}
+
+/// Renders each chart once more with every candidate key set to a probe value, and says for
+/// each candidate whether its field followed. A chart that fails to render that way (a schema
+/// refusing the probe, a value that switches a template off) confirms none of its candidates.
+fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
+    let mut out = vec![None; pending.len()];
+    let mut charts: Vec<&Path> = pending
+        .iter()
+        .map(|p| p.candidate.chart_dir.as_path())
+        .collect();
+    charts.sort();
+    charts.dedup();
+    for chart in charts {
+        let here: Vec<usize> = (0..pending.len())
+            .filter(|&i| pending[i].candidate.chart_dir == chart)
+            .collect();
+        let base = &pending[here[0]].candidate.options;
+        let mut probes: Vec<(String, serde_json::Value)> = Vec::new();
+        for &i in &here {
+            let candidate = &pending[i].candidate;
+            if probes.iter().any(|(k, _)| k == &candidate.key) {
+                continue;
+            }
+            if let Some(probe) = probe_value(&candidate.value, probes.len()) {
+                probes.push((candidate.key.clone(), probe));
+            }
+        }
+        let render_with = |set: &[(String, serde_json::Value)]| -> Option<String> {
+            let mut options = base.clone();
+            for (key, probe) in set {
+                let shown = match probe {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                // `--set` reads `kordon-probe-N` as a string, numbers and booleans as such.
+                options.set.push(format!("{key}={shown}"));
+            }
+            crate::input::helm::render_chart(chart, &options).ok()
+        };
+        // All keys at once; when the chart refuses that (a schema, a `fail`), each alone.
+        let mut renders: Vec<(Vec<(String, serde_json::Value)>, String)> = Vec::new();
+        match render_with(&probes) {
+            Some(text) => renders.push((probes.clone(), text)),
+            None => {
+                for probe in probes.iter().take(MAX_SEPARATE_PROBES) {
+                    let one = vec![probe.clone()];
+                    if let Some(text) = render_with(&one) {
+                        renders.push((one, text));
+                    }
+                }
+            }
+        }
+        for (set, text) in renders {
+            let comments = source_comments(&text);
+            let document = Document::parse(
+                Arc::new(Source::new("probe", text.as_str())),
+                ParseLimits::default(),
+            );
+            let by_identity: HashMap<String, &crate::document::Object> = document
+                .objects
+                .iter()
+                .filter_map(|o| Some((rendered_identity(&comments, o.root.span.start)?, o)))
+                .collect();
+            for &i in &here {
+                let p = &pending[i];
+                let probe = set
+                    .iter()
+                    .find(|(k, _)| k == &p.candidate.key)
+                    .map(|(_, v)| v);
+                let (Some(probe), Some(object)) = (probe, by_identity.get(&p.identity)) else {
+                    continue;
+                };
+                let resolved = object.root.resolve(&p.path);
+                let now = resolved.exact.then(|| resolved.node.to_json());
+                out[i] = match now {
+                    Some(v) if &v == probe => Some(Confirmation::Copied),
+                    Some(v) if v != p.rendered => Some(Confirmation::Influenced),
+                    _ => None,
+                };
+            }
+        }
+    }
+    out
 }
 
 fn helm_given(
     finding: &mut Finding,
-    template: &str,
+    comment: &SourceComment,
+    render: &str,
     near: Option<&Path>,
+    charts: &mut HashMap<PathBuf, ChartTemplates>,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
 ) {
+    let template = comment.template.as_str();
     // Helm writes the path from the chart's parent directory: try it from the current
     // directory and from the render's own directory.
-    let mut candidates = vec![PathBuf::from(template)];
+    let mut roots = vec![PathBuf::new()];
     if let Some(parent) = near.and_then(Path::parent) {
-        candidates.push(parent.join(template));
+        roots.push(parent.to_path_buf());
     }
-    let found = candidates
+    let found = roots
         .iter()
+        .map(|root| root.join(template))
         .find(|c| c.is_file())
-        .and_then(|c| files.source(c, &display_name(c)));
+        .and_then(|c| Some((files.source(&c, &display_name(&c))?, c)));
     let related = match found {
-        Some(source) => {
-            let m = locate_in_template(&source.text, &finding.object.kind, &search_path(finding));
-            let location = location_in(&source, m.span);
+        Some((source, file)) => {
+            // The chart is the template path's first component, under the same root.
+            let chart_dir = template.split_once('/').and_then(|(chart, rest)| {
+                let root = file.to_string_lossy();
+                let prefix = root.strip_suffix(rest)?;
+                Some(PathBuf::from(prefix.trim_end_matches('/'))).filter(|d| d.ends_with(chart))
+            });
+            let document = render
+                .get(comment.document.start..comment.document.end)
+                .unwrap_or("");
+            let line = line_in_document(render, comment.document, finding.location.span.start);
+            let traced = chart_dir.and_then(|dir| {
+                charts
+                    .entry(dir.clone())
+                    .or_insert_with(|| ChartTemplates::new(&dir))
+                    .trace(&file, document, line)
+            });
+            let (location, precision) = match traced {
+                Some(traced) if traced.file == file => (
+                    location_in(&source, line_span(&source.text, traced.line)),
+                    traced.precision,
+                ),
+                Some(traced) => match files.source(&traced.file, &display_name(&traced.file)) {
+                    Some(at) => {
+                        let location = location_in(&at, line_span(&at.text, traced.line));
+                        added.push(at);
+                        (location, traced.precision)
+                    }
+                    None => (file_only(&source.name), Precision::TemplateFile),
+                },
+                None => {
+                    let m = locate_in_template(
+                        &source.text,
+                        &finding.object.kind,
+                        &search_path(finding),
+                    );
+                    (location_in(&source, m.span), m.precision)
+                }
+            };
+            let precision = match (finding.precision, precision) {
+                (Precision::Ancestor, Precision::TemplateKey) => Precision::TemplateAncestor,
+                (_, p) => p,
+            };
             added.push(source);
             RelatedLocation {
                 location,
                 message: format!(
                     "rendered from this template ({})",
-                    precision_words(m.precision)
+                    precision_words(precision)
                 ),
             }
         }
@@ -794,6 +1269,20 @@ spec:
       securityContext:
         privileged: true
 ";
+
+    #[test]
+    fn probes_keep_the_type_and_stay_small() {
+        use serde_json::json;
+        // A chart may loop `until .Values.replicaCount`: the probe is one more, not a large number.
+        assert_eq!(probe_value(&json!(1), 3), Some(json!(2)));
+        assert_eq!(probe_value(&json!(-1), 0), Some(json!(0)));
+        assert_eq!(probe_value(&json!(true), 0), Some(json!(false)));
+        assert_eq!(
+            probe_value(&json!("IfNotPresent"), 2),
+            Some(json!("kordon-probe-2"))
+        );
+        assert_eq!(probe_value(&json!(null), 0), None);
+    }
 
     #[test]
     fn a_given_render_keeps_its_location_and_names_the_template() {

@@ -626,7 +626,7 @@ impl Scanner {
         let rendered: HashSet<PathBuf> = renders
             .iter()
             .map(|r| match &r.kind {
-                render::RenderKind::Helm { chart_dir } => canonical(chart_dir),
+                render::RenderKind::Helm { chart_dir, .. } => canonical(chart_dir),
                 render::RenderKind::Kustomize { dir, .. } => canonical(dir),
             })
             .collect();
@@ -1027,6 +1027,20 @@ impl Scanner {
 }
 
 fn render_problem(problem: render::RenderProblem) -> Problem {
+    // A template error helm located (a required value, a `fail`, a parse error) is reported at
+    // that template line, where the user can open it.
+    if let Some((file, line, column)) =
+        crate::input::helm::error_location(std::path::Path::new(&problem.name), &problem.message)
+    {
+        return Problem {
+            level: problem.level,
+            kind: problem.kind,
+            file: Some(crate::input::display_name(&file)),
+            position: Some(crate::document::Position { line, column }),
+            rule: None,
+            message: problem.message,
+        };
+    }
     Problem {
         level: problem.level,
         kind: problem.kind,

@@ -154,6 +154,207 @@ fn a_chart_is_rendered_with_every_helm_option_and_mapped_to_its_templates() {
     insta::assert_snapshot!(locations(&json));
 }
 
+/// Every finding as `file:line:column [precision] rule path`, followed by the text of the line it
+/// points at, so a snapshot shows what a user would open.
+fn lines_written(json: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        let file = f["file"].as_str().unwrap_or("");
+        let line = f["start"]["line"].as_u64().unwrap_or(0) as usize;
+        let text = std::fs::read_to_string(repo_root().join(file))
+            .ok()
+            .and_then(|t| t.lines().nth(line.saturating_sub(1)).map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{file}:{line}:{} [{}] {} {}\n    | {}\n",
+            f["start"]["column"],
+            f["precision"].as_str().unwrap_or(""),
+            f["rule"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            text.trim_end(),
+        ));
+    }
+    out
+}
+
+#[test]
+fn findings_land_on_the_template_line_that_wrote_the_field() {
+    // The fidelity chart has every trap of a key search: an item inside a false `{{ if }}`
+    // before the reported one, a pod-level `securityContext` beside a container's, four
+    // ClusterRoles from one file (two of them from a `range`), a pod written by a `define`, and
+    // a volume printed by one of two actions, whose nearest less-indented line is a sibling's
+    // child (`secret:`), not its parent (`volumes:`).
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &["scan", "testdata/helm/fidelity", "--format", "json"],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = json(&run);
+    assert_eq!(problems(&json), "");
+    insta::assert_snapshot!(lines_written(&json));
+}
+
+/// The findings located in a values file, with the line they point at and their related
+/// locations.
+fn values_locations(json: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        if f["precision"] != "values" {
+            continue;
+        }
+        let file = f["file"].as_str().unwrap_or("");
+        let line = f["start"]["line"].as_u64().unwrap_or(0) as usize;
+        let text = std::fs::read_to_string(repo_root().join(file))
+            .ok()
+            .and_then(|t| t.lines().nth(line.saturating_sub(1)).map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{file}:{line}:{} {} {}\n    | {}\n  fix: {}\n",
+            f["start"]["column"],
+            f["rule"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            text.trim_end(),
+            !f["fix"].is_null(),
+        ));
+        for r in f["related"].as_array().expect("related") {
+            out.push_str(&format!(
+                "  related {}:{} {}\n",
+                r["file"].as_str().unwrap_or(""),
+                r["line"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_value_the_template_copies_is_reported_at_its_values_key() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |extra: &[&'static str]| {
+        let mut args = vec!["scan", "testdata/helm/fidelity", "--format", "json"];
+        args.extend(extra);
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &args),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        values_locations(&json(&run))
+    };
+    // The chart's own values.yaml, then a user's file that overrides one of the keys: each
+    // finding points at the file and key that set the value, confirmed by a second render.
+    let chart = scan(&[]);
+    let user = scan(&["-F", "testdata/helm/values/agent.yaml"]);
+    insta::assert_snapshot!(format!(
+        "values.yaml only:\n{chart}\nwith -F agent.yaml:\n{user}"
+    ));
+}
+
+#[test]
+fn a_required_value_is_an_error_at_the_template_line_that_requires_it() {
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/fidelity",
+                "--set",
+                "redis.auth=true",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    let problem = &json(&run)["problems"][0];
+    let helm_shown = helm.to_str().expect("helm path is UTF-8");
+    insta::assert_snapshot!(format!(
+        "{}:{}:{} {}",
+        problem["file"].as_str().unwrap_or(""),
+        problem["line"],
+        problem["column"],
+        problem["message"]
+            .as_str()
+            .unwrap_or("")
+            .replace(helm_shown, "HELM")
+    ));
+}
+
+#[test]
+fn naming_a_chart_s_templates_folder_renders_its_chart() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |dir: &Path, path: &'static str| {
+        let run = kordon_with_path(
+            dir,
+            path_without_helm(),
+            &with_helm(&helm, &["scan", path, "--format", "json"]),
+            None,
+        );
+        let json = json(&run);
+        format!(
+            "exit {}, {} objects\n{}",
+            run.code,
+            json["summary"]["objects"],
+            problems(&json)
+        )
+    };
+    // From outside and from inside the folder: the chart is rendered, never its templates
+    // read as YAML (each would be a syntax error).
+    let outside = scan(&repo_root(), "testdata/helm/app/templates");
+    let inside = scan(&repo_root().join("testdata/helm/app/templates"), ".");
+    insta::assert_snapshot!(format!("{outside}---\n{inside}"));
+}
+
+#[test]
+fn random_values_in_a_chart_do_not_change_fingerprints() {
+    let Some(helm) = real_helm() else { return };
+    let fingerprints = || {
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &["scan", "testdata/helm/random", "--format", "json"]),
+            None,
+        );
+        let json = json(&run);
+        let found: Vec<(String, String, String)> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                    f["fingerprint"].as_str().unwrap_or("").to_string(),
+                    f["object"]["name"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        found
+    };
+    let (first, second) = (fingerprints(), fingerprints());
+    assert!(!first.is_empty());
+    // The rendered name differs (`token-…` is random), the identity does not.
+    assert_ne!(
+        first.iter().map(|f| &f.2).collect::<Vec<_>>(),
+        second.iter().map(|f| &f.2).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        first.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>(),
+        second.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let Some(helm) = real_helm() else { return };
@@ -168,10 +369,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
         "the broken chart makes the scan incomplete: {run:?}"
     );
     let json = json(&run);
-    // The default render has no privileged container but the operator chart's test hook;
-    // templates were never parsed as YAML (they would be syntax errors), and the broken chart's
-    // stderr is in its error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 6);
+    // Six objects of the app and operator charts, six of the fidelity chart, one of the random
+    // chart; templates were
+    // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
+    // error, without helm's advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 13);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }

@@ -188,6 +188,28 @@ fn helm_error_text(stderr: &str) -> String {
         .replace('\n', "\n  ")
 }
 
+/// The template file and line (1-based) and column a helm error names, as in `execution error at
+/// (app/templates/secret.yaml:4:11): password is required` or `parse error at
+/// (app/templates/cm.yaml:6)`, when that file is in the chart directory `chart_dir`.
+pub fn error_location(chart_dir: &Path, message: &str) -> Option<(PathBuf, usize, usize)> {
+    message.match_indices(" at (").find_map(|(at, marker)| {
+        let rest = &message[at + marker.len()..];
+        let inside = &rest[..rest.find(')')?];
+        let mut parts = inside.rsplitn(3, ':');
+        let last: usize = parts.next()?.parse().ok()?;
+        let (path, line, column) = match (parts.next(), parts.next()) {
+            (Some(middle), Some(path)) => match middle.parse::<usize>() {
+                Ok(line) => (path, line, last),
+                Err(_) => return None,
+            },
+            (Some(path), None) => (path, last, 1),
+            _ => return None,
+        };
+        let file = template_file(chart_dir, path)?;
+        (file.is_file() && line > 0).then_some((file, line, column.max(1)))
+    })
+}
+
 /// One document of a rendered stream and the template it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceComment {
@@ -594,6 +616,28 @@ spec:
         assert_eq!(
             rendered_identity(&comments, render.find("kind").expect("kind")).as_deref(),
             Some("app/templates/rbac.yaml#0")
+        );
+    }
+
+    #[test]
+    fn a_helm_error_is_located_in_its_template() {
+        let chart = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/helm/broken");
+        let located = error_location(
+            &chart,
+            "Error: parse error at (broken/templates/configmap.yaml:6): function \"toYml\" not defined",
+        );
+        assert_eq!(
+            located,
+            Some((chart.join("templates/configmap.yaml"), 6, 1))
+        );
+        let with_column = error_location(
+            &chart,
+            "Error: execution error at (broken/templates/configmap.yaml:4:11): required",
+        );
+        assert_eq!(with_column.map(|(_, l, c)| (l, c)), Some((4, 11)));
+        assert_eq!(
+            error_location(&chart, "Error: at (nowhere/x.yaml:1): y"),
+            None
         );
     }
 

@@ -4,6 +4,7 @@ pub mod helm;
 pub mod kustomize;
 pub mod render;
 pub mod sandbox;
+pub mod template_trace;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

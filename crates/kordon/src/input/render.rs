@@ -75,6 +75,8 @@ pub enum RenderKind {
     Helm {
         /// The chart directory, as given or found.
         chart_dir: PathBuf,
+        /// How it was rendered (to render it again with a value changed).
+        options: Box<helm::HelmOptions>,
     },
     /// A kustomize build of this directory.
     Kustomize {
@@ -134,6 +136,60 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
             kustomization_dirs.push(parent_dir(file));
         }
     }
+    let mut template_roots: Vec<PathBuf> = Vec::new();
+    // A chart's `templates/` folder (or a folder in it) named as a path stands for its chart:
+    // the templates are not manifests, and only their chart renders them.
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        let root = normalize(root);
+        let chart = root
+            .ancestors()
+            .skip(1)
+            .take_while(|d| !d.as_os_str().is_empty())
+            .find(|d| d.join("Chart.yaml").is_file())
+            .filter(|chart| {
+                root.strip_prefix(chart)
+                    .is_ok_and(|rest| rest.starts_with("templates"))
+            })
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                // Named from inside (`.`): the chart is some `..` up.
+                let base = if root.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    root.clone()
+                };
+                let here = std::fs::canonicalize(&base).ok()?;
+                let mut up = base;
+                for _ in 0..8 {
+                    up = up.join("..");
+                    let dir = std::fs::canonicalize(&up).ok()?;
+                    if dir.join("Chart.yaml").is_file() {
+                        return here
+                            .strip_prefix(&dir)
+                            .is_ok_and(|rest| rest.starts_with("templates"))
+                            .then(|| normalize(&up));
+                    }
+                }
+                None
+            });
+        if let Some(chart) = chart {
+            plan.problems.push(RenderProblem {
+                level: ProblemLevel::Note,
+                kind: ProblemKind::Skipped,
+                name: display_name(if root.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    &root
+                }),
+                message: format!(
+                    "templates of the Helm chart in {}: the chart is rendered and scanned instead",
+                    display_name(&chart)
+                ),
+            });
+            chart_dirs.push(chart);
+            template_roots.push(root);
+        }
+    }
     chart_dirs.sort_by_key(|d| d.components().count());
     chart_dirs.dedup();
     let mut charts: Vec<PathBuf> = Vec::new();
@@ -179,6 +235,12 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
 
     for file in files {
         let normalized = normalize(&file);
+        if template_roots
+            .iter()
+            .any(|root| is_under(&normalized, root))
+        {
+            continue;
+        }
         let is_named = named.contains(&normalized);
         if is_named {
             let chart = enclosing_chart(&file);
@@ -313,7 +375,10 @@ pub fn render_chart(
             path: None,
             text,
         },
-        kind: RenderKind::Helm { chart_dir },
+        kind: RenderKind::Helm {
+            chart_dir,
+            options: Box::new(options.helm.clone()),
+        },
     })
 }
 

@@ -530,11 +530,16 @@ fn label_for(finding: &Finding) -> String {
         ),
         Precision::Object => object,
         Precision::TemplateKey => format!(
-            "{} ({object}; template line matched by key names)",
+            "{} ({object}; the template line that wrote it)",
             finding.rule_id
         ),
         Precision::TemplateAncestor => format!(
             "`{}` is written by template logic under this key, or absent ({object})",
+            crate::document::display_path(&finding.path)
+        ),
+        Precision::Values => format!(
+            "{} ({object}; the chart's template copies this value into `{}`)",
+            finding.rule_id,
             crate::document::display_path(&finding.path)
         ),
         Precision::TemplateFile => {

@@ -1,0 +1,921 @@
+//! Which line of a chart's templates wrote a given line of a `helm template` render.
+//!
+//! A template is text with `{{ … }}` actions, not YAML, so searching it for the keys of a field
+//! finds the wrong line whenever a key repeats (a pod's and a container's `securityContext`), a
+//! list item sits inside a false `{{ if }}`, or one file writes several objects of a kind. This
+//! module instead aligns the rendered document with the template, line by line: a template
+//! line matches a rendered line when its literal text is there, with each action standing for
+//! any text. The alignment that matches the most literal text wins (a weighted longest common
+//! subsequence), so lines of a false `{{ if }}` are simply not matched and every later line
+//! still lands on its own.
+//!
+//! A rendered line is only attributed to a template line when every best alignment agrees on
+//! it (the earliest and the latest best alignment are compared); otherwise the answer is
+//! marked as weaker. Rendered lines no template line matches were printed by an action
+//! (`toYaml`, `include`, `tpl`): when exactly one action of the template can have printed them
+//! it is the answer, and the output of `include "name"` is aligned in turn with the body of
+//! `{{ define "name" }}` wherever the chart defines it (its `_helpers.tpl`, a subchart's).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::finding::Precision;
+
+/// Alignments larger than this many cells (rendered lines × template lines) are not tried: the
+/// answer is then the section's `kind:` line, marked [`Precision::TemplateFile`].
+const MAX_CELLS: usize = 40_000_000;
+
+/// How deep `include`s are followed into `define` bodies.
+const MAX_INCLUDE_DEPTH: usize = 4;
+
+/// The template line found for a rendered line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traced {
+    /// The template file.
+    pub file: PathBuf,
+    /// The line (0-based) in that file.
+    pub line: usize,
+    /// [`Precision::TemplateKey`]: the line's literal text was aligned with the rendered line;
+    /// [`Precision::TemplateAncestor`]: the action on this line printed it, or this is the
+    /// nearest enclosing line that could be proven; [`Precision::TemplateFile`]: nothing could.
+    pub precision: Precision,
+    /// `true` when the rendered line was printed by the action on `line` (not written literally).
+    pub by_action: bool,
+    /// What `.` is on that line when it is a values key (`{{ with .Values.a.b }}` makes it `a.b`).
+    pub dot: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Literal text, possibly with actions inside it.
+    Text,
+    /// Only actions, at least one of which prints something (`include`, `toYaml`, a value).
+    Output,
+    /// Only actions that print nothing (`if`, `end`, assignments, comments), or blank.
+    Silent,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Literal(String),
+    Action,
+}
+
+#[derive(Debug, Clone)]
+struct TemplateLine {
+    kind: Kind,
+    indent: usize,
+    /// Literal pieces and actions of the line, leading and trailing blanks removed.
+    pieces: Vec<Piece>,
+    literal_len: usize,
+    /// The line ends with an action that prints: what it prints may continue on the next lines.
+    ends_with_output: bool,
+    /// `include "name"` / `template "name"` on this line, when it prints.
+    includes: Option<String>,
+    /// What `.` is here, when it is a values key.
+    dot: Option<String>,
+    /// `---` at the start of the line: a document boundary.
+    separator: bool,
+    /// The name of the `define` this line opens.
+    defines: Option<String>,
+    /// The line closes the innermost `define`.
+    closes_define: bool,
+}
+
+/// One template file, split into lines the alignment can use.
+#[derive(Debug)]
+pub struct Template {
+    path: PathBuf,
+    lines: Vec<TemplateLine>,
+}
+
+/// The inside of an action, without the delimiters, trim markers and blanks.
+fn action_body(action: &str) -> &str {
+    let inner = action.strip_prefix("{{").unwrap_or(action);
+    let inner = inner.strip_suffix("}}").unwrap_or(inner);
+    let inner = inner.strip_prefix('-').unwrap_or(inner);
+    let inner = inner.strip_suffix('-').unwrap_or(inner);
+    inner.trim()
+}
+
+fn first_word(body: &str) -> &str {
+    body.split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+}
+
+fn prints(body: &str) -> bool {
+    if body.starts_with("/*") || body.is_empty() {
+        return false;
+    }
+    let word = first_word(body);
+    if matches!(
+        word,
+        "if" | "else" | "end" | "range" | "with" | "define" | "block" | "break" | "continue"
+    ) {
+        return false;
+    }
+    // `$x := …` and `$x = …` assign without printing.
+    !(word.starts_with('$')
+        && body[word.len()..]
+            .trim_start()
+            .starts_with([':', '='].as_slice()))
+}
+
+/// The quoted name after `include` / `template` at the start of an action.
+fn included_name(body: &str) -> Option<String> {
+    let rest = body
+        .strip_prefix("include")
+        .or_else(|| body.strip_prefix("template"))?;
+    let rest = rest.trim_start().strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The values key a `.Values.a.b` expression names (`a.b`), when the expression is only that.
+fn values_key(expression: &str) -> Option<String> {
+    let rest = expression
+        .trim()
+        .strip_prefix("$.Values.")
+        .or_else(|| expression.trim().strip_prefix(".Values."))?;
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '-'))
+        .unwrap_or(rest.len());
+    let key = rest[..end].trim_end_matches('.');
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+/// The values keys an action reads (`.Values.a.b` → `a.b`; `.x` inside `with .Values.a` → `a.x`).
+pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut rest = action_line;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at..];
+        let end = after.find("}}").map_or(after.len(), |e| e + 2);
+        let body = action_body(&after[..end]);
+        for (i, _) in body.match_indices(".Values.") {
+            if let Some(key) = values_key(&body[i..]) {
+                keys.push(key);
+            }
+        }
+        if let Some(dot) = dot {
+            for word in body.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+                if word == "." {
+                    keys.push(dot.to_string());
+                } else if let Some(field) = word.strip_prefix('.')
+                    && !field.is_empty()
+                    && !field.starts_with("Values")
+                    && field.chars().next().is_some_and(char::is_lowercase)
+                    && field
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                {
+                    keys.push(format!("{dot}.{field}"));
+                }
+            }
+        }
+        rest = &after[end.min(after.len())..];
+    }
+    keys.dedup();
+    keys
+}
+
+enum Block {
+    Dot(Option<String>),
+    Define,
+    Other,
+}
+
+impl Template {
+    /// Splits a template's text into lines with their literal text and actions.
+    pub fn parse(path: &Path, text: &str) -> Template {
+        let mut lines = Vec::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        // Inside an action that started on an earlier line.
+        let mut open_action = String::new();
+        for raw in text.split('\n') {
+            let raw = raw.trim_end_matches('\r');
+            let trimmed = raw.trim_start();
+            let indent = raw.len() - trimmed.len();
+            let mut pieces = Vec::new();
+            let mut literal = String::new();
+            let mut any_print = false;
+            let mut ends_with_output = false;
+            let mut includes = None;
+            let mut defines = None;
+            let mut closes_define = false;
+            let mut rest = trimmed;
+            let mut continued = !open_action.is_empty();
+            loop {
+                if continued {
+                    match rest.find("}}") {
+                        Some(end) => {
+                            open_action.push_str(&rest[..end + 2]);
+                            rest = &rest[end + 2..];
+                            continued = false;
+                            let action = std::mem::take(&mut open_action);
+                            // The action is attributed to the line it started on: this one only
+                            // continues it.
+                            track_blocks(&mut blocks, action_body(&action), &mut None, &mut false);
+                        }
+                        None => {
+                            open_action.push_str(rest);
+                            open_action.push('\n');
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                match rest.find("{{") {
+                    Some(start) => {
+                        literal.push_str(&rest[..start]);
+                        let after = &rest[start..];
+                        match after.find("}}") {
+                            Some(end) => {
+                                let body = action_body(&after[..end + 2]);
+                                if !literal.is_empty() {
+                                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                                }
+                                let printing = prints(body);
+                                if printing {
+                                    pieces.push(Piece::Action);
+                                    any_print = true;
+                                    if includes.is_none() {
+                                        includes = included_name(body);
+                                    }
+                                }
+                                track_blocks(&mut blocks, body, &mut defines, &mut closes_define);
+                                ends_with_output = printing;
+                                rest = &after[end + 2..];
+                            }
+                            None => {
+                                if !literal.is_empty() {
+                                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                                }
+                                open_action.push_str(after);
+                                open_action.push('\n');
+                                let body = after.trim_start_matches("{{").trim_start_matches('-');
+                                if prints(body.trim()) {
+                                    pieces.push(Piece::Action);
+                                    any_print = true;
+                                    ends_with_output = true;
+                                }
+                                break;
+                            }
+                        }
+                    }
+                    None => {
+                        literal.push_str(rest);
+                        if !rest.trim().is_empty() {
+                            ends_with_output = false;
+                        }
+                        break;
+                    }
+                }
+            }
+            let literal = literal.trim_end().to_string();
+            if !literal.is_empty() {
+                pieces.push(Piece::Literal(literal));
+            }
+            let literal_len: usize = pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Literal(s) => s.trim().len(),
+                    Piece::Action => 0,
+                })
+                .sum();
+            let kind = if literal_len > 0 {
+                Kind::Text
+            } else if any_print {
+                Kind::Output
+            } else {
+                Kind::Silent
+            };
+            let dot = blocks.iter().rev().find_map(|b| match b {
+                Block::Dot(d) => Some(d.clone()),
+                Block::Define => Some(None),
+                Block::Other => None,
+            });
+            lines.push(TemplateLine {
+                kind,
+                indent,
+                pieces,
+                literal_len,
+                ends_with_output,
+                includes,
+                dot: dot.flatten(),
+                separator: indent == 0 && (trimmed == "---" || trimmed.starts_with("--- ")),
+                defines,
+                closes_define,
+            });
+        }
+        Template {
+            path: path.to_path_buf(),
+            lines,
+        }
+    }
+
+    /// The template's documents (line ranges between `---` lines).
+    fn sections(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (i, line) in self.lines.iter().enumerate() {
+            if line.separator {
+                out.push((from, i));
+                from = i + 1;
+            }
+        }
+        out.push((from, self.lines.len()));
+        out
+    }
+
+    /// The bodies of the `define`s of this file, by name.
+    fn defines(&self) -> Vec<(String, (usize, usize))> {
+        let mut out = Vec::new();
+        let mut open: Vec<(String, usize)> = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            if line.closes_define
+                && let Some((name, from)) = open.pop()
+            {
+                out.push((name, (from, i)));
+            }
+            if let Some(name) = &line.defines {
+                open.push((name.clone(), i + 1));
+            }
+        }
+        out
+    }
+}
+
+fn track_blocks(
+    blocks: &mut Vec<Block>,
+    body: &str,
+    defines: &mut Option<String>,
+    closes_define: &mut bool,
+) {
+    let word = first_word(body);
+    let argument = body[word.len()..].trim();
+    match word {
+        "with" => blocks.push(Block::Dot(values_key(argument))),
+        // Inside a range `.` is an element: no key names it.
+        "range" => blocks.push(Block::Dot(None)),
+        "define" => {
+            blocks.push(Block::Define);
+            *defines = argument
+                .strip_prefix('"')
+                .and_then(|a| a.find('"').map(|e| a[..e].to_string()));
+        }
+        "if" | "block" => blocks.push(Block::Other),
+        "end" => {
+            if matches!(blocks.pop(), Some(Block::Define)) {
+                *closes_define = true;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `text` (a rendered line without its indentation) fits the line's pieces, each action
+/// standing for any text.
+fn fits(pieces: &[Piece], text: &str) -> bool {
+    let text = text.trim_end();
+    let mut position = 0;
+    let mut after_action = false;
+    let count = pieces.len();
+    for (n, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Action => after_action = true,
+            Piece::Literal(literal) => {
+                let literal = if n == 0 {
+                    literal.trim_start()
+                } else {
+                    literal
+                };
+                let literal = if n + 1 == count {
+                    literal.trim_end()
+                } else {
+                    literal
+                };
+                let rest = &text[position..];
+                let at = if n + 1 == count {
+                    // The last literal ends the line.
+                    if after_action {
+                        rest.ends_with(literal).then(|| rest.len() - literal.len())
+                    } else {
+                        (rest == literal).then_some(0)
+                    }
+                } else if after_action {
+                    rest.find(literal)
+                } else {
+                    rest.starts_with(literal).then_some(0)
+                };
+                let Some(at) = at else { return false };
+                position += at + literal.len();
+                after_action = false;
+            }
+        }
+    }
+    after_action || position == text.len()
+}
+
+/// The rendered lines (without indentation) and their indentation.
+struct RenderedLines<'a> {
+    text: Vec<&'a str>,
+    indent: Vec<usize>,
+}
+
+impl<'a> RenderedLines<'a> {
+    fn new(document: &'a str) -> Self {
+        let mut text = Vec::new();
+        let mut indent = Vec::new();
+        for raw in document.split('\n') {
+            let raw = raw.trim_end_matches('\r');
+            let trimmed = raw.trim_start();
+            text.push(trimmed);
+            indent.push(raw.len() - trimmed.len());
+        }
+        RenderedLines { text, indent }
+    }
+}
+
+/// The template line each rendered line of `rendered` was aligned with, against the text lines
+/// of `template` in `lines`; `None` where no best alignment matches it or best alignments
+/// disagree (`ambiguous` is then set for that line).
+struct Alignment {
+    score: u64,
+    matched: Vec<Option<usize>>,
+    ambiguous: Vec<bool>,
+}
+
+fn align(
+    template: &Template,
+    (from, to): (usize, usize),
+    rendered: &RenderedLines<'_>,
+    (r_from, r_to): (usize, usize),
+) -> Option<Alignment> {
+    let columns: Vec<usize> = (from..to)
+        .filter(|&i| template.lines[i].kind == Kind::Text)
+        .collect();
+    let rows = r_to - r_from;
+    let n = columns.len();
+    if (rows + 1).saturating_mul(n + 1) > MAX_CELLS {
+        return None;
+    }
+    let score_of = |r: usize, c: usize| -> u64 {
+        let line = &template.lines[columns[c]];
+        let text = rendered.text[r_from + r];
+        if text.is_empty() || !fits(&line.pieces, text) {
+            return 0;
+        }
+        let indent_bonus = u64::from(rendered.indent[r_from + r] == line.indent);
+        (line.literal_len as u64) * 2 + 1 + indent_bonus
+    };
+    let width = n + 1;
+    let mut table = vec![0u64; (rows + 1) * width];
+    let mut scores = vec![0u64; rows * n];
+    for r in 0..rows {
+        for c in 0..n {
+            let s = score_of(r, c);
+            scores[r * n + c] = s;
+            let diagonal = if s > 0 { table[r * width + c] + s } else { 0 };
+            let up = table[r * width + c + 1];
+            let left = table[(r + 1) * width + c];
+            table[(r + 1) * width + c + 1] = diagonal.max(up).max(left);
+        }
+    }
+    let backtrack = |prefer_match: bool| -> Vec<Option<usize>> {
+        let mut matched = vec![None; rows];
+        let (mut r, mut c) = (rows, n);
+        while r > 0 && c > 0 {
+            let here = table[r * width + c];
+            let s = scores[(r - 1) * n + (c - 1)];
+            let take = s > 0 && here == table[(r - 1) * width + (c - 1)] + s;
+            let skip_template = here == table[r * width + c - 1];
+            let skip_rendered = here == table[(r - 1) * width + c];
+            // The latest alignment matches template lines as late as it can (it leaves
+            // rendered lines unmatched before template lines); the earliest the reverse.
+            if prefer_match {
+                if take {
+                    matched[r - 1] = Some(columns[c - 1]);
+                    r -= 1;
+                    c -= 1;
+                } else if skip_rendered {
+                    r -= 1;
+                } else {
+                    c -= 1;
+                }
+            } else if skip_template {
+                c -= 1;
+            } else if take {
+                matched[r - 1] = Some(columns[c - 1]);
+                r -= 1;
+                c -= 1;
+            } else {
+                r -= 1;
+            }
+        }
+        matched
+    };
+    let latest = backtrack(true);
+    let earliest = backtrack(false);
+    let ambiguous = latest.iter().zip(&earliest).map(|(a, b)| a != b).collect();
+    let matched = latest
+        .iter()
+        .zip(&earliest)
+        .map(|(a, b)| if a == b { *a } else { None })
+        .collect();
+    Some(Alignment {
+        score: table[rows * width + n],
+        matched,
+        ambiguous,
+    })
+}
+
+/// The templates of one chart, read once, with every `define` they hold.
+#[derive(Default)]
+pub struct ChartTemplates {
+    templates: Vec<Template>,
+    by_path: HashMap<PathBuf, usize>,
+    defines: HashMap<String, (usize, (usize, usize))>,
+    scanned_for_defines: bool,
+    chart_dir: PathBuf,
+}
+
+impl ChartTemplates {
+    /// The templates of the chart in `chart_dir` (read as they are needed).
+    pub fn new(chart_dir: &Path) -> Self {
+        ChartTemplates {
+            chart_dir: chart_dir.to_path_buf(),
+            ..ChartTemplates::default()
+        }
+    }
+
+    fn load(&mut self, path: &Path) -> Option<usize> {
+        if let Some(&i) = self.by_path.get(path) {
+            return Some(i);
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        let template = Template::parse(path, &text);
+        let index = self.templates.len();
+        for (name, body) in template.defines() {
+            self.defines.entry(name).or_insert((index, body));
+        }
+        self.templates.push(template);
+        self.by_path.insert(path.to_path_buf(), index);
+        Some(index)
+    }
+
+    /// Reads every template of the chart and its unpacked subcharts for their `define`s.
+    fn load_all(&mut self) {
+        if self.scanned_for_defines {
+            return;
+        }
+        self.scanned_for_defines = true;
+        let mut files = Vec::new();
+        let mut pending = vec![self.chart_dir.clone()];
+        while let Some(chart) = pending.pop() {
+            collect_templates(&chart.join("templates"), &mut files, 0);
+            if let Ok(entries) = std::fs::read_dir(chart.join("charts")) {
+                let mut subcharts: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.join("Chart.yaml").is_file())
+                    .collect();
+                subcharts.sort();
+                pending.extend(subcharts);
+            }
+        }
+        for file in files {
+            self.load(&file);
+        }
+    }
+
+    /// The template line that wrote line `target` of `document` (a rendered document of
+    /// `template`, the `ordinal`-th one it rendered).
+    pub fn trace(&mut self, template: &Path, document: &str, target: usize) -> Option<Traced> {
+        let index = self.load(template)?;
+        let rendered = RenderedLines::new(document);
+        if target >= rendered.text.len() {
+            return None;
+        }
+        let sections = self.templates[index].sections();
+        let mut best: Option<((usize, usize), Alignment)> = None;
+        let mut tied = false;
+        for section in sections {
+            let Some(alignment) = align(
+                &self.templates[index],
+                section,
+                &rendered,
+                (0, rendered.text.len()),
+            ) else {
+                continue;
+            };
+            match &best {
+                Some((_, b)) if b.score > alignment.score => {}
+                Some((_, b)) if b.score == alignment.score => {
+                    if alignment.score > 0 {
+                        tied = true;
+                    }
+                }
+                _ => {
+                    tied = false;
+                    best = Some((section, alignment));
+                }
+            }
+        }
+        let Some((section, alignment)) = best else {
+            return Some(self.file_level(index, (0, self.templates[index].lines.len())));
+        };
+        let (section, alignment) = if alignment.score == 0 {
+            // No literal line was rendered: the document is an action's output (`{{ toYaml . }}`
+            // in a `range`), attributable only when one section holds a printing action.
+            let template = &self.templates[index];
+            let printing: Vec<(usize, usize)> = template
+                .sections()
+                .into_iter()
+                .filter(|&(from, to)| (from..to).any(|i| template.lines[i].kind == Kind::Output))
+                .collect();
+            match printing.as_slice() {
+                [only] => (
+                    *only,
+                    align(template, *only, &rendered, (0, rendered.text.len()))?,
+                ),
+                _ => return Some(self.file_level(index, section)),
+            }
+        } else {
+            (section, alignment)
+        };
+        let mut traced = self.trace_in(
+            index,
+            section,
+            &rendered,
+            (0, rendered.text.len()),
+            &alignment,
+            target,
+            0,
+        );
+        if tied && traced.precision == Precision::TemplateKey {
+            // Two documents of the template fit the render equally well: which one wrote it
+            // is not proven.
+            traced.precision = Precision::TemplateAncestor;
+        }
+        Some(traced)
+    }
+
+    fn file_level(&self, index: usize, (from, to): (usize, usize)) -> Traced {
+        let template = &self.templates[index];
+        let line = (from..to)
+            .find(|&i| {
+                template.lines[i].indent == 0
+                    && matches!(template.lines[i].pieces.first(), Some(Piece::Literal(l)) if l.starts_with("kind:"))
+            })
+            .or_else(|| (from..to).find(|&i| template.lines[i].kind != Kind::Silent))
+            .unwrap_or(from);
+        Traced {
+            file: template.path.clone(),
+            line,
+            precision: Precision::TemplateFile,
+            by_action: false,
+            dot: None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn trace_in(
+        &mut self,
+        index: usize,
+        section: (usize, usize),
+        rendered: &RenderedLines<'_>,
+        rows: (usize, usize),
+        alignment: &Alignment,
+        target: usize,
+        depth: usize,
+    ) -> Traced {
+        let at = |line: usize, precision: Precision, by_action: bool, this: &Self| Traced {
+            file: this.templates[index].path.clone(),
+            line,
+            precision,
+            by_action,
+            dot: this.templates[index].lines[line].dot.clone(),
+        };
+        let local = target - rows.0;
+        if let Some(line) = alignment.matched[local] {
+            return at(line, Precision::TemplateKey, false, self);
+        }
+        // Not written literally: the aligned lines around it bound the template lines that
+        // can have printed it.
+        let previous = (0..local).rev().find(|&r| alignment.matched[r].is_some());
+        let next = (local + 1..alignment.matched.len()).find(|&r| alignment.matched[r].is_some());
+        let gap_from = previous
+            .and_then(|r| alignment.matched[r])
+            .map_or(section.0, |l| l + 1);
+        let gap_to = next
+            .and_then(|r| alignment.matched[r])
+            .map_or(section.1, |l| l);
+        let ambiguous_here = alignment.ambiguous[local]
+            || (previous.map_or(0, |p| p + 1)..local).any(|r| alignment.ambiguous[r]);
+        let template = &self.templates[index];
+        let mut candidates: Vec<usize> = (gap_from..gap_to.max(gap_from))
+            .filter(|&i| template.lines[i].kind == Kind::Output)
+            .collect();
+        if let Some(line) = previous.and_then(|r| alignment.matched[r])
+            && template.lines[line].ends_with_output
+        {
+            candidates.insert(0, line);
+        }
+        if candidates.len() == 1 && !ambiguous_here {
+            let line = candidates[0];
+            if depth < MAX_INCLUDE_DEPTH
+                && let Some(name) = template.lines[line].includes.clone()
+            {
+                let rows_from = rows.0 + previous.map_or(0, |p| p + 1);
+                let rows_to = rows.0 + next.unwrap_or(alignment.matched.len());
+                if let Some(traced) =
+                    self.trace_define(&name, rendered, (rows_from, rows_to), target, depth + 1)
+                {
+                    return traced;
+                }
+            }
+            return at(line, Precision::TemplateAncestor, true, self);
+        }
+        // Several actions could have printed it, or the alignment is not unique here: the
+        // nearest enclosing rendered line that was aligned.
+        match enclosing_aligned(rendered, rows.0, local, alignment) {
+            Some(line) => at(line, Precision::TemplateAncestor, false, self),
+            None => self.file_level(index, section),
+        }
+    }
+
+    fn trace_define(
+        &mut self,
+        name: &str,
+        rendered: &RenderedLines<'_>,
+        rows: (usize, usize),
+        target: usize,
+        depth: usize,
+    ) -> Option<Traced> {
+        if !self.defines.contains_key(name) {
+            self.load_all();
+        }
+        let &(index, body) = self.defines.get(name)?;
+        let alignment = align(&self.templates[index], body, rendered, rows)?;
+        if alignment.score == 0 {
+            return None;
+        }
+        let traced = self.trace_in(index, body, rendered, rows, &alignment, target, depth);
+        (traced.precision != Precision::TemplateFile).then_some(traced)
+    }
+}
+
+/// The nearest rendered line above `local` (relative to `from`) that is an ancestor of it in
+/// the YAML structure and was aligned with a template line. Ancestors are followed one by one:
+/// a less indented line that is not an ancestor (a sibling's child) is never taken.
+fn enclosing_aligned(
+    rendered: &RenderedLines<'_>,
+    from: usize,
+    local: usize,
+    alignment: &Alignment,
+) -> Option<usize> {
+    let is_item = |r: usize| {
+        let text = rendered.text[from + r];
+        text == "-" || text.starts_with("- ")
+    };
+    let mut indent = rendered.indent[from + local];
+    let mut item = is_item(local);
+    for r in (0..local).rev() {
+        let text = rendered.text[from + r];
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let here = rendered.indent[from + r];
+        // A list item's parent may sit at the item's own indentation (`key:` then `- item`).
+        let parent = here < indent || (item && here == indent && !is_item(r));
+        if !parent {
+            continue;
+        }
+        if let Some(line) = alignment.matched[r] {
+            return Some(line);
+        }
+        indent = here;
+        item = is_item(r);
+    }
+    None
+}
+
+fn collect_templates(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_templates(&path, out, depth + 1);
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "tpl" || e == "yaml" || e == "yml" || e == "txt")
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace(template: &str, render: &str, line_text: &str) -> (String, Precision) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.yaml");
+        std::fs::write(&path, template).expect("write");
+        let mut chart = ChartTemplates::new(dir.path());
+        let target = render
+            .split('\n')
+            .position(|l| l.trim() == line_text)
+            .expect("line in render");
+        let traced = chart.trace(&path, render, target).expect("traced");
+        let line = template.split('\n').nth(traced.line).unwrap_or("").trim();
+        (line.to_string(), traced.precision)
+    }
+
+    #[test]
+    fn items_of_a_false_if_do_not_shift_later_items() {
+        let template = "\
+env:
+  - name: A
+    value: a
+  {{- if .Values.b }}
+  - name: B
+    value: b
+  {{- end }}
+  - name: C
+    value: {{ .Values.c | quote }}
+";
+        let render = "env:\n  - name: A\n    value: a\n  - name: C\n    value: \"c\"\n";
+        assert_eq!(
+            trace(template, render, "value: \"c\""),
+            (
+                "value: {{ .Values.c | quote }}".into(),
+                Precision::TemplateKey
+            )
+        );
+    }
+
+    #[test]
+    fn a_line_printed_by_an_action_is_the_action() {
+        let template = "\
+spec:
+  securityContext:
+    {{- toYaml .Values.pod | nindent 4 }}
+  containers:
+    - name: app
+      securityContext:
+        {{- toYaml .Values.app | nindent 8 }}
+";
+        let render = "spec:\n  securityContext:\n    runAsUser: 1\n  containers:\n    - name: app\n      securityContext:\n        privileged: true\n";
+        assert_eq!(
+            trace(template, render, "runAsUser: 1"),
+            (
+                "{{- toYaml .Values.pod | nindent 4 }}".into(),
+                Precision::TemplateAncestor
+            )
+        );
+        assert_eq!(
+            trace(template, render, "privileged: true"),
+            (
+                "{{- toYaml .Values.app | nindent 8 }}".into(),
+                Precision::TemplateAncestor
+            )
+        );
+    }
+
+    #[test]
+    fn identical_candidates_are_not_claimed() {
+        let template = "\
+items:
+  {{- if .Values.one }}
+  - x: 1
+  {{- end }}
+  - x: 1
+";
+        let render = "items:\n  - x: 1\n";
+        assert_eq!(
+            trace(template, render, "- x: 1"),
+            ("items:".into(), Precision::TemplateAncestor)
+        );
+    }
+
+    #[test]
+    fn values_read_follow_with_blocks() {
+        assert_eq!(
+            values_read("{{- toYaml . | nindent 8 }}", Some("podSecurityContext")),
+            vec!["podSecurityContext".to_string()]
+        );
+        assert_eq!(
+            values_read("runAsUser: {{ .Values.sc.runAsUser }}", None),
+            vec!["sc.runAsUser".to_string()]
+        );
+    }
+}
