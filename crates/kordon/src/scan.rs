@@ -443,6 +443,11 @@ impl Scanner {
         &self.rules
     }
 
+    /// How input is discovered and read.
+    pub fn input_options(&self) -> &InputOptions {
+        &self.input
+    }
+
     /// Whether configuration excludes this file from scans.
     pub fn is_excluded(&self, path: &std::path::Path) -> bool {
         self.exclude.as_ref().is_some_and(|e| e.is_excluded(path))
@@ -503,8 +508,15 @@ impl Scanner {
 
     /// Scans files and directories (`-` reads standard input).
     pub fn scan_paths(&self, paths: &[PathBuf]) -> ScanReport {
+        self.scan_paths_and_sources(paths, Vec::new())
+    }
+
+    /// Scans files and directories together with texts held in memory (the staged content of
+    /// changed files, beside the charts and kustomizations they belong to), as one scan.
+    pub fn scan_paths_and_sources(&self, paths: &[PathBuf], sources: Vec<Source>) -> ScanReport {
         let started = Instant::now();
-        let gathered = self.gather(paths, |_| true, |_| true);
+        let mut gathered = self.gather(paths, |_| true, |_| true);
+        gathered.sources.extend(sources);
         let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders);
         report.problems.extend(gathered.problems);
         report.roots = paths

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use kordon::document::ProblemKind;
 use kordon::fix::FixMode;
+use kordon::input::changed::ChangeScope;
 use kordon::input::helm::HelmOptions;
 use kordon::input::kustomize::KustomizeOptions;
 use kordon::input::render::RenderOptions;
@@ -182,6 +183,7 @@ pub fn scan_configured(
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
+    let given_paths = paths != [PathBuf::from(".")] && !paths.iter().any(|p| p.as_os_str() == "-");
     let mut report = if staged {
         let here = std::env::current_dir().map_err(|e| e.to_string())?;
         let given: Vec<PathBuf> = if paths == [PathBuf::from(".")] {
@@ -192,7 +194,22 @@ pub fn scan_configured(
         let mut sources =
             kordon::git::staged_sources(&here, &here, &given).map_err(|e| e.to_string())?;
         sources.retain(|s| s.path.as_deref().is_none_or(|p| !scanner.is_excluded(p)));
-        scanner.scan_sources(sources)
+        let changed: Vec<PathBuf> = sources.iter().filter_map(|s| s.path.clone()).collect();
+        let change = ChangeScope::new(&changed, &scope.context, scanner.input_options());
+        let (plain, in_renders): (Vec<_>, Vec<_>) = sources
+            .into_iter()
+            .partition(|s| s.path.as_ref().is_none_or(|p| change.plain.contains(p)));
+        let mut report = scanner.scan_paths_and_sources(&change.renders, plain);
+        change.retain_changed(&mut report);
+        report
+            .problems
+            .extend(in_renders.iter().filter_map(staged_differs));
+        report
+    } else if scope.partial && given_paths {
+        let change = ChangeScope::new(&paths, &scope.context, scanner.input_options());
+        let mut report = scanner.scan_paths(&change.targets());
+        change.retain_changed(&mut report);
+        report
     } else {
         scanner.scan_paths(&paths)
     };
@@ -203,6 +220,27 @@ pub fn scan_configured(
     // a flag, let renderers read more.
     report.problems.extend(widened);
     Ok((scanner, report, prepared.fail_on))
+}
+
+/// A note when a staged file of a chart or kustomization differs from its working-tree copy:
+/// renders read the working tree (under pre-commit, which stashes unstaged changes, the two
+/// are the same).
+fn staged_differs(source: &kordon::document::Source) -> Option<Problem> {
+    let path = source.path.as_deref()?;
+    let on_disk = std::fs::read(path).ok();
+    if on_disk.as_deref() == Some(source.text.as_bytes()) {
+        return None;
+    }
+    Some(Problem {
+        level: ProblemLevel::Warning,
+        kind: ProblemKind::Render,
+        file: Some(source.name.clone()),
+        position: None,
+        rule: None,
+        message: "rendered from the working tree, whose copy differs from the staged one; \
+                  stage or stash the rest of the change to scan exactly what is committed"
+            .into(),
+    })
 }
 
 /// Where to look for the git repository: the first path (its folder for a file), else here.
