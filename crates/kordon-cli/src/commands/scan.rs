@@ -198,6 +198,7 @@ pub fn scan_configured(
         let change = ChangeScope::new(&changed, &scope.context, scanner.input_options());
         let (plain, in_renders): (Vec<_>, Vec<_>) = sources
             .into_iter()
+            .filter(|s| s.path.as_ref().is_none_or(|p| !change.skipped.contains(p)))
             .partition(|s| s.path.as_ref().is_none_or(|p| change.plain.contains(p)));
         let mut report = scanner.scan_paths_and_sources(&change.renders, plain);
         change.retain_changed(&mut report);

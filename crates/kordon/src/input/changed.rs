@@ -28,6 +28,8 @@ pub struct ChangeScope {
     /// The directories of the charts and kustomizations the other changed paths belong to,
     /// each once, relative to the current directory when under it.
     pub renders: Vec<PathBuf>,
+    /// Changed Helm helpers (`.tpl`) outside any chart: neither renderable nor manifests.
+    pub skipped: Vec<PathBuf>,
     /// The changed files and directories, canonical.
     changed: BTreeSet<PathBuf>,
     /// Render directories (canonical) with a changed input that feeds all of the render.
@@ -77,6 +79,12 @@ impl ChangeScope {
                 }
                 scope.rendered.insert(chart.clone());
                 add_render(&mut scope, shown(&chart));
+                continue;
+            }
+            if canonical.extension().is_some_and(|e| e == "tpl") {
+                // A Helm helper outside any chart here is nothing kordon can render or read
+                // (hooks pass `.tpl` files for the charts they belong to).
+                scope.skipped.push(path.clone());
                 continue;
             }
             let closures = kustomizations.get_or_insert_with(|| closures(repository, input));
