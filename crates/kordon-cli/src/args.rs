@@ -120,6 +120,9 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
     Github,
+    /// One line per finding, `file:line:col: severity [rule] message`; problems and the
+    /// summary go to standard error (`scan` only).
+    Short,
 }
 
 #[derive(clap::Args)]
@@ -215,6 +218,10 @@ pub struct OutputArgs {
     /// [default: the configuration's `fail-on`, else low].
     #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
+    /// Lowest severity shown; the rest is only counted (and still fails the run per
+    /// --fail-on) [default: the configuration's `severity`, else info].
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    pub severity: Option<Severity>,
     /// Plain output without colour (also when NO_COLOR is set or output is not a terminal).
     #[arg(long)]
     pub no_color: bool,

@@ -38,6 +38,10 @@ pub const STARTER_CONFIG: &str = r#"# kordon configuration. Every key is optiona
 # The --fail-on flag wins over this.
 fail-on: low
 
+# Lowest severity shown (the rest is counted, and still fails the run per fail-on): a hook can
+# show what blocks the commit. The --severity flag wins over this.
+# severity: info
+
 rules:
   # Run only the rules matching these selectors (omit to run all):
   #   rule id, category:<name>, framework:cis | nsa-cisa | pss | pss-baseline | pss-restricted
@@ -182,6 +186,8 @@ pub struct RuleSettings {
 pub struct Settings {
     /// `fail-on`.
     pub fail_on: Option<Severity>,
+    /// `severity`: the lowest severity shown.
+    pub severity: Option<Severity>,
     /// `default-namespace`: where manifests without `metadata.namespace` are reviewed.
     pub default_namespace: Option<String>,
     /// `rule-dirs`, as written.
@@ -226,6 +232,7 @@ pub struct Config {
 
 const TOP_KEYS: &[&str] = &[
     "fail-on",
+    "severity",
     "default-namespace",
     "rules",
     "rule-dirs",
@@ -239,6 +246,7 @@ const TOP_KEYS: &[&str] = &[
 const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
 const PROFILE_KEYS: &[&str] = &[
     "fail-on",
+    "severity",
     "default-namespace",
     "rules",
     "rule-dirs",
@@ -386,6 +394,7 @@ impl Reader<'_> {
             let value = &entry.value;
             match entry.key.as_str() {
                 "fail-on" => settings.fail_on = self.severity(value, "fail-on"),
+                "severity" => settings.severity = self.severity(value, "severity"),
                 "default-namespace" => settings.default_namespace = self.namespace(value),
                 "rule-dirs" => settings.rule_dirs = self.paths(value, "rule-dirs"),
                 "policies" => settings.policies = self.paths(value, "policies"),
@@ -941,6 +950,11 @@ impl Resolved<'_> {
     /// `fail-on`, the profile's winning.
     pub fn fail_on(&self) -> Option<Severity> {
         self.layers.iter().rev().find_map(|l| l.fail_on)
+    }
+
+    /// `severity` (the lowest severity shown), the profile's winning.
+    pub fn severity(&self) -> Option<Severity> {
+        self.layers.iter().rev().find_map(|l| l.severity)
     }
 
     /// `default-namespace`, the profile's winning.

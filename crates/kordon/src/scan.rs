@@ -448,6 +448,11 @@ impl Scanner {
         &self.input
     }
 
+    /// The paths read only to complete `data.inventory`.
+    pub fn context_paths(&self) -> &[PathBuf] {
+        &self.context_paths
+    }
+
     /// Whether configuration excludes this file from scans.
     pub fn is_excluded(&self, path: &std::path::Path) -> bool {
         self.exclude.as_ref().is_some_and(|e| e.is_excluded(path))

@@ -11,7 +11,8 @@ use kordon::input::helm::HelmOptions;
 use kordon::input::kustomize::KustomizeOptions;
 use kordon::input::render::RenderOptions;
 use kordon::report::{
-    HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
+    HumanOptions, SarifOptions, gate_first, hide_below, render_github, render_human, render_json,
+    render_sarif, render_short, render_short_problems, summary_line,
 };
 use kordon::{Location, Problem, ProblemLevel, ScanReport, Scanner, Severity};
 
@@ -27,7 +28,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
     }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
-    let (scanner, mut report, config_fail_on) = scan_configured(
+    let (scanner, mut report, configured) = scan_configured(
         &ScanRequest {
             paths: &args.paths,
             selection: &args.selection,
@@ -48,8 +49,24 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         }
         report = super::fix::fix_in_place(&scanner, report, mode, &args.paths, args.output.quiet);
     }
-    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     let rules = scanner.rules();
+    let fail_on = args
+        .output
+        .fail_on
+        .or(configured.fail_on)
+        .unwrap_or(Severity::Low);
+    // Decided on every finding, before the display threshold hides any.
+    let code = if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
+        ExitCode::from(1)
+    } else {
+        exit_code(&report, fail_on)
+    };
+    let hidden = args
+        .output
+        .severity
+        .or(configured.severity)
+        .map(|threshold| (threshold, hide_below(&mut report, threshold)));
+    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     // A user template wins over --format: it is a format of its own.
     let text = match (args.output.format, args.report.template.is_some()) {
         (_, true) | (Format::Markdown, false) => {
@@ -60,14 +77,34 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         (Format::Junit, false) => {
             report::render(&report, rules, ReportFormat::Junit, &args.report)?
         }
-        (Format::Human, false) => render_human(
-            &report,
-            Some(rules),
-            HumanOptions {
-                color: wants_color(args.output.no_color, to_terminal),
-                width: None,
-            },
-        ),
+        (Format::Human, false) => {
+            gate_first(&mut report, fail_on);
+            let mut text = render_human(
+                &report,
+                Some(rules),
+                HumanOptions {
+                    color: wants_color(args.output.no_color, to_terminal),
+                    width: None,
+                },
+            );
+            if let Some(line) = hidden_line(hidden) {
+                text.push_str(&line);
+            }
+            text
+        }
+        (Format::Short, false) => {
+            gate_first(&mut report, fail_on);
+            // Standard output holds only finding lines, for editors and `grep`; the rest is
+            // for the person at the terminal.
+            let mut rest = render_short_problems(&report);
+            rest.push_str(&summary_line(&report));
+            rest.push('\n');
+            if let Some(line) = hidden_line(hidden) {
+                rest.push_str(&line);
+            }
+            eprint!("{rest}");
+            render_short(&report)
+        }
         (Format::Json, false) => render_json(&report),
         (Format::Sarif, false) => render_sarif(
             &report,
@@ -84,15 +121,6 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         ),
     };
     write_output(args.output.output.as_deref(), &text)?;
-    if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
-        return Ok(ExitCode::from(1));
-    }
-    let fail_on = args
-        .output
-        .fail_on
-        .or(config_fail_on)
-        .unwrap_or(Severity::Low);
-    let code = exit_code(&report, fail_on);
     // The process ends next. Freeing every compiled engine and parsed object one by one only
     // delays the exit: it was a tenth of a one-file scan's instructions.
     std::mem::forget((scanner, report));
@@ -111,13 +139,21 @@ pub struct ScanRequest<'a> {
     pub git: Option<&'a GitArgs>,
 }
 
+/// The configuration's thresholds, which the flags override.
+pub struct Configured {
+    /// `fail-on`.
+    pub fail_on: Option<Severity>,
+    /// `severity`: the lowest severity shown.
+    pub severity: Option<Severity>,
+}
+
 /// Builds the scanner from the request's flags and scans its paths (default: the current
 /// directory), with the configuration discovered from the scan root; also returns the
-/// configuration's `fail-on`.
+/// configuration's thresholds.
 pub fn scan_configured(
     request: &ScanRequest<'_>,
     show_progress: bool,
-) -> Result<(Scanner, ScanReport, Option<Severity>), String> {
+) -> Result<(Scanner, ScanReport, Configured), String> {
     let ScanRequest {
         paths,
         selection,
@@ -195,7 +231,7 @@ pub fn scan_configured(
             kordon::git::staged_sources(&here, &here, &given).map_err(|e| e.to_string())?;
         sources.retain(|s| s.path.as_deref().is_none_or(|p| !scanner.is_excluded(p)));
         let changed: Vec<PathBuf> = sources.iter().filter_map(|s| s.path.clone()).collect();
-        let change = ChangeScope::new(&changed, &scope.context, scanner.input_options());
+        let change = ChangeScope::new(&changed, scanner.context_paths(), scanner.input_options());
         let (plain, in_renders): (Vec<_>, Vec<_>) = sources
             .into_iter()
             .filter(|s| s.path.as_ref().is_none_or(|p| !change.skipped.contains(p)))
@@ -207,7 +243,7 @@ pub fn scan_configured(
             .extend(in_renders.iter().filter_map(staged_differs));
         report
     } else if scope.partial && given_paths {
-        let change = ChangeScope::new(&paths, &scope.context, scanner.input_options());
+        let change = ChangeScope::new(&paths, scanner.context_paths(), scanner.input_options());
         let mut report = scanner.scan_paths(&change.targets());
         change.retain_changed(&mut report);
         report
@@ -220,7 +256,22 @@ pub fn scan_configured(
     // A configuration is part of the repository, so of a pull request: say so when it, and not
     // a flag, let renderers read more.
     report.problems.extend(widened);
-    Ok((scanner, report, prepared.fail_on))
+    let configured = Configured {
+        fail_on: prepared.fail_on,
+        severity: prepared.severity,
+    };
+    Ok((scanner, report, configured))
+}
+
+/// `3 findings below high not shown (--severity high)`, when the display threshold hid some.
+fn hidden_line(hidden: Option<(Severity, usize)>) -> Option<String> {
+    match hidden {
+        Some((threshold, count)) if count > 0 => Some(format!(
+            "{count} finding{} below {threshold} not shown (--severity {threshold})\n",
+            if count == 1 { "" } else { "s" }
+        )),
+        _ => None,
+    }
 }
 
 /// A note when a staged file of a chart or kustomization differs from its working-tree copy:

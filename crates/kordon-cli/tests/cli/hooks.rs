@@ -218,3 +218,82 @@ fn a_plain_file_beside_renders_is_scanned_alone() {
         );
     }
 }
+
+const MIXED: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tools
+spec:
+  containers:
+    - name: \"shell\\x1b[31m\"
+      image: busybox:1.36
+      securityContext:
+        privileged: true
+";
+
+#[test]
+fn short_format_puts_what_blocks_first_and_the_rest_on_standard_error() {
+    let dir = crate::support::tree(&[("pod.yaml", MIXED)]);
+    let run = kordon_in(
+        dir.path(),
+        &[
+            "scan",
+            "-f",
+            "short",
+            "--fail-on",
+            "high",
+            "--severity",
+            "medium",
+            "pod.yaml",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!("short_stdout", run.stdout);
+    insta::assert_snapshot!("short_stderr", run.stderr);
+}
+
+#[test]
+fn severity_hides_from_the_display_not_from_the_gate() {
+    // Configured: only critical findings are shown, but a high one still fails the run.
+    let dir = crate::support::tree(&[
+        ("pod.yaml", MIXED),
+        (".kordon.yaml", "fail-on: high\nseverity: critical\n"),
+    ]);
+    let run = kordon_in(dir.path(), &["scan", "-f", "json", "pod.yaml"], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = json(&run);
+    assert_eq!(
+        finding_lines(&report, "findings"),
+        ["privileged-container pod.yaml:10"]
+    );
+    // The flag wins over the configuration; what is hidden is counted after the summary.
+    let run = kordon_in(
+        dir.path(),
+        &["scan", "--severity", "high", "pod.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let tail: Vec<&str> = run.stdout.lines().rev().take(2).collect();
+    assert!(
+        tail[0].ends_with("below high not shown (--severity high)"),
+        "{run:?}"
+    );
+    // Nothing shown, but the hidden critical finding still fails the run.
+    let run = kordon_in(
+        dir.path(),
+        &[
+            "scan",
+            "-f",
+            "short",
+            "--severity",
+            "critical",
+            "--fail-on",
+            "info",
+            "-",
+        ],
+        Some("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+}
