@@ -16,9 +16,6 @@ use super::{InputOptions, discover, is_manifest_name};
 use crate::finding::{Suppression, SuppressionKind};
 use crate::scan::ScanReport;
 
-/// The suffixes `render` gives the names of rendered texts (`<dir> (helm template)`).
-const RENDER_SUFFIXES: [&str; 2] = [" (helm template)", " (kustomize build)"];
-
 /// What a set of changed paths means for a scan: what to scan, and which findings belong to
 /// the change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,7 +150,7 @@ impl ChangeScope {
 
 /// The directory a rendered text's name (`<dir> (helm template)`) names, canonical.
 fn render_dir(name: &str) -> Option<PathBuf> {
-    let dir = RENDER_SUFFIXES
+    let dir = render::RENDER_SUFFIXES
         .iter()
         .find_map(|suffix| name.strip_suffix(suffix))?;
     std::fs::canonicalize(dir).ok()
