@@ -14,7 +14,7 @@ use kordon::report::{
     HumanOptions, SarifOptions, gate_first, hide_below, render_github, render_human, render_json,
     render_sarif, render_short, render_short_problems, summary_line,
 };
-use kordon::{Location, Problem, ProblemLevel, ScanReport, Scanner, Severity};
+use kordon::{Location, Problem, ProblemLevel, RuleSet, ScanReport, Scanner, Severity};
 
 use crate::args::{
     ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, ScopeArgs, SelectionArgs,
@@ -67,64 +67,112 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         .or(configured.severity)
         .map(|threshold| (threshold, hide_below(&mut report, threshold)));
     let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
+    let color = wants_color(args.output.no_color, to_terminal);
+    let view = View {
+        fail_on,
+        hidden,
+        color,
+    };
+    let text = render_format(args.output.format, &mut report, rules, &args, &view, true)?;
+    write_output(args.output.output.as_deref(), &text)?;
+    for (format, file) in &args.output.also_write {
+        let view = View {
+            color: false,
+            ..view
+        };
+        let extra = render_format(*format, &mut report, rules, &args, &view, false)?;
+        write_output(Some(file), &extra)?;
+    }
+    // The process ends next. Freeing every compiled engine and parsed object one by one only
+    // delays the exit: it was a tenth of a one-file scan's instructions.
+    std::mem::forget((scanner, report));
+    Ok(code)
+}
+
+/// How findings are shown, whatever the format.
+#[derive(Clone, Copy)]
+struct View {
+    fail_on: Severity,
+    hidden: Option<(Severity, usize)>,
+    color: bool,
+}
+
+/// The report in `format`. The `primary` output (standard output or `--output`) of `short`
+/// also prints its problems and summary on standard error.
+fn render_format(
+    format: Format,
+    report: &mut ScanReport,
+    rules: &RuleSet,
+    args: &ScanArgs,
+    view: &View,
+    primary: bool,
+) -> Result<String, String> {
     // A user template wins over --format: it is a format of its own.
-    let text = match (args.output.format, args.report.template.is_some()) {
+    let text = match (format, args.report.template.is_some()) {
         (_, true) | (Format::Markdown, false) => {
-            report::render(&report, rules, ReportFormat::Markdown, &args.report)?
+            report::render(report, rules, ReportFormat::Markdown, &args.report)?
         }
-        (Format::Html, false) => report::render(&report, rules, ReportFormat::Html, &args.report)?,
-        (Format::Csv, false) => report::render(&report, rules, ReportFormat::Csv, &args.report)?,
-        (Format::Junit, false) => {
-            report::render(&report, rules, ReportFormat::Junit, &args.report)?
-        }
+        (Format::Html, false) => report::render(report, rules, ReportFormat::Html, &args.report)?,
+        (Format::Csv, false) => report::render(report, rules, ReportFormat::Csv, &args.report)?,
+        (Format::Junit, false) => report::render(report, rules, ReportFormat::Junit, &args.report)?,
         (Format::Human, false) => {
-            gate_first(&mut report, fail_on);
-            let mut text = render_human(
-                &report,
-                Some(rules),
-                HumanOptions {
-                    color: wants_color(args.output.no_color, to_terminal),
-                    width: None,
-                },
-            );
-            if let Some(line) = hidden_line(hidden) {
+            let mut text = gate_first_while(report, view.fail_on, |report| {
+                render_human(
+                    report,
+                    Some(rules),
+                    HumanOptions {
+                        color: view.color,
+                        width: None,
+                    },
+                )
+            });
+            if let Some(line) = hidden_line(view.hidden) {
                 text.push_str(&line);
             }
             text
         }
         (Format::Short, false) => {
-            gate_first(&mut report, fail_on);
             // Standard output holds only finding lines, for editors and `grep`; the rest is
             // for the person at the terminal.
-            let mut rest = render_short_problems(&report);
-            rest.push_str(&summary_line(&report));
-            rest.push('\n');
-            if let Some(line) = hidden_line(hidden) {
-                rest.push_str(&line);
+            if primary {
+                let mut rest = render_short_problems(report);
+                rest.push_str(&summary_line(report));
+                rest.push('\n');
+                if let Some(line) = hidden_line(view.hidden) {
+                    rest.push_str(&line);
+                }
+                eprint!("{rest}");
             }
-            eprint!("{rest}");
-            render_short(&report)
+            gate_first_while(report, view.fail_on, render_short)
         }
-        (Format::Json, false) => render_json(&report),
+        (Format::Json, false) => render_json(report),
         (Format::Sarif, false) => render_sarif(
-            &report,
+            report,
             rules,
             &SarifOptions {
                 src_root: std::env::current_dir().ok(),
                 ..SarifOptions::default()
             },
         ),
-        (Format::Github, false) => render_github(
-            &report,
-            Some(rules),
-            std::env::current_dir().ok().as_deref(),
-        ),
+        (Format::Github, false) => {
+            render_github(report, Some(rules), std::env::current_dir().ok().as_deref())
+        }
     };
-    write_output(args.output.output.as_deref(), &text)?;
-    // The process ends next. Freeing every compiled engine and parsed object one by one only
-    // delays the exit: it was a tenth of a one-file scan's instructions.
-    std::mem::forget((scanner, report));
-    Ok(code)
+    Ok(text)
+}
+
+/// `render` applied to the report with its failing findings first; the report's own order
+/// (file, position, rule), which the other formats and `--fix` rely on, is kept.
+fn gate_first_while(
+    report: &mut ScanReport,
+    gate: Severity,
+    render: impl FnOnce(&ScanReport) -> String,
+) -> String {
+    let order = report.findings.clone();
+    gate_first(report, gate);
+    let text = render(report);
+    report.findings = order;
+    text
 }
 
 /// The flag groups a scan is built from, shared by `scan`, `report` and `baseline write`.
