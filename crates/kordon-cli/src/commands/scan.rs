@@ -311,12 +311,13 @@ pub fn scan_configured(
     Ok((scanner, report, configured))
 }
 
-/// `3 findings below high not shown (--severity high)`, when the display threshold hid some.
+/// `3 more findings below high not shown: …`, when the display threshold hid some.
 fn hidden_line(hidden: Option<(Severity, usize)>) -> Option<String> {
     match hidden {
         Some((threshold, count)) if count > 0 => Some(format!(
-            "{count} finding{} below {threshold} not shown (--severity {threshold})\n",
-            if count == 1 { "" } else { "s" }
+            "{count} more finding{} below {threshold} not shown: --severity info shows {}\n",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "it" } else { "them" }
         )),
         _ => None,
     }

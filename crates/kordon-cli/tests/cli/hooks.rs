@@ -277,7 +277,7 @@ fn severity_hides_from_the_display_not_from_the_gate() {
     assert_eq!(run.code, 1, "{run:?}");
     let tail: Vec<&str> = run.stdout.lines().rev().take(2).collect();
     assert!(
-        tail[0].ends_with("below high not shown (--severity high)"),
+        tail[0].ends_with("below high not shown: --severity info shows them"),
         "{run:?}"
     );
     // Nothing shown, but the hidden critical finding still fails the run.
