@@ -750,7 +750,7 @@ impl Config {
     }
 
     /// Reads and checks a configuration file.
-    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    pub fn load(path: &Path) -> Result<Config, crate::errors::ConfigErrors> {
         let name = crate::input::display_name(path);
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![ConfigError {
@@ -771,7 +771,11 @@ impl Config {
 
     /// Parses configuration text; `dir` is where its relative paths start. The paths it names
     /// must stay inside the git work tree holding `dir` (or `dir` itself outside git).
-    pub fn parse(name: &str, text: &str, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
+    pub fn parse(
+        name: &str,
+        text: &str,
+        dir: PathBuf,
+    ) -> Result<Config, crate::errors::ConfigErrors> {
         let shared: Arc<str> = Arc::from(text);
         let lines = LineIndex::new(text);
         let repository = repository_root(&dir);
@@ -833,7 +837,7 @@ impl Config {
             }
         }
         if !reader.errors.is_empty() {
-            return Err(reader.errors);
+            return Err(reader.errors.into());
         }
         Ok(Config {
             name: name.to_string(),
@@ -1028,7 +1032,7 @@ impl Resolved<'_> {
 
     /// Applies rule selection, severities and parameters to `rules`. Rule ids and selectors
     /// that name no loaded rule, and parameters the rule's schema rejects, are errors.
-    pub fn apply_rules(&self, rules: &mut RuleSet) -> Result<(), Vec<ConfigError>> {
+    pub fn apply_rules(&self, rules: &mut RuleSet) -> Result<(), crate::errors::ConfigErrors> {
         let config = self.config;
         let mut errors = Vec::new();
         let all: Vec<Arc<Rule>> = rules.rules().to_vec();
@@ -1130,7 +1134,7 @@ impl Resolved<'_> {
             rules.retain(|r| enabled.get(&r.meta.id).copied().unwrap_or(true));
             Ok(())
         } else {
-            Err(errors)
+            Err(errors.into())
         }
     }
 }
