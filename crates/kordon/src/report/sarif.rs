@@ -77,8 +77,9 @@ impl Default for SarifOptions {
 }
 
 /// GitHub's numeric severity (0.0–10.0) for a kordon severity. GitHub buckets it as
-/// critical (≥ 9.0), high (7.0–8.9), medium (4.0–6.9) and low (0.1–3.9), so kordon's Info
-/// shows as low there.
+/// critical (≥ 9.0), high (7.0–8.9), medium (4.0–6.9) and low (0.1–3.9). Rules of severity
+/// Info get none in the log (they are notes, not security alerts); the value here is what a
+/// caller that wants one for Info can use.
 pub fn security_severity(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical => "9.5",
