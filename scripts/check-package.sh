@@ -22,3 +22,8 @@ output=$(cd "$scratch/kordon-${version}" && cargo run --quiet --example scan_str
 echo "$output"
 grep -q "privileged-container" <<<"$output"
 echo "packaged crate: ok (built-in rules embedded and evaluated)"
+
+# Both crates as crates.io would take them (metadata, included files, the CLI's dependency on the
+# library by version). The build of the packaged library above stands for the verify step.
+cargo publish --dry-run --workspace --locked --allow-dirty --no-verify
+echo "publish dry run: ok"

@@ -65,7 +65,10 @@ fn main() {
     let parse = median(parse_times);
 
     // Full scan with the built-in rules (scanner built once, as an embedder would).
-    let scanner = Scanner::builder().build().expect("built-in rules load");
+    let scanner = Scanner::builder()
+        .render(kordon::RenderOptions::default())
+        .build()
+        .expect("built-in rules load");
     let mut scan_times = Vec::new();
     let mut findings = 0;
     let mut checks = 0;

@@ -129,6 +129,9 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands: one annotation per finding (`scan` only).
     Github,
+    /// One line per finding, `file:line:col: severity [rule] message`; problems and the
+    /// summary go to standard error (`scan` only).
+    Short,
 }
 
 #[derive(clap::Args)]
@@ -224,6 +227,14 @@ pub struct OutputArgs {
     /// [default: the configuration's `fail-on`, else low].
     #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
+    /// Also write the report in FORMAT to FILE, from the same scan (repeatable), e.g.
+    /// `--write sarif=kordon.sarif --write markdown=summary.md`.
+    #[arg(long = "write", value_parser = parse_extra_output, value_name = "FORMAT=FILE")]
+    pub also_write: Vec<(Format, PathBuf)>,
+    /// Lowest severity shown; the rest is only counted (and still fails the run per
+    /// --fail-on) [default: the configuration's `severity`, else info].
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    pub severity: Option<Severity>,
     /// Plain output without colour (also when NO_COLOR is set or output is not a terminal).
     #[arg(long)]
     pub no_color: bool,
@@ -503,6 +514,17 @@ pub struct InitArgs {
     /// Where to write the configuration.
     #[arg(default_value = ".kordon.yaml")]
     pub path: PathBuf,
+}
+
+fn parse_extra_output(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected FORMAT=FILE, e.g. sarif=kordon.sarif"))?;
+    let format = Format::from_str(format, false)?;
+    if file.is_empty() {
+        return Err(format!("`{text}`: no file after `=`"));
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {

@@ -39,6 +39,10 @@ pub const STARTER_CONFIG: &str = r#"# kordon configuration. Every key is optiona
 # The --fail-on flag wins over this.
 fail-on: low
 
+# Lowest severity shown (the rest is counted, and still fails the run per fail-on): a hook can
+# show what blocks the commit. The --severity flag wins over this.
+# severity: info
+
 rules:
   # Run only the rules matching these selectors (omit to run all):
   #   rule id, category:<name>, framework:cis | nsa-cisa | pss | pss-baseline | pss-restricted
@@ -196,6 +200,8 @@ pub struct RuleSettings {
 pub struct Settings {
     /// `fail-on`.
     pub fail_on: Option<Severity>,
+    /// `severity`: the lowest severity shown.
+    pub severity: Option<Severity>,
     /// `default-namespace`: where manifests without `metadata.namespace` are reviewed.
     pub default_namespace: Option<String>,
     /// `rule-dirs`, as written.
@@ -242,6 +248,7 @@ pub struct Config {
 
 const TOP_KEYS: &[&str] = &[
     "fail-on",
+    "severity",
     "default-namespace",
     "rules",
     "rule-dirs",
@@ -257,6 +264,7 @@ const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
 const EXPORT_KEYS: &[&str] = &["enforcement-action"];
 const PROFILE_KEYS: &[&str] = &[
     "fail-on",
+    "severity",
     "default-namespace",
     "rules",
     "rule-dirs",
@@ -405,6 +413,7 @@ impl Reader<'_> {
             let value = &entry.value;
             match entry.key.as_str() {
                 "fail-on" => settings.fail_on = self.severity(value, "fail-on"),
+                "severity" => settings.severity = self.severity(value, "severity"),
                 "default-namespace" => settings.default_namespace = self.namespace(value),
                 "rule-dirs" => settings.rule_dirs = self.paths(value, "rule-dirs"),
                 "policies" => settings.policies = self.paths(value, "policies"),
@@ -781,7 +790,7 @@ impl Config {
     }
 
     /// Reads and checks a configuration file.
-    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    pub fn load(path: &Path) -> Result<Config, crate::errors::ConfigErrors> {
         let name = crate::input::display_name(path);
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![ConfigError {
@@ -802,7 +811,11 @@ impl Config {
 
     /// Parses configuration text; `dir` is where its relative paths start. The paths it names
     /// must stay inside the git work tree holding `dir` (or `dir` itself outside git).
-    pub fn parse(name: &str, text: &str, dir: PathBuf) -> Result<Config, Vec<ConfigError>> {
+    pub fn parse(
+        name: &str,
+        text: &str,
+        dir: PathBuf,
+    ) -> Result<Config, crate::errors::ConfigErrors> {
         let shared: Arc<str> = Arc::from(text);
         let lines = LineIndex::new(text);
         let repository = repository_root(&dir);
@@ -864,7 +877,7 @@ impl Config {
             }
         }
         if !reader.errors.is_empty() {
-            return Err(reader.errors);
+            return Err(reader.errors.into());
         }
         Ok(Config {
             name: name.to_string(),
@@ -983,6 +996,11 @@ impl Resolved<'_> {
         self.layers.iter().rev().find_map(|l| l.fail_on)
     }
 
+    /// `severity` (the lowest severity shown), the profile's winning.
+    pub fn severity(&self) -> Option<Severity> {
+        self.layers.iter().rev().find_map(|l| l.severity)
+    }
+
     /// `default-namespace`, the profile's winning.
     pub fn default_namespace(&self) -> Option<&str> {
         self.layers
@@ -1059,7 +1077,7 @@ impl Resolved<'_> {
 
     /// Applies rule selection, severities and parameters to `rules`. Rule ids and selectors
     /// that name no loaded rule, and parameters the rule's schema rejects, are errors.
-    pub fn apply_rules(&self, rules: &mut RuleSet) -> Result<(), Vec<ConfigError>> {
+    pub fn apply_rules(&self, rules: &mut RuleSet) -> Result<(), crate::errors::ConfigErrors> {
         let config = self.config;
         let mut errors = Vec::new();
         let all: Vec<Arc<Rule>> = rules.rules().to_vec();
@@ -1161,7 +1179,7 @@ impl Resolved<'_> {
             rules.retain(|r| enabled.get(&r.meta.id).copied().unwrap_or(true));
             Ok(())
         } else {
-            Err(errors)
+            Err(errors.into())
         }
     }
 }

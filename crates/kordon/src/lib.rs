@@ -37,6 +37,7 @@
 pub mod config;
 pub mod document;
 mod engine;
+pub mod errors;
 pub mod finding;
 pub mod fix;
 pub mod gatekeeper;
@@ -51,6 +52,7 @@ pub mod suppress;
 pub mod workload;
 
 pub use document::{Document, Object, Source};
+pub use errors::{ConfigErrors, RuleLoadErrors};
 pub use input::render::RenderOptions;
 
 // The crate README's example is compiled and run as a doc test, so it cannot rot.
@@ -62,4 +64,4 @@ pub use finding::{
     SuppressionKind,
 };
 pub use rules::{Rule, RuleMeta, RuleSet};
-pub use scan::{Problem, ProblemLevel, ScanReport, Scanner, ScannerBuilder};
+pub use scan::{ConfigureError, Problem, ProblemLevel, ScanReport, Scanner, ScannerBuilder};

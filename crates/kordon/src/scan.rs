@@ -191,7 +191,11 @@ impl Default for ScannerBuilder {
             suppress: SuppressOptions::default(),
             exclude: None,
             default_expansions: true,
-            render: RenderOptions::default(),
+            // Rendering runs helm and kubectl: an embedder asks for it.
+            render: RenderOptions {
+                enabled: false,
+                ..RenderOptions::default()
+            },
             partial: false,
             context_paths: Vec::new(),
             default_namespace: None,
@@ -209,6 +213,18 @@ pub enum BuildError {
     /// The thread pool could not be created.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+}
+
+/// Errors applying a configuration to a [`ScannerBuilder`].
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigureError {
+    /// Rules (built-in or from the configuration's `rule-dirs`) failed to load.
+    #[error(transparent)]
+    Rules(crate::errors::RuleLoadErrors),
+    /// The configuration's rule settings do not fit the loaded rules.
+    #[error(transparent)]
+    Config(crate::errors::ConfigErrors),
 }
 
 impl ScannerBuilder {
@@ -288,7 +304,9 @@ impl ScannerBuilder {
         self
     }
 
-    /// How Helm charts and kustomizations found among the paths are rendered.
+    /// How Helm charts and kustomizations found among the paths are rendered. Off unless
+    /// asked for (rendering starts `helm` and `kubectl` processes): without it, charts and
+    /// kustomizations are skipped with a note. `.render(RenderOptions::default())` turns it on.
     pub fn render(mut self, options: RenderOptions) -> Self {
         self.render = options;
         self
@@ -327,14 +345,56 @@ impl ScannerBuilder {
         self
     }
 
+    /// Applies a configuration file (`.kordon.yaml`) in one call: its rule folders and rule
+    /// settings (selection, severities, parameters) over the rules given so far (the built-in
+    /// corpus if none), its policies, context, default namespace, exclusions and exceptions.
+    /// What is the caller's to decide is not applied: `fail-on` and `severity` (see
+    /// [`config::Resolved::fail_on`](crate::config::Resolved::fail_on)), and the kustomize
+    /// settings that widen what a render may read. Call it after
+    /// [`suppressions`](Self::suppressions), which replaces the exceptions.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = kordon::config::Config::load(std::path::Path::new(".kordon.yaml"))?;
+    /// let scanner = kordon::Scanner::builder()
+    ///     .config(&config.resolve(None)?)?
+    ///     .build()?;
+    /// # let _ = scanner; Ok(()) }
+    /// ```
+    pub fn config(mut self, config: &crate::config::Resolved<'_>) -> Result<Self, ConfigureError> {
+        let mut rules = match self.rules.take() {
+            Some(rules) => rules,
+            None => RuleSet::builtin().map_err(ConfigureError::Rules)?,
+        };
+        for dir in self.rule_dirs.drain(..).chain(config.rule_dirs()) {
+            rules.add_dir(&dir).map_err(ConfigureError::Rules)?;
+        }
+        config
+            .apply_rules(&mut rules)
+            .map_err(ConfigureError::Config)?;
+        self.rules = Some(rules);
+        self.policy_paths.extend(config.policies());
+        self.context_paths.extend(config.context());
+        if let Some(namespace) = config.default_namespace() {
+            self.default_namespace = Some(namespace.to_string());
+        }
+        if let Some(exclude) = config.exclude() {
+            self.exclude = Some(exclude);
+        }
+        self.suppress.exceptions.extend(config.exceptions());
+        Ok(self)
+    }
+
     /// Loads the rules and builds the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         let mut rules = match self.rules {
             Some(rules) => rules,
-            None => RuleSet::builtin().map_err(BuildError::Rules)?,
+            None => RuleSet::builtin().map_err(|e| BuildError::Rules(e.into_vec()))?,
         };
         for dir in &self.rule_dirs {
-            rules.add_dir(dir).map_err(BuildError::Rules)?;
+            rules
+                .add_dir(dir)
+                .map_err(|e| BuildError::Rules(e.into_vec()))?;
         }
         let (mut expander, policy_problems) = if self.policy_paths.is_empty() {
             (Expander::default(), Vec::new())
@@ -443,6 +503,16 @@ impl Scanner {
         &self.rules
     }
 
+    /// How input is discovered and read.
+    pub fn input_options(&self) -> &InputOptions {
+        &self.input
+    }
+
+    /// The paths read only to complete `data.inventory`.
+    pub fn context_paths(&self) -> &[PathBuf] {
+        &self.context_paths
+    }
+
     /// Whether configuration excludes this file from scans.
     pub fn is_excluded(&self, path: &std::path::Path) -> bool {
         self.exclude.as_ref().is_some_and(|e| e.is_excluded(path))
@@ -503,8 +573,15 @@ impl Scanner {
 
     /// Scans files and directories (`-` reads standard input).
     pub fn scan_paths(&self, paths: &[PathBuf]) -> ScanReport {
+        self.scan_paths_and_sources(paths, Vec::new())
+    }
+
+    /// Scans files and directories together with texts held in memory (the staged content of
+    /// changed files, beside the charts and kustomizations they belong to), as one scan.
+    pub fn scan_paths_and_sources(&self, paths: &[PathBuf], sources: Vec<Source>) -> ScanReport {
         let started = Instant::now();
-        let gathered = self.gather(paths, |_| true, |_| true);
+        let mut gathered = self.gather(paths, |_| true, |_| true);
+        gathered.sources.extend(sources);
         let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders);
         report.problems.extend(gathered.problems);
         report.roots = paths

@@ -103,3 +103,56 @@ fn embedders_silence_findings_with_a_baseline_and_comments() {
         (SuppressionKind::InSource, "node debugging pod")
     );
 }
+
+/// A configuration applied in one call, and every error usable with `?`.
+#[test]
+fn a_configuration_applies_to_a_builder_in_one_call() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join(".kordon.yaml"),
+        "rules:\n  enable: [privileged-container, host-network]\nexceptions:\n  - rule: host-network\n    match:\n      name: cni\n    reason: the CNI agent programs the host network\n",
+    )?;
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  hostNetwork: true\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n"
+        )
+    };
+    std::fs::write(dir.path().join("cni.yaml"), pod("cni"))?;
+    std::fs::write(dir.path().join("tools.yaml"), pod("tools"))?;
+    let config = Config::load(&dir.path().join(".kordon.yaml"))?;
+    let scanner = kordon::Scanner::builder()
+        .config(&config.resolve(None)?)?
+        .build()?;
+    let report = scanner.scan_paths(&[dir.path().to_path_buf()]);
+    let mut found: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule_id, f.object.name.as_deref().unwrap_or("?")))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "host-network tools",
+            "privileged-container cni",
+            "privileged-container tools"
+        ]
+    );
+    assert_eq!(report.suppressed.len(), 1);
+
+    // A configuration naming a rule that does not exist: the error collection is an error.
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "rules:\n  enable: [no-such-rule]\n",
+    )?;
+    let bad = Config::load(&dir.path().join("bad.yaml"))?;
+    let Err(error) = kordon::Scanner::builder().config(&bad.resolve(None)?) else {
+        panic!("an unknown rule is an error");
+    };
+    let boxed: Box<dyn std::error::Error> = Box::new(error);
+    assert!(
+        boxed.to_string().starts_with("1 configuration error"),
+        "{boxed}"
+    );
+    Ok(())
+}

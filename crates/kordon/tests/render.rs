@@ -27,7 +27,10 @@ fn privileged_places(report: &kordon::ScanReport) -> Vec<(String, usize, Precisi
 
 #[test]
 fn an_overlay_scanned_from_the_library_points_at_its_sources() {
-    let scanner = Scanner::builder().build().expect("rules load");
+    let scanner = Scanner::builder()
+        .render(RenderOptions::default())
+        .build()
+        .expect("rules load");
     let report = scanner.scan_paths(&[testdata("kustomize")]);
     assert!(!report.has_errors(), "{:?}", report.problems);
     assert_eq!(
@@ -88,7 +91,10 @@ fn without_rendering_nothing_of_a_kustomization_is_read() {
 
 #[test]
 fn a_kustomization_reading_a_sibling_folder_is_refused_by_default() {
-    let scanner = Scanner::builder().build().expect("rules load");
+    let scanner = Scanner::builder()
+        .render(RenderOptions::default())
+        .build()
+        .expect("rules load");
     let report = scanner.scan_paths(&[testdata("kustomize-sibling")]);
     assert!(report.has_errors());
     let refusals: Vec<&str> = report
@@ -220,7 +226,10 @@ fn places_and_identities(report: &kordon::ScanReport) -> (Vec<Place>, FilesByIde
 
 #[test]
 fn a_base_built_through_overlays_is_reported_once_with_every_build_related() {
-    let scanner = Scanner::builder().build().expect("rules load");
+    let scanner = Scanner::builder()
+        .render(RenderOptions::default())
+        .build()
+        .expect("rules load");
     let report = scanner.scan_paths(&[testdata("kustomize-overlays")]);
     assert!(!report.has_errors(), "{:?}", report.problems);
     let (places, identities) = places_and_identities(&report);
@@ -299,7 +308,10 @@ fn identities_of_rendered_findings_survive_line_moves() {
             std::fs::write(&to, format!("{prefix}{text}")).expect("temp file");
         }
     };
-    let scanner = Scanner::builder().build().expect("rules load");
+    let scanner = Scanner::builder()
+        .render(RenderOptions::default())
+        .build()
+        .expect("rules load");
     let scan = || {
         let report = scanner.scan_paths(std::slice::from_ref(&copy));
         assert!(!report.has_errors(), "{:?}", report.problems);

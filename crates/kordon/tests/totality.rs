@@ -492,6 +492,7 @@ fn the_corpus_scans_without_rule_errors() {
         .expect("sample parameters match their schemas");
     let report = Scanner::builder()
         .rules(rules)
+        .render(kordon::RenderOptions::default())
         .build()
         .expect("scanner builds")
         .scan_paths(&[dir]);

@@ -6,13 +6,15 @@ use std::process::ExitCode;
 
 use kordon::document::ProblemKind;
 use kordon::fix::FixMode;
+use kordon::input::changed::ChangeScope;
 use kordon::input::helm::HelmOptions;
 use kordon::input::kustomize::KustomizeOptions;
 use kordon::input::render::RenderOptions;
 use kordon::report::{
-    HumanOptions, SarifOptions, render_github, render_human, render_json, render_sarif,
+    HumanOptions, SarifOptions, gate_first, hide_below, render_github, render_human, render_json,
+    render_sarif, render_short, render_short_problems, summary_line,
 };
-use kordon::{Location, Problem, ProblemLevel, ScanReport, Scanner, Severity};
+use kordon::{Location, Problem, ProblemLevel, RuleSet, ScanReport, Scanner, Severity};
 
 use crate::args::{
     ConfigArgs, Format, GitArgs, RenderArgs, ReportFormat, ScanArgs, ScopeArgs, SelectionArgs,
@@ -26,7 +28,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         return Err("--unsafe-fixes only chooses which fixes apply: add --fix or --diff".into());
     }
     let show_progress = !args.output.quiet && std::io::stderr().is_terminal();
-    let (scanner, mut report, config_fail_on) = scan_configured(
+    let (scanner, mut report, configured) = scan_configured(
         &ScanRequest {
             paths: &args.paths,
             selection: &args.selection,
@@ -47,55 +49,130 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         }
         report = super::fix::fix_in_place(&scanner, report, mode, &args.paths, args.output.quiet);
     }
-    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
     let rules = scanner.rules();
+    let fail_on = args
+        .output
+        .fail_on
+        .or(configured.fail_on)
+        .unwrap_or(Severity::Low);
+    // Decided on every finding, before the display threshold hides any.
+    let code = if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
+        ExitCode::from(1)
+    } else {
+        exit_code(&report, fail_on)
+    };
+    let hidden = args
+        .output
+        .severity
+        .or(configured.severity)
+        .map(|threshold| (threshold, hide_below(&mut report, threshold)));
+    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
+    let color = wants_color(args.output.no_color, to_terminal);
+    let view = View {
+        fail_on,
+        hidden,
+        color,
+    };
+    let text = render_format(args.output.format, &mut report, rules, &args, &view, true)?;
+    write_output(args.output.output.as_deref(), &text)?;
+    for (format, file) in &args.output.also_write {
+        let view = View {
+            color: false,
+            ..view
+        };
+        let extra = render_format(*format, &mut report, rules, &args, &view, false)?;
+        write_output(Some(file), &extra)?;
+    }
+    // The process ends next. Freeing every compiled engine and parsed object one by one only
+    // delays the exit: it was a tenth of a one-file scan's instructions.
+    std::mem::forget((scanner, report));
+    Ok(code)
+}
+
+/// How findings are shown, whatever the format.
+#[derive(Clone, Copy)]
+struct View {
+    fail_on: Severity,
+    hidden: Option<(Severity, usize)>,
+    color: bool,
+}
+
+/// The report in `format`. The `primary` output (standard output or `--output`) of `short`
+/// also prints its problems and summary on standard error.
+fn render_format(
+    format: Format,
+    report: &mut ScanReport,
+    rules: &RuleSet,
+    args: &ScanArgs,
+    view: &View,
+    primary: bool,
+) -> Result<String, String> {
     // A user template wins over --format: it is a format of its own.
-    let text = match (args.output.format, args.report.template.is_some()) {
+    let text = match (format, args.report.template.is_some()) {
         (_, true) | (Format::Markdown, false) => {
-            report::render(&report, rules, ReportFormat::Markdown, &args.report)?
+            report::render(report, rules, ReportFormat::Markdown, &args.report)?
         }
-        (Format::Html, false) => report::render(&report, rules, ReportFormat::Html, &args.report)?,
-        (Format::Csv, false) => report::render(&report, rules, ReportFormat::Csv, &args.report)?,
-        (Format::Junit, false) => {
-            report::render(&report, rules, ReportFormat::Junit, &args.report)?
+        (Format::Html, false) => report::render(report, rules, ReportFormat::Html, &args.report)?,
+        (Format::Csv, false) => report::render(report, rules, ReportFormat::Csv, &args.report)?,
+        (Format::Junit, false) => report::render(report, rules, ReportFormat::Junit, &args.report)?,
+        (Format::Human, false) => {
+            let mut text = gate_first_while(report, view.fail_on, |report| {
+                render_human(
+                    report,
+                    Some(rules),
+                    HumanOptions {
+                        color: view.color,
+                        width: None,
+                    },
+                )
+            });
+            if let Some(line) = hidden_line(view.hidden) {
+                text.push_str(&line);
+            }
+            text
         }
-        (Format::Human, false) => render_human(
-            &report,
-            Some(rules),
-            HumanOptions {
-                color: wants_color(args.output.no_color, to_terminal),
-                width: None,
-            },
-        ),
-        (Format::Json, false) => render_json(&report),
+        (Format::Short, false) => {
+            // Standard output holds only finding lines, for editors and `grep`; the rest is
+            // for the person at the terminal.
+            if primary {
+                let mut rest = render_short_problems(report);
+                rest.push_str(&summary_line(report));
+                rest.push('\n');
+                if let Some(line) = hidden_line(view.hidden) {
+                    rest.push_str(&line);
+                }
+                eprint!("{rest}");
+            }
+            gate_first_while(report, view.fail_on, render_short)
+        }
+        (Format::Json, false) => render_json(report),
         (Format::Sarif, false) => render_sarif(
-            &report,
+            report,
             rules,
             &SarifOptions {
                 src_root: std::env::current_dir().ok(),
                 ..SarifOptions::default()
             },
         ),
-        (Format::Github, false) => render_github(
-            &report,
-            Some(rules),
-            std::env::current_dir().ok().as_deref(),
-        ),
+        (Format::Github, false) => {
+            render_github(report, Some(rules), std::env::current_dir().ok().as_deref())
+        }
     };
-    write_output(args.output.output.as_deref(), &text)?;
-    if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
-        return Ok(ExitCode::from(1));
-    }
-    let fail_on = args
-        .output
-        .fail_on
-        .or(config_fail_on)
-        .unwrap_or(Severity::Low);
-    let code = exit_code(&report, fail_on);
-    // The process ends next. Freeing every compiled engine and parsed object one by one only
-    // delays the exit: it was a tenth of a one-file scan's instructions.
-    std::mem::forget((scanner, report));
-    Ok(code)
+    Ok(text)
+}
+
+/// `render` applied to the report with its failing findings first; the report's own order
+/// (file, position, rule), which the other formats and `--fix` rely on, is kept.
+fn gate_first_while(
+    report: &mut ScanReport,
+    gate: Severity,
+    render: impl FnOnce(&ScanReport) -> String,
+) -> String {
+    let order = report.findings.clone();
+    gate_first(report, gate);
+    let text = render(report);
+    report.findings = order;
+    text
 }
 
 /// The flag groups a scan is built from, shared by `scan`, `report` and `baseline write`.
@@ -110,13 +187,21 @@ pub struct ScanRequest<'a> {
     pub git: Option<&'a GitArgs>,
 }
 
+/// The configuration's thresholds, which the flags override.
+pub struct Configured {
+    /// `fail-on`.
+    pub fail_on: Option<Severity>,
+    /// `severity`: the lowest severity shown.
+    pub severity: Option<Severity>,
+}
+
 /// Builds the scanner from the request's flags and scans its paths (default: the current
 /// directory), with the configuration discovered from the scan root; also returns the
-/// configuration's `fail-on`.
+/// configuration's thresholds.
 pub fn scan_configured(
     request: &ScanRequest<'_>,
     show_progress: bool,
-) -> Result<(Scanner, ScanReport, Option<Severity>), String> {
+) -> Result<(Scanner, ScanReport, Configured), String> {
     let ScanRequest {
         paths,
         selection,
@@ -182,6 +267,7 @@ pub fn scan_configured(
         });
     }
     let scanner = builder.build().map_err(|e| e.to_string())?;
+    let given_paths = paths != [PathBuf::from(".")] && !paths.iter().any(|p| p.as_os_str() == "-");
     let mut report = if staged {
         let here = std::env::current_dir().map_err(|e| e.to_string())?;
         let given: Vec<PathBuf> = if paths == [PathBuf::from(".")] {
@@ -192,7 +278,23 @@ pub fn scan_configured(
         let mut sources =
             kordon::git::staged_sources(&here, &here, &given).map_err(|e| e.to_string())?;
         sources.retain(|s| s.path.as_deref().is_none_or(|p| !scanner.is_excluded(p)));
-        scanner.scan_sources(sources)
+        let changed: Vec<PathBuf> = sources.iter().filter_map(|s| s.path.clone()).collect();
+        let change = ChangeScope::new(&changed, scanner.context_paths(), scanner.input_options());
+        let (plain, in_renders): (Vec<_>, Vec<_>) = sources
+            .into_iter()
+            .filter(|s| s.path.as_ref().is_none_or(|p| !change.skipped.contains(p)))
+            .partition(|s| s.path.as_ref().is_none_or(|p| change.plain.contains(p)));
+        let mut report = scanner.scan_paths_and_sources(&change.renders, plain);
+        change.retain_changed(&mut report);
+        report
+            .problems
+            .extend(in_renders.iter().filter_map(staged_differs));
+        report
+    } else if scope.partial && given_paths {
+        let change = ChangeScope::new(&paths, scanner.context_paths(), scanner.input_options());
+        let mut report = scanner.scan_paths(&change.targets());
+        change.retain_changed(&mut report);
+        report
     } else {
         scanner.scan_paths(&paths)
     };
@@ -202,7 +304,44 @@ pub fn scan_configured(
     // A configuration is part of the repository, so of a pull request: say so when it, and not
     // a flag, let renderers read more.
     report.problems.extend(widened);
-    Ok((scanner, report, prepared.fail_on))
+    let configured = Configured {
+        fail_on: prepared.fail_on,
+        severity: prepared.severity,
+    };
+    Ok((scanner, report, configured))
+}
+
+/// `3 more findings below high not shown: …`, when the display threshold hid some.
+fn hidden_line(hidden: Option<(Severity, usize)>) -> Option<String> {
+    match hidden {
+        Some((threshold, count)) if count > 0 => Some(format!(
+            "{count} more finding{} below {threshold} not shown: --severity info shows {}\n",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "it" } else { "them" }
+        )),
+        _ => None,
+    }
+}
+
+/// A note when a staged file of a chart or kustomization differs from its working-tree copy:
+/// renders read the working tree (under pre-commit, which stashes unstaged changes, the two
+/// are the same).
+fn staged_differs(source: &kordon::document::Source) -> Option<Problem> {
+    let path = source.path.as_deref()?;
+    let on_disk = std::fs::read(path).ok();
+    if on_disk.as_deref() == Some(source.text.as_bytes()) {
+        return None;
+    }
+    Some(Problem {
+        level: ProblemLevel::Warning,
+        kind: ProblemKind::Render,
+        file: Some(source.name.clone()),
+        position: None,
+        rule: None,
+        message: "rendered from the working tree, whose copy differs from the staged one; \
+                  stage or stash the rest of the change to scan exactly what is committed"
+            .into(),
+    })
 }
 
 /// Where to look for the git repository: the first path (its folder for a file), else here.

@@ -15,6 +15,8 @@ pub struct Prepared {
     pub builder: ScannerBuilder,
     /// `fail-on` from the configuration (the flag wins over it).
     pub fail_on: Option<Severity>,
+    /// The configuration's `severity` (display threshold).
+    pub severity: Option<Severity>,
     /// What may silence findings; the caller adds a baseline or a diff scope, then hands it to
     /// the builder.
     pub suppress: SuppressOptions,
@@ -127,6 +129,7 @@ pub fn prepare(
         SuppressOptions::default()
     };
     let mut fail_on = None;
+    let mut severity = None;
     let mut kustomize_unrestricted_loads = None;
     let mut kustomize_allow_remote = None;
     if let Some(resolved) = &resolved {
@@ -149,10 +152,12 @@ pub fn prepare(
             suppress.exceptions = resolved.exceptions();
         }
         fail_on = resolved.fail_on();
+        severity = resolved.severity();
     }
     Ok(Prepared {
         builder,
         fail_on,
+        severity,
         suppress,
         kustomize_unrestricted_loads,
         kustomize_allow_remote,

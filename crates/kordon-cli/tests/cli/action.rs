@@ -1,5 +1,6 @@
-//! `action.yml`: its inputs are wired to flags `kordon scan` really has, and its scan and
-//! verdict scripts work against the built binary.
+//! `action.yml`: its inputs are wired to flags `kordon scan` really has, and the scan and
+//! verdict steps of `scripts/action.sh` work against the built binary (`.ci/action-test` covers
+//! the install step, with a local release server).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,10 +10,21 @@ use serde_json::Value;
 
 use crate::support::{kordon, repo_root};
 
-/// Flags the action passes that belong to features still being added on other branches: the
-/// action only passes them when the matching input is set. Once the flag exists, the check
-/// below verifies it like any other.
-const PENDING_FLAGS: &[&str] = &["--config"];
+/// The script the action's steps run.
+fn action_script() -> String {
+    std::fs::read_to_string(repo_root().join("scripts/action.sh")).expect("scripts/action.sh")
+}
+
+/// The body of one function of the action script.
+fn script_function(name: &str) -> String {
+    let script = action_script();
+    let start = script
+        .find(&format!("\n{name}() {{"))
+        .unwrap_or_else(|| panic!("a function `{name}`"));
+    let body = &script[start..];
+    let end = body.find("\n}\n").expect("the function ends");
+    body[..end].to_string()
+}
 
 fn action() -> Value {
     let text = std::fs::read_to_string(repo_root().join("action.yml")).expect("action.yml exists");
@@ -66,9 +78,11 @@ fn inputs_are_the_documented_ones_and_all_used() {
     let expected: BTreeSet<&str> = [
         "paths",
         "config",
+        "args",
         "fail-on",
         "format",
         "sarif-file",
+        "category",
         "upload-sarif",
         "version",
     ]
@@ -98,13 +112,47 @@ fn inputs_are_the_documented_ones_and_all_used() {
             .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@")),
         "{upload}"
     );
+    assert_eq!(upload["with"]["category"], "${{ inputs.category }}");
+    // Third-party actions are pinned to a commit, not a movable tag.
+    for step in steps(&action) {
+        if let Some(uses) = step["uses"].as_str() {
+            let pin = uses.rsplit_once('@').map(|(_, pin)| pin).unwrap_or("");
+            assert!(
+                pin.len() == 40 && pin.chars().all(|c| c.is_ascii_hexdigit()),
+                "`{uses}` is not pinned to a commit SHA"
+            );
+        }
+    }
+    // The release workflow too.
+    let release = std::fs::read_to_string(repo_root().join(".github/workflows/release.yml"))
+        .expect("the release workflow");
+    for line in release.lines().filter(|l| l.contains("uses:")) {
+        let uses = line.split("uses:").nth(1).unwrap_or("").trim();
+        let pin = uses
+            .split_whitespace()
+            .next()
+            .and_then(|u| u.rsplit_once('@'))
+            .map(|(_, pin)| pin)
+            .unwrap_or("");
+        assert!(
+            pin.len() == 40 && pin.chars().all(|c| c.is_ascii_hexdigit()),
+            "release.yml: `{uses}` is not pinned to a commit SHA"
+        );
+    }
 }
 
 #[test]
 fn every_flag_the_scan_step_passes_exists() {
     let action = action();
     let scan = step(&action, "scan");
-    let script = scan["run"].as_str().expect("the scan step runs a script");
+    assert!(
+        scan["run"]
+            .as_str()
+            .is_some_and(|r| r.ends_with("scripts/action.sh\" scan")),
+        "{scan}"
+    );
+    let script = script_function("scan");
+    let script = script.as_str();
     let help = kordon(&["scan", "--help"]);
     assert_eq!(help.code, 0, "{help:?}");
     let flags = long_flags(script);
@@ -117,8 +165,8 @@ fn every_flag_the_scan_step_passes_exists() {
             .split(|c: char| c.is_whitespace() || c == ',' || c == '=' || c == '<')
             .any(|w| w == flag);
         assert!(
-            known || PENDING_FLAGS.contains(&flag.as_str()),
-            "action.yml passes `{flag}`, which `kordon scan --help` does not list"
+            known,
+            "the action passes `{flag}`, which `kordon scan --help` does not list"
         );
     }
     // The values the action relies on are accepted.
@@ -162,11 +210,10 @@ fn run_script(script: &str, dir: &Path, env: &[(&str, String)]) -> std::process:
 #[cfg(unix)]
 #[test]
 fn the_scan_step_writes_sarif_and_records_the_exit_code() {
-    let action = action();
-    let script = step(&action, "scan")["run"]
-        .as_str()
-        .expect("script")
-        .to_string();
+    let script = format!(
+        "bash '{}' scan",
+        repo_root().join("scripts/action.sh").display()
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("k8s")).expect("mkdir");
     std::fs::copy(
@@ -181,6 +228,7 @@ fn the_scan_step_writes_sarif_and_records_the_exit_code() {
         &[
             ("KORDON_PATHS", "k8s\n".into()),
             ("KORDON_CONFIG", String::new()),
+            ("KORDON_ARGS", "--severity high".into()),
             ("KORDON_FAIL_ON", "high".into()),
             ("KORDON_FORMAT", "github".into()),
             ("KORDON_SARIF_FILE", "out/kordon.sarif".into()),
@@ -207,11 +255,10 @@ fn the_scan_step_writes_sarif_and_records_the_exit_code() {
 #[cfg(unix)]
 #[test]
 fn the_verdict_step_follows_fail_on_and_the_exit_code() {
-    let action = action();
-    let script = step(&action, "Fail per fail-on")["run"]
-        .as_str()
-        .expect("script")
-        .to_string();
+    let script = format!(
+        "bash '{}' verdict",
+        repo_root().join("scripts/action.sh").display()
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     for (code, fail_on, expected) in [
         ("0", "low", 0),

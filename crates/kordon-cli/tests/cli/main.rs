@@ -9,6 +9,7 @@ mod config;
 mod fix;
 mod gatekeeper;
 mod git;
+mod hooks;
 mod hostile;
 mod hostile_fs;
 mod hostile_outputs;

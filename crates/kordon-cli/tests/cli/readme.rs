@@ -45,3 +45,23 @@ fn every_flag_of_every_command_is_in_the_readme() {
         "flags missing from README.md: {missing:?}"
     );
 }
+
+/// The README's first command is a short, clean demonstration: the example's two most severe
+/// findings, no errors, and a summary saying what was left out.
+#[test]
+fn the_first_command_of_the_readme_is_a_short_demonstration() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let first = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- "))
+        .expect("a first command");
+    let args: Vec<&str> = first
+        .trim_start_matches("cargo run --release -- ")
+        .split_whitespace()
+        .collect();
+    assert_eq!(args, ["scan", "examples/shop", "--severity", "high"]);
+    let run = kordon(&args);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.lines().count() < 40, "{}", run.stdout);
+    insta::assert_snapshot!("first_command", run.stdout);
+}

@@ -117,3 +117,80 @@ fn github_format_prints_annotations() {
     );
     assert!(run.stdout.contains("::error file="), "{run:?}");
 }
+
+/// Every artifact URI of a SARIF log (results' locations and related locations).
+fn artifact_uris(sarif: &serde_json::Value) -> Vec<String> {
+    let mut uris = Vec::new();
+    for result in sarif["runs"][0]["results"].as_array().into_iter().flatten() {
+        for key in ["locations", "relatedLocations"] {
+            for location in result[key].as_array().into_iter().flatten() {
+                if let Some(uri) = location["physicalLocation"]["artifactLocation"]["uri"].as_str()
+                {
+                    uris.push(uri.to_string());
+                }
+            }
+        }
+    }
+    uris
+}
+
+#[test]
+fn sarif_of_a_chart_and_overlays_points_only_at_files_and_files_info_as_notes() {
+    let helm = std::env::var_os("KORDON_TEST_HELM");
+    let mut args = vec!["scan", "testdata/hooks", "--format", "sarif"];
+    let helm_arg;
+    match &helm {
+        Some(path) => {
+            helm_arg = path.to_string_lossy().into_owned();
+            args.extend(["--helm-bin", helm_arg.as_str()]);
+        }
+        None => args.push("--no-render"),
+    }
+    let run = kordon(&args);
+    assert_eq!(run.code, 1, "{run:?}");
+    let sarif = valid_sarif(&run.stdout);
+    // No URI names a rendered text (`… (kustomize build)`): each is a file of the repository.
+    let uris = artifact_uris(&sarif);
+    assert!(!uris.is_empty());
+    for uri in &uris {
+        assert!(
+            repo_root().join(uri).is_file(),
+            "{uri} is not a file of the repository"
+        );
+    }
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap_or("?");
+        let tags: Vec<&str> = rule["properties"]["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        for tag in &tags {
+            assert!(
+                tag.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}: tag {tag:?} is not a short identifier"
+            );
+        }
+        // Every rule alike: built-in rules carry their docs in `help`, not a link.
+        assert!(rule.get("helpUri").is_none(), "{id}");
+        let info = rule["properties"]["severity"] == "info";
+        assert_eq!(
+            rule["properties"].get("security-severity").is_none(),
+            info,
+            "{id}"
+        );
+        assert_eq!(tags.contains(&"security"), !info, "{id}");
+        if info {
+            assert_eq!(rule["defaultConfiguration"]["level"], "note", "{id}");
+        }
+    }
+    assert!(
+        rules.iter().any(|r| r["properties"]["severity"] == "info"),
+        "the scan has an info rule to check"
+    );
+}

@@ -1,5 +1,6 @@
 //! Finding and reading the files to scan; rendering Helm charts and kustomizations.
 
+pub mod changed;
 pub mod helm;
 pub mod kustomize;
 pub mod render;

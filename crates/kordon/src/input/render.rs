@@ -98,6 +98,14 @@ pub struct Rendered {
     pub kind: RenderKind,
 }
 
+/// The suffixes of rendered texts' names (`<dir> (helm template)`, `<dir> (kustomize build)`).
+pub(crate) const RENDER_SUFFIXES: [&str; 2] = [" (helm template)", " (kustomize build)"];
+
+/// Whether `name` names a rendered text rather than a file.
+pub(crate) fn is_render_name(name: &str) -> bool {
+    RENDER_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
+}
+
 fn is_under(path: &Path, dir: &Path) -> bool {
     dir.as_os_str().is_empty() || path.starts_with(dir)
 }

@@ -11,6 +11,7 @@ mod json;
 pub mod posture;
 mod posture_json;
 pub mod sarif;
+mod short;
 #[cfg(feature = "templates")]
 mod templates;
 
@@ -29,6 +30,7 @@ pub use posture_json::{POSTURE_JSON_VERSION, render_posture_json};
 pub use sarif::{
     SarifOptions, render_rules_sarif, render_sarif, sarif_level, sarif_log, security_severity,
 };
+pub use short::{render_short, render_short_problems};
 #[cfg(feature = "templates")]
 pub use templates::{
     GITHUB_COMMENT_LIMIT, TemplateError, TemplateFormat, render_report, render_report_within,
@@ -49,6 +51,20 @@ pub fn severity_counts(report: &ScanReport) -> Vec<(Severity, usize)> {
             )
         })
         .collect()
+}
+
+/// Splits off the findings below `threshold` (a display threshold: they still count for the
+/// exit code, which is decided first), returning how many were hidden.
+pub fn hide_below(report: &mut ScanReport, threshold: Severity) -> usize {
+    let before = report.findings.len();
+    report.findings.retain(|f| f.severity >= threshold);
+    before - report.findings.len()
+}
+
+/// Puts the findings at or above `gate` (those that fail the run) first, keeping the order
+/// within each part: what blocks a commit is the first thing a hook's output shows.
+pub fn gate_first(report: &mut ScanReport, gate: Severity) {
+    report.findings.sort_by_key(|f| f.severity < gate);
 }
 
 /// The one-line summary printed after a scan.

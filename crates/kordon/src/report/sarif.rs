@@ -29,7 +29,7 @@ use serde_sarif::sarif::{
 
 use crate::document::{Document, ParseLimits, display_path};
 use crate::finding::{Finding, Location, Severity, SuppressionKind};
-use crate::rules::{Rule, RuleOrigin, RuleSet};
+use crate::rules::{Rule, RuleSet};
 use crate::scan::{Problem, ProblemLevel, ScanReport};
 
 /// The SARIF model types (from the `serde-sarif` crate), for embedders that post-process a log.
@@ -77,8 +77,9 @@ impl Default for SarifOptions {
 }
 
 /// GitHub's numeric severity (0.0–10.0) for a kordon severity. GitHub buckets it as
-/// critical (≥ 9.0), high (7.0–8.9), medium (4.0–6.9) and low (0.1–3.9), so kordon's Info
-/// shows as low there.
+/// critical (≥ 9.0), high (7.0–8.9), medium (4.0–6.9) and low (0.1–3.9). Rules of severity
+/// Info get none in the log (they are notes, not security alerts); the value here is what a
+/// caller that wants one for Info can use.
 pub fn security_severity(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical => "9.5",
@@ -292,21 +293,39 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         frameworks.push(format!("PSS {level}"));
     }
     frameworks.extend(meta.frameworks.other.iter().cloned());
-    // `security` makes GitHub file the results as security alerts.
-    let mut tags = vec![
-        "security".to_string(),
-        "kubernetes".to_string(),
-        meta.category.clone(),
-    ];
-    tags.extend(frameworks.iter().cloned());
+    // `security` (with a `security-severity`) makes GitHub file the results as security
+    // alerts; an Info finding is advice, not a vulnerability, so it stays a plain note.
+    let security = meta.severity != Severity::Info;
+    let mut tags = Vec::new();
+    if security {
+        tags.push("security".to_string());
+    }
+    tags.extend(["kubernetes".to_string(), meta.category.clone()]);
+    // Tags are short identifiers GitHub can filter by; the framework controls, which are
+    // sentences, are in the `frameworks` property.
+    if !meta.frameworks.cis.is_empty() {
+        tags.push("cis".to_string());
+    }
+    if !meta.frameworks.nsa_cisa.is_empty() {
+        tags.push("nsa-cisa".to_string());
+    }
+    if let Some(level) = meta.frameworks.pss {
+        let level = serde_json::to_value(level)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        tags.push(format!("pss-{level}"));
+    }
     tags.dedup();
     tags.truncate(MAX_TAGS);
 
     let mut extra = BTreeMap::new();
-    extra.insert(
-        "security-severity".to_string(),
-        json!(security_severity(meta.severity)),
-    );
+    if security {
+        extra.insert(
+            "security-severity".to_string(),
+            json!(security_severity(meta.severity)),
+        );
+    }
     extra.insert("severity".to_string(), json!(meta.severity));
     extra.insert("category".to_string(), json!(meta.category));
     if !frameworks.is_empty() {
@@ -338,20 +357,11 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
     descriptor
 }
 
-/// The rule's own `help-uri`, else its folder in the kordon repository for built-in rules.
+/// The rule's own `help-uri`, for every rule alike. Every rule's documentation is in `help`
+/// already; a link made up for built-in rules only would point at a branch of a repository
+/// that need not match the binary, and would make user rules the odd ones out.
 fn help_uri(rule: &Rule) -> Option<String> {
-    if let Some(uri) = &rule.meta.help_uri {
-        return Some(uri.clone());
-    }
-    match rule.origin {
-        RuleOrigin::Builtin => Some(format!(
-            "{}/tree/main/rules/{}/{}",
-            env!("CARGO_PKG_REPOSITORY"),
-            rule.meta.category,
-            rule.meta.id
-        )),
-        _ => None,
-    }
+    rule.meta.help_uri.clone()
 }
 
 fn plain(text: &str) -> MultiformatMessageString {
@@ -428,12 +438,21 @@ fn result_for(
         ..location(&finding.location, options)
     };
     let object_name = object_label(finding);
-    let mut related = vec![SarifLocation {
-        id: Some(1),
-        message: Some(text_message(format!("the object: {object_name}"))),
-        ..location(&finding.object.location, options)
-    }];
-    for (n, extra) in finding.related.iter().enumerate() {
+    let mut related = Vec::new();
+    if !crate::input::render::is_render_name(&finding.object.location.file) {
+        related.push(SarifLocation {
+            id: Some(1),
+            message: Some(text_message(format!("the object: {object_name}"))),
+            ..location(&finding.object.location, options)
+        });
+    }
+    // A rendered text (`chart (helm template)`) is no file a SARIF viewer can open: what it
+    // adds is said by the related locations at the chart's or kustomization's own files.
+    let real = finding
+        .related
+        .iter()
+        .filter(|r| !crate::input::render::is_render_name(&r.location.file));
+    for (n, extra) in real.enumerate() {
         related.push(SarifLocation {
             id: Some(n as i64 + 2),
             message: Some(text_message(extra.message.clone())),

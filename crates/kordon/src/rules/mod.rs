@@ -184,7 +184,7 @@ impl RuleSet {
     }
 
     /// kordon's built-in corpus.
-    pub fn builtin() -> Result<Self, Vec<RuleLoadError>> {
+    pub fn builtin() -> Result<Self, crate::errors::RuleLoadErrors> {
         let files: Vec<(String, String)> = embedded::BUILTIN_RULE_FILES
             .iter()
             .map(|(path, text)| (path.to_string(), text.to_string()))
@@ -197,7 +197,7 @@ impl RuleSet {
 
     /// Adds every rule under `dir` (same layout as the built-in corpus: a folder per rule with
     /// `rule.rego` and `metadata.yaml`; helper packages under `lib.` anywhere in the tree).
-    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Vec<RuleLoadError>> {
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), crate::errors::RuleLoadErrors> {
         let mut files = Vec::new();
         let walker = ignore::WalkBuilder::new(dir)
             .standard_filters(false)
@@ -233,7 +233,7 @@ impl RuleSet {
             files.push((relative, text));
         }
         files.sort();
-        self.load_files(&files, RuleOrigin::Directory(dir.to_path_buf()))
+        Ok(self.load_files(&files, RuleOrigin::Directory(dir.to_path_buf()))?)
     }
 
     /// Adds one rule built in memory (the embedding API; libraries must already be loaded or
