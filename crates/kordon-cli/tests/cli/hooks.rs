@@ -127,13 +127,14 @@ fn a_commit_across_a_chart_and_overlays_reports_each_problem_once_at_the_changed
     ];
     git(dir, &["add", "-A"]);
     let report = both_hooks(dir, &helm, &changed);
-    // The values feed the whole chart: both of its templates' findings belong to the change.
+    // The values feed the whole chart: both of its templates' findings belong to the change, and
+    // the one whose template copies `frontend.privileged` through lands on that values key.
     // The base is built by two overlays and reported once; the unchanged plain Job is not.
     assert_eq!(
         finding_lines(&report, "findings"),
         [
-            "privileged-container chart/templates/frontend.yaml:18",
             "privileged-container chart/templates/toolbox.yaml:10",
+            "privileged-container chart/values.yaml:3",
             "privileged-container deploy/base/orders.yaml:18",
             "privileged-container deploy/overlays/prod/payments-debug.yaml:11",
         ]
