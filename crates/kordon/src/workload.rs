@@ -175,6 +175,17 @@ pub fn gaps(object: &Object, workloads: &WorkloadKinds) -> Vec<Gap> {
         .map(String::as_str)
         .chain(std::iter::once("spec"))
         .collect();
+    // An Argo Rollout may run the template of a Deployment it names instead of its own.
+    if matches!(
+        object
+            .root
+            .get("spec")
+            .and_then(|s| s.get("workloadRef"))
+            .map(|n| &n.value),
+        Some(NodeValue::Map(_))
+    ) {
+        return out;
+    }
     let subject = object.display_name();
     let mut node = &object.root;
     let mut path = Vec::new();
