@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use kordon::document::ProblemKind;
 use kordon::{ProblemLevel, ScanReport, Scanner, ScannerBuilder};
 
-const ABSENCE_RULES: [&str; 6] = [
+const ABSENCE_RULES: [&str; 7] = [
     "binding-role-missing",
     "namespace-without-limit-range",
     "namespace-without-network-policy",
     "namespace-without-resource-quota",
     "pod-disruption-budget-missing",
     "pod-service-account-token-automount",
+    "service-account-missing",
 ];
 
 fn testdata(path: &str) -> PathBuf {
