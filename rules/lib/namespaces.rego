@@ -5,7 +5,7 @@ package lib.kordon.namespaces
 import rego.v1
 
 # Kinds whose objects run pods (PodTemplate only describes them).
-# Written out rather than derived from pods.workload_template_kinds: reading a constant of another
+# Written out rather than derived from lib.kordon.workloads: reading a constant of another
 # package makes the interpreter evaluate every constant of that package, on every review.
 pod_owner_kinds := {"Pod", "CronJob", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
 

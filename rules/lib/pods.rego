@@ -4,49 +4,38 @@ package lib.kordon.pods
 
 import rego.v1
 
-workload_template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+import data.lib.kordon.workloads
 
-# The path from the object's root to its pod spec, by kind. A table rather than a function with
-# one body per kind: the interpreter evaluates every body of a function on each call, and every
-# pod rule starts here.
-pod_spec_paths := {
-	"Pod": ["spec"],
-	"Deployment": ["spec", "template", "spec"],
-	"StatefulSet": ["spec", "template", "spec"],
-	"DaemonSet": ["spec", "template", "spec"],
-	"ReplicaSet": ["spec", "template", "spec"],
-	"ReplicationController": ["spec", "template", "spec"],
-	"Job": ["spec", "template", "spec"],
-	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-	"PodTemplate": ["template", "spec"],
-}
+# Where each workload kind keeps its pod template comes from `lib.kordon.workloads`, a table
+# kordon generates from its built-in kinds and the `workloads` of .kordon.yaml, so a custom
+# resource described there is judged by every pod rule. Tables rather than a function with one
+# body per kind: the interpreter evaluates every body of a function on each call, and every pod
+# rule starts here. A kind declared with its group (Knative's `Service`) wins over a core kind.
+template_path(obj) := path if {
+	path := workloads.group_template_paths[concat("/", [api_group(obj), obj.kind])]
+} else := workloads.template_paths[obj.kind]
 
-# The path from the object's root to its pod spec.
-pod_spec_path(obj) := pod_spec_paths[obj.kind]
+# The API group of an object ("" for the core group).
+api_group(obj) := group if {
+	parts := split(object.get(obj, "apiVersion", ""), "/")
+	count(parts) == 2
+	group := parts[0]
+} else := ""
+
+# The path from the object's root to its pod spec, or undefined for kinds that run no pods.
+pod_spec_path(obj) := array.concat(template_path(obj), ["spec"])
 
 # The pod spec of a workload, or undefined for other kinds.
 pod_spec(obj) := spec if {
-	spec := object.get(obj, pod_spec_paths[obj.kind], null)
+	spec := object.get(obj, pod_spec_path(obj), null)
 	is_object(spec)
 }
 
-# The path from the object's root to the metadata of the pods it creates, by kind.
-pod_metadata_paths := {
-	"Pod": ["metadata"],
-	"Deployment": ["spec", "template", "metadata"],
-	"StatefulSet": ["spec", "template", "metadata"],
-	"DaemonSet": ["spec", "template", "metadata"],
-	"ReplicaSet": ["spec", "template", "metadata"],
-	"ReplicationController": ["spec", "template", "metadata"],
-	"Job": ["spec", "template", "metadata"],
-	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
-	"PodTemplate": ["template", "metadata"],
-}
-
-pod_metadata_path(obj) := pod_metadata_paths[obj.kind]
+# The path from the object's root to the metadata of the pods it creates.
+pod_metadata_path(obj) := array.concat(template_path(obj), ["metadata"])
 
 # The pod metadata of a workload (labels and annotations of the pods it creates).
-pod_metadata(obj) := object.get(obj, pod_metadata_paths[obj.kind], {})
+pod_metadata(obj) := object.get(obj, pod_metadata_path(obj), {})
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
@@ -55,7 +44,7 @@ container_fields := ["initContainers", "containers", "ephemeralContainers"]
 # a nameless container is judged like any other. A container list that is not a list, or an item
 # that is not a mapping, cannot be judged here; the scanner reports it as a problem.
 containers(obj) := [entry |
-	base := pod_spec_paths[obj.kind]
+	base := pod_spec_path(obj)
 	spec := object.get(obj, base, null)
 	is_object(spec)
 	some field in container_fields
@@ -98,7 +87,7 @@ app_containers(obj) := [entry | some entry in containers(obj); entry.field == "c
 
 # {"path", "spec"} of the object's pod spec, for pod-level checks.
 pod_spec_entry(obj) := {"path": path, "spec": spec} if {
-	path := pod_spec_paths[obj.kind]
+	path := pod_spec_path(obj)
 	spec := object.get(obj, path, null)
 	is_object(spec)
 }

@@ -15,6 +15,27 @@ test_cronjob_pod_spec_path if {
 	pods.pod_spec_path(obj) == ["spec", "jobTemplate", "spec", "template", "spec"]
 }
 
+test_workload_crds_keep_their_template_under_spec if {
+	rollout := {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "spec": {"template": {"metadata": {"labels": {"app": "a"}}, "spec": {"containers": [{"name": "a"}]}}}}
+	[e.path | some e in pods.containers(rollout)] == [["spec", "template", "spec", "containers", 0]]
+	pods.pod_metadata(rollout) == {"labels": {"app": "a"}}
+	dc := {"apiVersion": "apps.openshift.io/v1", "kind": "DeploymentConfig", "spec": {"template": {"spec": {"containers": [{"name": "b"}]}}}}
+	count(pods.containers(dc)) == 1
+}
+
+test_knative_service_is_a_workload_and_a_core_service_is_not if {
+	knative := {"apiVersion": "serving.knative.dev/v1", "kind": "Service", "spec": {"template": {"spec": {"containers": [{"image": "x"}]}}}}
+	pods.pod_spec_path(knative) == ["spec", "template", "spec"]
+	core := {"apiVersion": "v1", "kind": "Service", "spec": {"template": {"spec": {"containers": [{"image": "x"}]}}}}
+	count(pods.containers(core)) == 0
+}
+
+test_a_kind_in_an_unknown_group_is_read_as_the_core_kind if {
+	# Old groups (extensions/v1beta1) served the core workload kinds.
+	obj := {"apiVersion": "extensions/v1beta1", "kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"name": "a"}]}}}}
+	count(pods.containers(obj)) == 1
+}
+
 test_container_inherits_pod_security_context if {
 	entry := {"pod_spec": {"securityContext": {"runAsNonRoot": true, "runAsUser": 1000, "fsGroup": 2000}}, "container": {"securityContext": {"runAsUser": 3000}}}
 	sc := pods.effective_security_context(entry)

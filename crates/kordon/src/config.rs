@@ -27,6 +27,7 @@ use crate::gatekeeper::EnforcementChoice;
 use crate::input::ExcludeSet;
 use crate::rules::{PssLevel, Rule, RuleSet};
 use crate::suppress::{Date, Exception, ExceptionMatch, Pattern};
+use crate::workload::WorkloadKind;
 
 /// File names searched for, in order, in each directory from the scan root upward.
 pub const CONFIG_FILE_NAMES: [&str; 2] = [".kordon.yaml", ".kordon.yml"];
@@ -226,6 +227,8 @@ pub struct Settings {
     pub kustomize_allow_remote: Option<Spanned<bool>>,
     /// `export.enforcement-action`: how `kordon export gatekeeper` sets each Constraint's action.
     pub enforcement_action: Option<EnforcementChoice>,
+    /// `workloads`: custom resources that run pods, with the path of their pod template.
+    pub workloads: Vec<WorkloadKind>,
 }
 
 /// A parsed configuration file.
@@ -258,6 +261,7 @@ const TOP_KEYS: &[&str] = &[
     "exceptions",
     "kustomize",
     "export",
+    "workloads",
     "profiles",
 ];
 const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
@@ -274,6 +278,7 @@ const PROFILE_KEYS: &[&str] = &[
     "exceptions",
     "export",
 ];
+const WORKLOAD_KEYS: &[&str] = &["group", "kind", "pod-template"];
 const RULE_KEYS: &[&str] = &["enabled", "severity", "parameters"];
 const EXCEPTION_KEYS: &[&str] = &["rule", "match", "reason", "expires"];
 const MATCH_KEYS: &[&str] = &["path", "kind", "namespace", "name"];
@@ -420,6 +425,7 @@ impl Reader<'_> {
                 "context" => settings.context = self.paths(value, "context"),
                 "kustomize" => self.kustomize(value, &mut settings),
                 "export" => self.export(value, &mut settings),
+                "workloads" => settings.workloads = self.workloads(value),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -491,6 +497,100 @@ impl Reader<'_> {
             }),
             _ => {
                 self.error(node.span, format!("`{what}` must be true or false"), None);
+                None
+            }
+        }
+    }
+
+    /// `workloads: [{group, kind, pod-template}]`: custom resources whose pods the pod rules judge.
+    fn workloads(&mut self, node: &Node) -> Vec<WorkloadKind> {
+        let items = match &node.value {
+            NodeValue::Null => return Vec::new(),
+            NodeValue::Seq(items) => items,
+            _ => {
+                self.error(node.span, "`workloads` must be a list", None);
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let errors_before = self.errors.len();
+            let mut group = None;
+            let mut kind = None;
+            let mut template = None;
+            for entry in self.mapping(item, "a `workloads` item", WORKLOAD_KEYS) {
+                match entry.key.as_str() {
+                    "group" => group = self.string(&entry.value, "group"),
+                    "kind" => kind = self.string(&entry.value, "kind"),
+                    "pod-template" => {
+                        template = self.template_path(&entry.value);
+                    }
+                    _ => {}
+                }
+            }
+            if !matches!(item.value, NodeValue::Map(_)) {
+                continue;
+            }
+            let missing: Vec<&str> = [
+                ("group", group.is_none()),
+                ("kind", kind.is_none()),
+                ("pod-template", template.is_none()),
+            ]
+            .into_iter()
+            .filter(|(_, absent)| *absent)
+            .map(|(key, _)| key)
+            .collect();
+            if let (Some(group), Some(kind), Some(template)) = (group, kind, template) {
+                if kind.is_empty() {
+                    self.error(
+                        item.span,
+                        "a `workloads` item needs a non-empty `kind`",
+                        None,
+                    );
+                    continue;
+                }
+                out.push(WorkloadKind {
+                    group: Some(group),
+                    kind,
+                    template,
+                });
+            } else if self.errors.len() == errors_before {
+                self.error(
+                    item.span,
+                    format!("a `workloads` item needs {}", missing.join(", ")),
+                    Some(
+                        "for example `{group: example.com, kind: App, pod-template: spec.template}` \
+                         (`group: \"\"` for the core group)"
+                            .into(),
+                    ),
+                );
+            }
+        }
+        out
+    }
+
+    /// The path of a pod template: mapping keys joined by `.`, as an ExpansionTemplate's
+    /// `templateSource` is written (`spec.template`), or a list of keys.
+    fn template_path(&mut self, node: &Node) -> Option<Vec<String>> {
+        let keys: Option<Vec<String>> = match &node.value {
+            NodeValue::String(text) => Some(text.split('.').map(str::to_string).collect()),
+            NodeValue::Seq(items) => items
+                .iter()
+                .map(|item| match &item.value {
+                    NodeValue::String(key) => Some(key.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        match keys {
+            Some(keys) if !keys.is_empty() && keys.iter().all(|k| !k.is_empty()) => Some(keys),
+            _ => {
+                self.error(
+                    node.span,
+                    "`pod-template` must be the path of the pod template, such as `spec.template`",
+                    Some("the object at that path holds the pods' `metadata` and `spec`".into()),
+                );
                 None
             }
         }
@@ -1067,6 +1167,11 @@ impl Resolved<'_> {
         ExcludeSet::new(&self.config.dir, &patterns).ok()
     }
 
+    /// The custom workload kinds `workloads` describes.
+    pub fn workloads(&self) -> Vec<WorkloadKind> {
+        self.config.settings.workloads.clone()
+    }
+
     /// The exceptions of every layer.
     pub fn exceptions(&self) -> Vec<Exception> {
         self.layers
@@ -1080,6 +1185,7 @@ impl Resolved<'_> {
     pub fn apply_rules(&self, rules: &mut RuleSet) -> Result<(), crate::errors::ConfigErrors> {
         let config = self.config;
         let mut errors = Vec::new();
+        rules.add_workload_kinds(self.workloads());
         let all: Vec<Arc<Rule>> = rules.rules().to_vec();
         let mut enabled: std::collections::HashMap<String, bool> =
             all.iter().map(|r| (r.meta.id.clone(), true)).collect();

@@ -401,6 +401,7 @@ impl ScannerBuilder {
         } else {
             crate::gatekeeper::install_policies(&self.policy_paths, &mut rules)
         };
+        expander = expander.with_workloads(rules.workload_kinds());
         if !self.default_expansions {
             expander = expander.without_defaults();
         }
@@ -851,20 +852,22 @@ impl Scanner {
             }
             for object in &document.objects {
                 objects.push((document, object));
-                report
-                    .problems
-                    .extend(crate::workload::gaps(object).into_iter().map(|gap| {
-                        let found = object.root.resolve(&gap.path);
-                        let offset = found.key_span.unwrap_or(found.node.span).start;
-                        Problem {
-                            level: ProblemLevel::Warning,
-                            kind: ProblemKind::Unjudged,
-                            file: Some(document.source.name.clone()),
-                            position: Some(document.position(offset)),
-                            rule: None,
-                            message: gap.message,
-                        }
-                    }));
+                report.problems.extend(
+                    crate::workload::gaps(object, self.rules.workload_kinds())
+                        .into_iter()
+                        .map(|gap| {
+                            let found = object.root.resolve(&gap.path);
+                            let offset = found.key_span.unwrap_or(found.node.span).start;
+                            Problem {
+                                level: ProblemLevel::Warning,
+                                kind: ProblemKind::Unjudged,
+                                file: Some(document.source.name.clone()),
+                                position: Some(document.position(offset)),
+                                rule: None,
+                                message: gap.message,
+                            }
+                        }),
+                );
             }
         }
         report.stats.objects = objects.len();

@@ -15,36 +15,182 @@ pub struct Gap {
     pub message: String,
 }
 
-/// The path from the object's root to its pod spec, by kind (the table `lib.kordon.pods`
-/// reads, kept in step with it).
-fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "Pod" => &["spec"],
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "ReplicationController"
-        | "Job" => &["spec", "template", "spec"],
-        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
-        "PodTemplate" => &["template", "spec"],
-        _ => return None,
-    })
+/// A kind of object that runs pods from a pod template, and where that template sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadKind {
+    /// API group; `None` for the core workload kinds, matched in any group because older
+    /// groups (`extensions`, `apps/v1beta2`) served them too.
+    pub group: Option<String>,
+    /// Kind.
+    pub kind: String,
+    /// Path of the pod template (the object holding the pods' `metadata` and `spec`) from the
+    /// object's root; empty for a Pod, which is its own template.
+    pub template: Vec<String>,
 }
+
+/// The workload kinds kordon knows without configuration: the core kinds, then the CRDs that
+/// embed a whole pod template (OpenShift, Argo Rollouts, Knative Serving).
+const BUILTIN_WORKLOADS: &[(Option<&str>, &str, &[&str])] = &[
+    (None, "Pod", &[]),
+    (None, "PodTemplate", &["template"]),
+    (None, "Deployment", &["spec", "template"]),
+    (None, "StatefulSet", &["spec", "template"]),
+    (None, "DaemonSet", &["spec", "template"]),
+    (None, "ReplicaSet", &["spec", "template"]),
+    (None, "ReplicationController", &["spec", "template"]),
+    (None, "Job", &["spec", "template"]),
+    (
+        None,
+        "CronJob",
+        &["spec", "jobTemplate", "spec", "template"],
+    ),
+    (
+        Some("apps.openshift.io"),
+        "DeploymentConfig",
+        &["spec", "template"],
+    ),
+    (Some("argoproj.io"), "Rollout", &["spec", "template"]),
+    (
+        Some("serving.knative.dev"),
+        "Service",
+        &["spec", "template"],
+    ),
+];
+
+/// Every workload kind rules judge: the built-in ones, and those a configuration describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadKinds {
+    kinds: Vec<WorkloadKind>,
+}
+
+impl Default for WorkloadKinds {
+    fn default() -> Self {
+        WorkloadKinds::builtin()
+    }
+}
+
+impl WorkloadKinds {
+    /// The built-in workload kinds.
+    pub fn builtin() -> Self {
+        WorkloadKinds {
+            kinds: BUILTIN_WORKLOADS
+                .iter()
+                .map(|(group, kind, template)| WorkloadKind {
+                    group: group.map(str::to_string),
+                    kind: kind.to_string(),
+                    template: template.iter().map(|s| s.to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The built-in workload kinds, built once.
+    pub fn builtin_ref() -> &'static WorkloadKinds {
+        static BUILTIN: std::sync::LazyLock<WorkloadKinds> =
+            std::sync::LazyLock::new(WorkloadKinds::builtin);
+        &BUILTIN
+    }
+
+    /// Adds a kind (a custom resource with a pod template). A kind of the same group already
+    /// known takes the new template path.
+    pub fn add(&mut self, kind: WorkloadKind) {
+        self.kinds
+            .retain(|k| !(k.group == kind.group && k.kind == kind.kind));
+        self.kinds.push(kind);
+    }
+
+    /// Every kind, built-in ones first.
+    pub fn kinds(&self) -> &[WorkloadKind] {
+        &self.kinds
+    }
+
+    /// The kinds that are not built in (configured ones).
+    pub fn configured(&self) -> impl Iterator<Item = &WorkloadKind> {
+        let builtin = WorkloadKinds::builtin_ref();
+        self.kinds
+            .iter()
+            .filter(move |k| !builtin.kinds.contains(k))
+    }
+
+    /// The workload kind of objects of `group` and `kind`: a kind declared with its group wins
+    /// over a core kind of the same name, so Knative's `Service` is not taken for a core one.
+    pub fn find(&self, group: &str, kind: &str) -> Option<&WorkloadKind> {
+        self.kinds
+            .iter()
+            .rev()
+            .find(|k| k.kind == kind && k.group.as_deref() == Some(group))
+            .or_else(|| {
+                self.kinds
+                    .iter()
+                    .find(|k| k.kind == kind && k.group.is_none())
+            })
+    }
+
+    /// Whether objects of `group` and `kind` run pods from a template.
+    pub fn covers(&self, group: &str, kind: &str) -> bool {
+        self.find(group, kind).is_some()
+    }
+
+    /// The Rego library `lib.kordon.workloads` that `lib.kordon.pods` reads its table from:
+    /// generated from this list, so rules, the gap check, Gatekeeper expansion and export all
+    /// use one table, and a configured kind reaches a ConstraintTemplate's libs unchanged.
+    pub fn rego_library(&self) -> String {
+        let mut by_kind = serde_json::Map::new();
+        let mut by_group = serde_json::Map::new();
+        for k in &self.kinds {
+            let path = serde_json::json!(k.template);
+            match &k.group {
+                None => by_kind.insert(k.kind.clone(), path),
+                Some(group) => by_group.insert(format!("{group}/{}", k.kind), path),
+            };
+        }
+        format!(
+            "# Generated by kordon from its workload table and the `workloads` of .kordon.yaml: where\n\
+             # each workload kind keeps its pod template. Core kinds are matched by kind in any group;\n\
+             # the others by `group/Kind`.\n\
+             package {WORKLOADS_PACKAGE}\n\n\
+             import rego.v1\n\n\
+             template_paths := {}\n\n\
+             group_template_paths := {}\n",
+            serde_json::Value::Object(by_kind),
+            serde_json::Value::Object(by_group),
+        )
+    }
+}
+
+/// The package of the generated workload table.
+pub const WORKLOADS_PACKAGE: &str = "lib.kordon.workloads";
 
 const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
 /// Every gap of a workload object (none for other kinds).
-pub fn gaps(object: &Object) -> Vec<Gap> {
+pub fn gaps(object: &Object, workloads: &WorkloadKinds) -> Vec<Gap> {
     let mut out = Vec::new();
-    let Some(spec_path) = pod_spec_path(&object.kind) else {
+    let Some(workload) = workloads.find(object.group(), &object.kind) else {
         return out;
     };
+    let spec_path: Vec<&str> = workload
+        .template
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once("spec"))
+        .collect();
+    // An Argo Rollout may run the template of a Deployment it names instead of its own.
+    if matches!(
+        object
+            .root
+            .get("spec")
+            .and_then(|s| s.get("workloadRef"))
+            .map(|n| &n.value),
+        Some(NodeValue::Map(_))
+    ) {
+        return out;
+    }
     let subject = object.display_name();
     let mut node = &object.root;
     let mut path = Vec::new();
     for key in spec_path {
-        path.push(PathSegment::Key((*key).to_string()));
+        path.push(PathSegment::Key(key.to_string()));
         match node.get(key).map(|n| &n.value) {
             Some(NodeValue::Map(_)) => {
                 if let Some(child) = node.get(key) {

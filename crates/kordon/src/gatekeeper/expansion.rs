@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::document::{Entry, Node, NodeValue, Object, PathSegment, Span};
 use crate::scan::parse_path;
+use crate::workload::{WorkloadKind, WorkloadKinds};
 
 /// A group, version and kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +156,7 @@ pub fn default_templates() -> Vec<ExpansionTemplate> {
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
         versions: vec!["v1".to_string()],
     };
-    vec![
+    let mut out = vec![
         template(
             "kordon-expand-workloads",
             vec![
@@ -183,7 +184,40 @@ pub fn default_templates() -> Vec<ExpansionTemplate> {
                 kind: "Job".into(),
             },
         ),
-    ]
+    ];
+    out.extend(
+        WorkloadKinds::builtin_ref()
+            .kinds()
+            .iter()
+            .filter_map(workload_template),
+    );
+    out
+}
+
+/// The expansion of a workload kind declared with its group (a custom resource with a pod
+/// template) into the Pods it runs, in any version of the resource.
+fn workload_template(workload: &WorkloadKind) -> Option<ExpansionTemplate> {
+    let group = workload.group.as_ref()?;
+    if workload.template.is_empty() {
+        return None;
+    }
+    Some(ExpansionTemplate {
+        name: format!("kordon-expand-{}", workload.kind.to_lowercase()),
+        apply_to: vec![ApplyTo {
+            groups: vec![group.clone()],
+            kinds: vec![workload.kind.clone()],
+            versions: vec!["*".to_string()],
+        }],
+        template_source: workload.template.join("."),
+        generated_gvk: Gvk {
+            group: String::new(),
+            version: "v1".into(),
+            kind: "Pod".into(),
+        },
+        enforcement_action: None,
+        file: None,
+        span: None,
+    })
 }
 
 /// An object generated from a workload's template.
@@ -237,6 +271,14 @@ impl Expander {
             user,
             defaults: default_templates(),
         }
+    }
+
+    /// The same expander, also expanding the configured workload kinds (custom resources with
+    /// a pod template) into Pods when no user template covers them.
+    pub fn with_workloads(mut self, workloads: &WorkloadKinds) -> Self {
+        self.defaults
+            .extend(workloads.configured().filter_map(workload_template));
+        self
     }
 
     /// The same expander without kordon's defaults: only user templates expand.

@@ -80,11 +80,15 @@ fn match_kinds(rule: &Rule) -> Value {
         let (group, kinds): (String, Vec<String>) = match pattern.as_str() {
             "*" => ("*".into(), vec!["*".into()]),
             "pod-workloads" => {
-                for kind in rule.meta.kind_names() {
+                for workload in crate::workload::WorkloadKinds::builtin_ref().kinds() {
+                    let group = match &workload.group {
+                        Some(group) => group.clone(),
+                        None => group_of_kind(&workload.kind).to_string(),
+                    };
                     by_group
-                        .entry(group_of_kind(&kind).to_string())
+                        .entry(group)
                         .or_default()
-                        .push(kind);
+                        .push(workload.kind.clone());
                 }
                 continue;
             }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Applicability, Severity};
+use crate::workload::WorkloadKinds;
 
 /// A rule's metadata, read from its `metadata.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,18 +180,6 @@ pub struct ParameterError {
     pub message: String,
 }
 
-const POD_WORKLOAD_KINDS: &[&str] = &[
-    "Pod",
-    "PodTemplate",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
-
 impl RuleMeta {
     /// Reads `metadata.yaml` text.
     pub fn from_yaml(text: &str) -> Result<Self, String> {
@@ -250,7 +239,7 @@ impl RuleMeta {
     pub fn applies_to(&self, group: &str, kind: &str) -> bool {
         self.kinds.iter().any(|pattern| match pattern.as_str() {
             "*" => true,
-            "pod-workloads" => POD_WORKLOAD_KINDS.contains(&kind),
+            "pod-workloads" => WorkloadKinds::builtin_ref().covers(group, kind),
             other => match other.rsplit_once('/') {
                 Some((g, k)) => (g == "*" || g == group) && (k == "*" || k == kind),
                 None => other == kind,
@@ -263,7 +252,12 @@ impl RuleMeta {
         let mut out = Vec::new();
         for pattern in &self.kinds {
             if pattern == "pod-workloads" {
-                out.extend(POD_WORKLOAD_KINDS.iter().map(|k| k.to_string()));
+                out.extend(
+                    WorkloadKinds::builtin_ref()
+                        .kinds()
+                        .iter()
+                        .map(|k| k.kind.clone()),
+                );
             } else {
                 out.push(pattern.rsplit('/').next().unwrap_or(pattern).to_string());
             }

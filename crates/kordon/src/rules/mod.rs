@@ -19,6 +19,7 @@ pub use testing::{RegoTestResult, run_rego_tests};
 
 use crate::document::{ParseLimits, parse_stream};
 use crate::finding::Severity;
+use crate::workload::{WORKLOADS_PACKAGE, WorkloadKind, WorkloadKinds};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -172,6 +173,7 @@ pub struct RuleLoadError {
 pub struct RuleSet {
     rules: Vec<Arc<Rule>>,
     libs: Vec<Arc<RegoModule>>,
+    workloads: WorkloadKinds,
 }
 
 /// The id of the native rule reporting duplicate mapping keys.
@@ -291,6 +293,9 @@ impl RuleSet {
         origin: RuleOrigin,
     ) -> Result<(), Vec<RuleLoadError>> {
         let mut errors = Vec::new();
+        if !self.libs.iter().any(|l| l.package == WORKLOADS_PACKAGE) {
+            self.libs.push(Arc::new(self.workloads_library()));
+        }
         // Libraries first: every `.rego` whose package starts with `lib.` and is not a test.
         let mut folders: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         for (path, text) in files {
@@ -438,6 +443,57 @@ impl RuleSet {
         }
         chosen.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(chosen)
+    }
+
+    fn workloads_library(&self) -> RegoModule {
+        RegoModule {
+            name: "lib/workloads.rego".into(),
+            package: WORKLOADS_PACKAGE.into(),
+            text: self.workloads.rego_library(),
+        }
+    }
+
+    /// The workload kinds pod rules judge.
+    pub fn workload_kinds(&self) -> &WorkloadKinds {
+        &self.workloads
+    }
+
+    /// Makes pod rules judge more workload kinds (custom resources with a pod template, as
+    /// `.kordon.yaml` describes them): the generated `lib.kordon.workloads` every rule and
+    /// exported ConstraintTemplate reads is rebuilt, and rules over `pod-workloads` also review
+    /// the new kinds.
+    pub fn add_workload_kinds(&mut self, kinds: impl IntoIterator<Item = WorkloadKind>) {
+        let added: Vec<WorkloadKind> = kinds.into_iter().collect();
+        if added.is_empty() {
+            return;
+        }
+        for kind in &added {
+            self.workloads.add(kind.clone());
+        }
+        let library = Arc::new(self.workloads_library());
+        self.libs.retain(|l| l.package != WORKLOADS_PACKAGE);
+        self.libs.push(library.clone());
+        for rule in &mut self.rules {
+            let uses_library = rule.libs.iter().any(|l| l.package == WORKLOADS_PACKAGE);
+            let pod_rule = rule.meta.kinds.iter().any(|k| k == "pod-workloads");
+            if !uses_library && !pod_rule {
+                continue;
+            }
+            let rule = Arc::make_mut(rule);
+            for lib in &mut rule.libs {
+                if lib.package == WORKLOADS_PACKAGE {
+                    *lib = library.clone();
+                }
+            }
+            if pod_rule {
+                for kind in &added {
+                    let pattern = format!("{}/{}", kind.group.as_deref().unwrap_or(""), kind.kind);
+                    if !rule.meta.kinds.contains(&pattern) {
+                        rule.meta.kinds.push(pattern);
+                    }
+                }
+            }
+        }
     }
 
     /// All rules, sorted by id.
