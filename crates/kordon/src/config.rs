@@ -204,6 +204,8 @@ pub struct Settings {
     pub kustomize_unrestricted_loads: Option<Spanned<bool>>,
     /// `kustomize.allow-remote`, top level only.
     pub kustomize_allow_remote: Option<Spanned<bool>>,
+    /// `render-cache`: false turns the on-disk render cache off; top level only.
+    pub render_cache: Option<Spanned<bool>>,
 }
 
 /// A parsed configuration file.
@@ -234,6 +236,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "exceptions",
     "kustomize",
+    "render-cache",
     "profiles",
 ];
 const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
@@ -391,6 +394,7 @@ impl Reader<'_> {
                 "policies" => settings.policies = self.paths(value, "policies"),
                 "context" => settings.context = self.paths(value, "context"),
                 "kustomize" => self.kustomize(value, &mut settings),
+                "render-cache" => settings.render_cache = self.boolean(value, "render-cache"),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -988,6 +992,11 @@ impl Resolved<'_> {
     pub fn kustomize_allow_remote(&self) -> Option<(bool, Location)> {
         let setting = self.config.settings.kustomize_allow_remote.as_ref()?;
         Some((setting.value, self.config.location(setting.span)))
+    }
+
+    /// `render-cache` when the file sets it (false: renders are not cached).
+    pub fn render_cache(&self) -> Option<bool> {
+        self.config.settings.render_cache.as_ref().map(|s| s.value)
     }
 
     /// The `exclude` patterns of every layer, or `None` when there are none.

@@ -67,6 +67,9 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
                 width: None,
             },
         ),
+        (Format::Json, false) if args.output.stats => {
+            kordon::report::render_json_with_stats(&report)
+        }
         (Format::Json, false) => render_json(&report),
         (Format::Sarif, false) => render_sarif(
             &report,
@@ -83,6 +86,9 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         ),
     };
     write_output(args.output.output.as_deref(), &text)?;
+    if args.output.stats {
+        eprintln!("{}", kordon::report::stats_line(&report));
+    }
     if !report.has_errors() && report::below_threshold(&report, rules, &args.report) {
         return Ok(ExitCode::from(1));
     }
@@ -136,6 +142,7 @@ pub fn scan_configured(
         render,
         prepared.kustomize_unrestricted_loads.as_ref(),
         prepared.kustomize_allow_remote.as_ref(),
+        prepared.render_cache,
     );
     let mut builder = prepared.builder.render(render_options);
     let mut suppress = prepared.suppress;
@@ -234,6 +241,7 @@ fn render_options(
     args: &RenderArgs,
     config_unrestricted_loads: Option<&(bool, Location)>,
     config_allow_remote: Option<&(bool, Location)>,
+    config_render_cache: Option<bool>,
 ) -> (RenderOptions, Vec<Problem>) {
     let mut widened = Vec::new();
     let mut note = |location: &Location, what: &str| {
@@ -289,6 +297,11 @@ fn render_options(
             binary: args.kustomize_bin.clone(),
             unrestricted_loads,
             allow_remote,
+        },
+        cache_dir: if args.no_render_cache || config_render_cache == Some(false) {
+            None
+        } else {
+            kordon::input::render_cache::default_dir()
         },
     };
     (options, widened)

@@ -3,6 +3,7 @@
 pub mod helm;
 pub mod kustomize;
 pub mod render;
+pub mod render_cache;
 pub mod sandbox;
 
 use std::io::Read;
