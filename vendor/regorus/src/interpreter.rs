@@ -136,7 +136,6 @@ struct KeptRules {
     data: Value,
     processed: BTreeSet<Ref<Rule>>,
     processed_paths: Value,
-    rule_values: RuleValues,
 }
 
 impl Default for Interpreter {
@@ -463,7 +462,6 @@ impl Interpreter {
             data: self.data.clone(),
             processed: self.processed.clone(),
             processed_paths: self.processed_paths.clone(),
-            rule_values: self.rule_values.clone(),
         }));
         true
     }
@@ -475,7 +473,10 @@ impl Interpreter {
                 self.data = kept.data.clone();
                 self.processed = kept.processed.clone();
                 self.processed_paths = kept.processed_paths.clone();
-                self.rule_values = kept.rule_values.clone();
+                // The kept rules are processed and never evaluated again, so the values their
+                // evaluation noted are not needed; copying them made each evaluation cost as
+                // much as the kept values are large.
+                self.rule_values.clear();
             }
             None => {
                 self.data = self.init_data.clone();

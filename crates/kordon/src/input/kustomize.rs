@@ -608,6 +608,40 @@ metadata:
     }
 
     #[test]
+    fn every_object_of_a_large_build_keeps_its_own_origin() {
+        // Many objects, each annotated: the offsets after the cuts and the lookup by offset
+        // (binary searches since issue 22) must name each object's own file.
+        let built: String = (0..300)
+            .map(|i| {
+                format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    config.kubernetes.io/origin: |\n      path: ../app/cm-{i}.yaml\n  name: cm-{i}\n---\n"
+                )
+            })
+            .collect();
+        let (text, origins) = strip_origins(&built, Path::new("/tmp/overlay"));
+        let build = Build {
+            text: text.clone(),
+            origins,
+            command: String::new(),
+            notes: Vec::new(),
+        };
+        assert_eq!(build.origins.len(), 300);
+        for i in [0, 1, 150, 299] {
+            let at = text
+                .find(&format!("name: cm-{i}\n"))
+                .expect("the object is in the build");
+            assert_eq!(
+                build.origin_at(at),
+                Some(&Origin::File(PathBuf::from(format!(
+                    "/tmp/app/cm-{i}.yaml"
+                )))),
+                "object {i}"
+            );
+        }
+        assert!(!text.contains("config.kubernetes.io/origin"));
+    }
+
+    #[test]
     fn klog_headers_are_dropped() {
         assert_eq!(
             without_log_header(
