@@ -56,7 +56,10 @@ ratio() { awk "BEGIN { printf \"%.2fx\", $1 / $2 }"; }
 # Corpus copies: x2, x4 and x8 as hard links of x1 (the same bytes, other paths).
 for k in 1 2 4 8; do
     mkdir -p "$work/x$k"
-    for i in $(seq "$k"); do cp -al "$corpus" "$work/x$k/copy-$i"; done
+    for i in $(seq "$k"); do
+        # Hard links where the file system allows them (no copy of the bytes), else a copy.
+        cp -al "$corpus" "$work/x$k/copy-$i" 2>/dev/null || cp -a "$corpus" "$work/x$k/copy-$i"
+    done
 done
 # A generated single file of N objects: workloads, services and disruption budgets spread over
 # four namespaces (the shapes that made cross-resource rules quadratic).
