@@ -4,6 +4,8 @@ package lib.kordon.namespaces
 
 import rego.v1
 
+import data.lib.kordon.inventory
+
 # Kinds whose objects run pods (PodTemplate only describes them).
 # Written out rather than derived from lib.kordon.workloads: reading a constant of another
 # package makes the interpreter evaluate every constant of that package, on every review.
@@ -45,18 +47,11 @@ first_workload(ns) := min([[kind, name] |
 ])
 
 # Whether namespace `ns` holds a workload that sorts before (kind, name): the test for "is this
-# the first workload" without sorting the namespace on every review.
-earlier_workload(ns, kind, _) if {
-	some other in pod_owner_kinds
-	other < kind
-	count(data.inventory.namespace[ns][_][other]) > 0
-}
+# the first workload", read from views of the inventory a scan computes once (a search of the
+# namespace on every review made these rules quadratic in the size of a namespace).
+earlier_workload(ns, kind, _) if inventory.first_workload_kind[ns] < kind
 
-earlier_workload(ns, kind, name) if {
-	# min over the keys in a builtin: namespaces with hundreds of workloads are common, and a
-	# loop in Rego over all of them on every review made these rules quadratic.
-	min(object.keys(data.inventory.namespace[ns][_][kind])) < name
-}
+earlier_workload(ns, kind, name) if inventory.first_workload_name[[ns, kind]] < name
 
 # The namespace a Namespace object or a workload belongs to: cheap, so rules can test the namespace
 # before the costlier check of which object carries the finding.

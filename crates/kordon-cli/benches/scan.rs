@@ -43,6 +43,20 @@ fn main() {
     };
     let rounds = 5;
     let options = InputOptions::default();
+    // `KORDON_BENCH_ONLY=parse`: one parse of the corpus and nothing else, for scripts/bench.sh
+    // to time the process (and its peak memory) from outside.
+    if std::env::var("KORDON_BENCH_ONLY").as_deref() == Ok("parse") {
+        let (paths, _) = discover(std::slice::from_ref(&corpus), &options);
+        let documents: Vec<Document> = paths
+            .par_iter()
+            .filter_map(|p| read_source(p, &options).ok())
+            .map(|s| Document::parse(std::sync::Arc::new(s), ParseLimits::default()))
+            .collect();
+        let objects: usize = documents.iter().map(|d| d.objects.len()).sum();
+        println!("{} files, {objects} objects", documents.len());
+        std::mem::forget(documents);
+        return;
+    }
 
     // Parse only: discovery, reading and the span-preserving parse, in parallel as the scan does.
     let mut parse_times = Vec::new();

@@ -241,6 +241,10 @@ pub struct OutputArgs {
     /// No progress display on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print the scan's statistics on standard error: wall time, renders, how many came from
+    /// the render cache and their wall time (with `--format json` also as `summary.stats`).
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Which files and rules take part.
@@ -312,6 +316,11 @@ pub struct RenderArgs {
     /// still not read as plain YAML).
     #[arg(long)]
     pub no_render: bool,
+    /// Render every chart and kustomization again instead of reusing an unchanged earlier render
+    /// from the cache (`$XDG_CACHE_HOME/kordon/renders`, else `~/.cache/kordon/renders`); also
+    /// `render-cache: false` in the configuration.
+    #[arg(long)]
+    pub no_render_cache: bool,
 }
 
 /// The load restrictor of kustomize builds.

@@ -229,6 +229,8 @@ pub struct Settings {
     pub enforcement_action: Option<EnforcementChoice>,
     /// `workloads`: custom resources that run pods, with the path of their pod template.
     pub workloads: Vec<WorkloadKind>,
+    /// `render-cache`: false turns the on-disk render cache off; top level only.
+    pub render_cache: Option<Spanned<bool>>,
 }
 
 /// A parsed configuration file.
@@ -262,6 +264,7 @@ const TOP_KEYS: &[&str] = &[
     "kustomize",
     "export",
     "workloads",
+    "render-cache",
     "profiles",
 ];
 const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
@@ -426,6 +429,7 @@ impl Reader<'_> {
                 "kustomize" => self.kustomize(value, &mut settings),
                 "export" => self.export(value, &mut settings),
                 "workloads" => settings.workloads = self.workloads(value),
+                "render-cache" => settings.render_cache = self.boolean(value, "render-cache"),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -1151,6 +1155,11 @@ impl Resolved<'_> {
     pub fn kustomize_allow_remote(&self) -> Option<(bool, Location)> {
         let setting = self.config.settings.kustomize_allow_remote.as_ref()?;
         Some((setting.value, self.config.location(setting.span)))
+    }
+
+    /// `render-cache` when the file sets it (false: renders are not cached).
+    pub fn render_cache(&self) -> Option<bool> {
+        self.config.settings.render_cache.as_ref().map(|s| s.value)
     }
 
     /// The `exclude` patterns of every layer, or `None` when there are none.

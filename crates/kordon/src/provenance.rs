@@ -1000,10 +1000,15 @@ fn shown_path(path: &Path, dir: &Path) -> String {
 }
 
 fn object_at(document: &Document, offset: usize) -> Option<&crate::document::Object> {
-    document
+    // Objects are in the order of the text and do not overlap: only the last two that start at
+    // or before `offset` can hold it (two when one ends where the next starts), so a binary
+    // search replaces a scan per finding.
+    let starting_before = document
         .objects
+        .partition_point(|o| o.root.span.start <= offset);
+    document.objects[starting_before.saturating_sub(2)..starting_before]
         .iter()
-        .find(|o| o.root.span.start <= offset && offset <= o.root.span.end)
+        .find(|o| offset <= o.root.span.end)
 }
 
 fn kustomize_built(

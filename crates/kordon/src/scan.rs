@@ -88,6 +88,14 @@ pub struct ScanStats {
     /// Wall time of the whole scan.
     #[serde(serialize_with = "serialize_millis")]
     pub duration: Duration,
+    /// Charts and kustomizations rendered or read from the render cache.
+    pub renders: usize,
+    /// Of those, the ones read from the render cache.
+    pub renders_cached: usize,
+    /// Wall time from the first render started to the last one done (they run beside the
+    /// reading of plain files, so it is part of `duration`, not added to it).
+    #[serde(serialize_with = "serialize_millis")]
+    pub render_time: Duration,
 }
 
 fn serialize_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -469,6 +477,8 @@ struct Gathered {
     sources: Vec<Source>,
     renders: Vec<Rendered>,
     problems: Vec<Problem>,
+    /// Wall time from the first render started to the last one done.
+    render_time: Duration,
 }
 
 /// Context read for one scan.
@@ -585,6 +595,9 @@ impl Scanner {
         gathered.sources.extend(sources);
         let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders);
         report.problems.extend(gathered.problems);
+        report.stats.renders = gathered.renders.len();
+        report.stats.renders_cached = gathered.renders.iter().filter(|r| r.cached).count();
+        report.stats.render_time = gathered.render_time;
         report.roots = paths
             .iter()
             .filter(|p| p.as_os_str() != "-")
@@ -625,25 +638,24 @@ impl Scanner {
         plan.kustomizations.retain(|(dir, _)| keep_render(dir));
         problems.extend(plan.problems.into_iter().map(render_problem));
         let files = plan.files;
-        let (read, rendered): (Vec<_>, Vec<_>) = self.in_pool(|| {
-            rayon::join(
-                || {
-                    files
-                        .par_iter()
-                        .map(|f| read_source(f, &self.input))
-                        .collect()
-                },
-                || {
-                    let charts = plan
-                        .charts
-                        .par_iter()
-                        .map(|dir| render::render_chart(dir, &self.render, &self.input));
-                    let kustomizations = plan.kustomizations.par_iter().map(|(dir, component)| {
-                        render::render_kustomization(dir, *component, &self.render, &self.input)
-                    });
-                    charts.chain(kustomizations).collect()
-                },
-            )
+        // Renders wait on other processes: they run on threads of their own, so that reading
+        // the plain files keeps every worker of the pool busy meanwhile.
+        let (read, (rendered, render_time)) = std::thread::scope(|scope| {
+            let renders = scope.spawn(|| {
+                let started = Instant::now();
+                let rendered = self.render_all(&plan.charts, &plan.kustomizations);
+                (rendered, started.elapsed())
+            });
+            let read: Vec<_> = self.in_pool(|| {
+                files
+                    .par_iter()
+                    .map(|f| read_source(f, &self.input))
+                    .collect()
+            });
+            let rendered = renders
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, rendered)
         });
         let mut renders: Vec<Rendered> = Vec::new();
         for result in rendered {
@@ -685,7 +697,54 @@ impl Scanner {
             sources,
             renders,
             problems,
+            render_time,
         }
+    }
+
+    /// Renders the charts, then the kustomizations, with as many renders at a time as the scan
+    /// has worker threads; results in that order.
+    fn render_all(
+        &self,
+        charts: &[PathBuf],
+        kustomizations: &[(PathBuf, bool)],
+    ) -> Vec<Result<Rendered, render::RenderProblem>> {
+        let jobs = charts.len() + kustomizations.len();
+        let render = |index: usize| match charts.get(index) {
+            Some(dir) => render::render_chart(dir, &self.render, &self.input),
+            None => {
+                let (dir, component) = &kustomizations[index - charts.len()];
+                render::render_kustomization(dir, *component, &self.render, &self.input)
+            }
+        };
+        let workers = self
+            .pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
+            .clamp(1, jobs.max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, Result<Rendered, render::RenderProblem>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut out = Vec::new();
+                            loop {
+                                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if index >= jobs {
+                                    break out;
+                                }
+                                out.push((index, render(index)));
+                            }
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+        done.sort_by_key(|(index, _)| *index);
+        done.into_iter().map(|(_, result)| result).collect()
     }
 
     /// Reads the context paths for a scan of `documents`: files and renders already scanned are

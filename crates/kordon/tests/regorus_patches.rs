@@ -113,3 +113,55 @@ fn patch_4_a_plain_reference_and_operators_keep_regorus_reading() {
     let out = violations(compare, "{}").expect("loads");
     assert_eq!(messages(&out), ["differs"]);
 }
+
+#[test]
+fn patch_5_rules_that_read_no_input_are_kept_and_the_others_are_not() {
+    let policy = "package t\nimport rego.v1\n\ncount_names := n if n := count(data.names)\n\nsees_input := input.x\n\nviolation contains {\"msg\": sprintf(\"%v %v\", [count_names, input.x])} if input.x\n";
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .expect("loads");
+    engine
+        .add_data(regorus::Value::from_json_str(r#"{"names": ["a", "b"]}"#).expect("json"))
+        .expect("data");
+    engine.set_input(regorus::Value::new_object());
+    let kept = engine
+        .keep_input_independent_rules(&["data.t.count_names".into()])
+        .expect("evaluates");
+    assert!(kept, "a rule of data alone is kept");
+    for x in [1, 2] {
+        engine.set_input(regorus::Value::from_json_str(&format!(r#"{{"x": {x}}}"#)).expect("json"));
+        let value = engine
+            .eval_rule("data.t.violation".into())
+            .expect("evaluates");
+        let out = serde_json::to_value(&value).expect("json");
+        assert_eq!(messages(&out), [format!("2 {x}")]);
+    }
+    // A rule that reads input is not kept: every evaluation sees its own input.
+    let kept = engine
+        .keep_input_independent_rules(&["data.t.sees_input".into()])
+        .expect("evaluates");
+    assert!(!kept, "a rule that reads input is not kept");
+    engine.set_input(regorus::Value::from_json_str(r#"{"x": 3}"#).expect("json"));
+    let value = engine
+        .eval_rule("data.t.sees_input".into())
+        .expect("evaluates");
+    assert_eq!(
+        serde_json::to_value(&value).expect("json"),
+        serde_json::json!(3)
+    );
+    // New data is not served from values kept before it.
+    engine
+        .keep_input_independent_rules(&["data.t.count_names".into()])
+        .expect("evaluates");
+    engine
+        .add_data(regorus::Value::from_json_str(r#"{"more": 1}"#).expect("json"))
+        .expect("data");
+    let value = engine
+        .eval_rule("data.t.count_names".into())
+        .expect("evaluates");
+    assert_eq!(
+        serde_json::to_value(&value).expect("json"),
+        serde_json::json!(2)
+    );
+}

@@ -1224,6 +1224,22 @@ impl Engine {
     /// # Ok(())
     /// # }
     /// ```
+    /// KORDON PATCH 5: evaluates `rules` once and keeps their values (and those of the rules
+    /// they use) for every later evaluation of this engine and its clones, when that
+    /// evaluation read no `input`: a value computed from data alone is the same in every
+    /// evaluation. Returns whether they were kept. Adding policies or data afterwards does not
+    /// update kept values: call this again.
+    pub fn keep_input_independent_rules(&mut self, rules: &[String]) -> Result<bool> {
+        self.prepare_for_eval(false, false)?;
+        self.apply_effective_execution_timer_config();
+        self.interpreter.begin_keeping();
+        self.interpreter.clean_internal_evaluation_state();
+        for rule in rules {
+            self.interpreter.eval_rule_in_path(rule.clone())?;
+        }
+        Ok(self.interpreter.keep_rules_if_input_unread())
+    }
+
     pub fn eval_rule(&mut self, rule: String) -> Result<Value> {
         self.prepare_for_eval(false, false)?;
         self.apply_effective_execution_timer_config();
@@ -1467,6 +1483,8 @@ impl Engine {
 
         // if the data/policies have changed or the interpreter has never been prepared
         if !self.prepared {
+            // KORDON PATCH 5: kept rule values were computed from the old policies and data.
+            self.interpreter.begin_keeping();
             // Analyze the modules and determine how statements must be scheduled.
             let analyzer = Analyzer::new();
             let schedule = Rc::new(analyzer.analyze(&self.modules)?);

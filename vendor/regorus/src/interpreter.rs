@@ -123,6 +123,19 @@ pub struct Interpreter {
     builtins_cache: BTreeMap<(&'static str, Vec<Value>), Value>,
     no_rules_lookup: bool,
     execution_timer: ExecutionTimer,
+    // KORDON PATCH 5: whether `input` was read since the watch began, and the rule values kept
+    // across evaluations (see `keep_rules_if_input_unread`).
+    input_read: bool,
+    kept: Option<Rc<KeptRules>>,
+}
+
+/// KORDON PATCH 5: the state of an evaluation that read no `input`: rule values that every
+/// later evaluation starts from instead of evaluating them again.
+#[derive(Debug)]
+struct KeptRules {
+    data: Value,
+    processed: BTreeSet<Ref<Rule>>,
+    processed_paths: Value,
 }
 
 impl Default for Interpreter {
@@ -172,6 +185,8 @@ impl Clone for Interpreter {
             module: None,
             no_rules_lookup: false,
             execution_timer: ExecutionTimer::new(self.execution_timer.config()),
+            input_read: false,
+            kept: self.kept.clone(),
         }
     }
 }
@@ -243,6 +258,8 @@ impl Interpreter {
             active_rules: Vec::default(),
             builtins_cache: BTreeMap::default(),
             no_rules_lookup: false,
+            input_read: false,
+            kept: None,
             traces: None,
             extensions: Map::default(),
 
@@ -282,6 +299,8 @@ impl Interpreter {
             active_rules: Vec::default(),
             builtins_cache: BTreeMap::default(),
             no_rules_lookup: false,
+            input_read: false,
+            kept: None,
             traces: None,
 
             #[cfg(feature = "coverage")]
@@ -426,14 +445,49 @@ impl Interpreter {
         self.builtins_cache.clear();
     }
 
+    /// KORDON PATCH 5: forgets kept rule values and starts watching for reads of `input`.
+    pub fn begin_keeping(&mut self) {
+        self.kept = None;
+        self.input_read = false;
+    }
+
+    /// KORDON PATCH 5: keeps the rule values of the evaluation since [`Self::begin_keeping`]
+    /// for every later evaluation, when it read no `input` (the values cannot depend on it).
+    /// False, and nothing kept, when it did.
+    pub fn keep_rules_if_input_unread(&mut self) -> bool {
+        if self.input_read {
+            return false;
+        }
+        self.kept = Some(Rc::new(KeptRules {
+            data: self.data.clone(),
+            processed: self.processed.clone(),
+            processed_paths: self.processed_paths.clone(),
+        }));
+        true
+    }
+
     pub fn clean_internal_evaluation_state(&mut self) {
-        self.data = self.init_data.clone();
-        self.processed.clear();
-        self.processed_paths = Value::new_object();
+        // KORDON PATCH 5: start from the kept rule values, when there are any.
+        match &self.kept {
+            Some(kept) => {
+                self.data = kept.data.clone();
+                self.processed = kept.processed.clone();
+                self.processed_paths = kept.processed_paths.clone();
+                // The kept rules are processed and never evaluated again, so the values their
+                // evaluation noted are not needed; copying them made each evaluation cost as
+                // much as the kept values are large.
+                self.rule_values.clear();
+            }
+            None => {
+                self.data = self.init_data.clone();
+                self.processed.clear();
+                self.processed_paths = Value::new_object();
+                self.rule_values.clear();
+            }
+        }
         self.ensure_loop_var_values_capacity();
         self.scopes = vec![Scope::new()];
         self.contexts = vec![];
-        self.rule_values.clear();
         self.builtins_cache.clear();
         self.reset_execution_timer_state();
     }
@@ -3358,6 +3412,8 @@ impl Interpreter {
 
         // Handle input.
         if name.text() == "input" {
+            // KORDON PATCH 5: an evaluation that reads input cannot be kept.
+            self.input_read = true;
             return Ok(Self::get_value_chained(self.input.clone(), fields));
         }
 

@@ -24,6 +24,8 @@ pub struct Prepared {
     /// configuration, with where each is written.
     pub kustomize_unrestricted_loads: Option<(bool, Location)>,
     pub kustomize_allow_remote: Option<(bool, Location)>,
+    /// `render-cache` from the configuration.
+    pub render_cache: Option<bool>,
 }
 
 /// Prints configuration errors as located diagnostics on standard error.
@@ -132,7 +134,9 @@ pub fn prepare(
     let mut severity = None;
     let mut kustomize_unrestricted_loads = None;
     let mut kustomize_allow_remote = None;
+    let mut render_cache = None;
     if let Some(resolved) = &resolved {
+        render_cache = resolved.render_cache();
         kustomize_unrestricted_loads = resolved.kustomize_unrestricted_loads();
         kustomize_allow_remote = resolved.kustomize_allow_remote();
         for policy in resolved.policies() {
@@ -161,6 +165,7 @@ pub fn prepare(
         suppress,
         kustomize_unrestricted_loads,
         kustomize_allow_remote,
+        render_cache,
     })
 }
 

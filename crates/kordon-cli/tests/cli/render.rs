@@ -716,3 +716,110 @@ fn fixes_of_an_overlay_go_to_the_resource_and_patch_files() {
     );
     assert!(!run.stdout.contains("(kustomize build)"), "{}", run.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn renders_are_cached_until_an_input_or_the_setting_changes() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(kubectl) = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("kubectl"))
+        .find(|k| k.is_file())
+    else {
+        eprintln!("skipped: no kubectl on PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).expect("folder");
+    std::fs::write(app.join("kustomization.yaml"), "resources: [pod.yaml]\n").expect("write");
+    let pod = |privileged: bool| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        privileged: {privileged}\n"
+        )
+    };
+    std::fs::write(app.join("pod.yaml"), pod(true)).expect("write");
+    // A kubectl that notes each start, then runs the real one.
+    let starts = dir.path().join("starts.log");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("folder");
+    let wrapper = bin.join("kubectl");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho start >> '{}'\nexec '{}' \"$@\"\n",
+            starts.display(),
+            kubectl.display()
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let cache = dir.path().join("cache");
+    let wrapper_arg = wrapper.to_str().expect("UTF-8 path");
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "app", "-f", "json", "--kustomize-bin", wrapper_arg];
+        args.extend(extra);
+        kordon_with_env(
+            dir.path(),
+            vec![("XDG_CACHE_HOME", cache.clone().into_os_string())],
+            &args,
+            None,
+        )
+    };
+    let started = || {
+        std::fs::read_to_string(&starts)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+
+    let first = scan(&[]);
+    assert_eq!(first.code, 1, "{first:?}");
+    assert!(
+        first.stdout.contains("privileged-container"),
+        "{}",
+        first.stdout
+    );
+    let built = started();
+    assert!(built >= 1, "the first scan builds");
+    assert!(
+        cache.join("kordon/renders").is_dir(),
+        "the cache is under XDG_CACHE_HOME"
+    );
+
+    // Unchanged: the same report, and no renderer started.
+    let second = scan(&[]);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(started(), built, "a cached render starts no kubectl");
+    let stats = scan(&["--stats"]);
+    assert!(
+        stats.stderr.contains("1 render (1 from the render cache)"),
+        "{}",
+        stats.stderr
+    );
+    assert!(
+        stats.stdout.contains("\"renders_from_cache\": 1"),
+        "{}",
+        stats.stdout
+    );
+
+    // The flag renders again.
+    let uncached = scan(&["--no-render-cache"]);
+    assert_eq!(uncached.stdout, first.stdout);
+    assert_eq!(started(), 2 * built, "--no-render-cache builds");
+
+    // A changed file is a new render with the new content.
+    std::fs::write(app.join("pod.yaml"), pod(false)).expect("write");
+    let changed = scan(&[]);
+    assert_eq!(started(), 3 * built, "a changed file builds again");
+    assert!(
+        !changed.stdout.contains("privileged-container"),
+        "{}",
+        changed.stdout
+    );
+
+    // `render-cache: false` in the configuration renders again too.
+    std::fs::write(dir.path().join(".kordon.yaml"), "render-cache: false\n").expect("write");
+    let configured = scan(&[]);
+    assert_eq!(configured.stdout, changed.stdout);
+    assert_eq!(started(), 4 * built, "render-cache: false builds");
+}

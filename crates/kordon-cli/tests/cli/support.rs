@@ -13,6 +13,12 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The render cache of the binaries these tests run: their own, so a test never reads a render
+/// cached by the user's scans (or by an earlier test run with other fixtures).
+pub fn test_cache_home() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("xdg-cache-{}", std::process::id()))
+}
+
 /// The repository root (where `testdata/` and `rules/` are).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -33,6 +39,7 @@ pub fn kordon_with_env(
     let mut child = Command::new(env!("CARGO_BIN_EXE_kordon"))
         .args(args)
         .current_dir(dir)
+        .env("XDG_CACHE_HOME", test_cache_home())
         .envs(env)
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())

@@ -369,7 +369,56 @@ fn build_group_engine(
     engine
         .eval_rule(first_query.unwrap_or_default())
         .map_err(|e| e.to_string())?;
+    if members.iter().any(|rule| rule.meta.inventory) {
+        keep_inventory_views(&mut engine, members.iter().flat_map(|r| r.libs.iter()));
+    }
     Ok(engine)
+}
+
+/// The package of views of the inventory (`rules/lib/inventory.rego`): rules that read data
+/// only, which a scan evaluates once instead of once per review.
+const INVENTORY_VIEWS: &str = "lib.kordon.inventory";
+
+/// Evaluates the inventory views among `libs` once and keeps their values for every review of
+/// the engine and its clones. regorus keeps them only when their evaluation read no `input`;
+/// otherwise (or when it fails) they are evaluated per review, as before.
+fn keep_inventory_views<'a>(
+    engine: &mut regorus::Engine,
+    libs: impl Iterator<Item = &'a Arc<crate::rules::RegoModule>>,
+) {
+    let mut rules: Vec<String> = libs
+        .filter(|lib| lib.package == INVENTORY_VIEWS)
+        .flat_map(|lib| rule_names(&lib.text))
+        .map(|name| format!("data.{INVENTORY_VIEWS}.{name}"))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    if !rules.is_empty() {
+        let _ = engine.keep_input_independent_rules(&rules);
+    }
+}
+
+/// The names of a module's rules that are not functions: identifiers at the start of a line
+/// followed by `[`, `:=`, `=`, `contains` or `if`.
+fn rule_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let end = line
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(line.len());
+            let (name, rest) = line.split_at(end);
+            let rest = rest.trim_start();
+            let is_rule = ["[", ":=", "=", "contains ", "if "]
+                .iter()
+                .any(|follows| rest.starts_with(follows));
+            let keyword = ["package", "import", "default"].contains(&name);
+            (!name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && is_rule
+                && !keyword)
+                .then(|| name.to_string())
+        })
+        .collect()
 }
 
 /// Whether a policy's modules load as a whole — parse, schedule, and call only functions they
@@ -447,6 +496,9 @@ fn build_engine_as(
     engine
         .eval_rule(rule.violation_ref().unwrap_or_default())
         .map_err(|e| e.to_string())?;
+    if rule.meta.inventory {
+        keep_inventory_views(&mut engine, rule.libs.iter());
+    }
     Ok(engine)
 }
 

@@ -22,6 +22,9 @@ struct Step<'n> {
 pub(crate) struct Editor<'a> {
     text: &'a str,
     referenced_anchors: BTreeSet<&'a str>,
+    // Measured once per file: an editor serves every finding of the file, and a scan of the
+    // whole text per finding made fixes quadratic in the size of a file.
+    newline: &'static str,
 }
 
 /// Why a fix cannot be turned into edits.
@@ -44,6 +47,7 @@ impl<'a> Editor<'a> {
         Editor {
             text,
             referenced_anchors,
+            newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
         }
     }
 
@@ -147,11 +151,7 @@ impl<'a> Editor<'a> {
     /// The layout conventions of the object: JSON or YAML, line breaks, indentation steps.
     fn style(&self, root: &Node) -> Style {
         let json = self.is_flow(root);
-        let newline = if self.text.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
+        let newline = self.newline;
         let mut step = None;
         let mut seq_offset = None;
         self.measure_indents(root, &mut step, &mut seq_offset);

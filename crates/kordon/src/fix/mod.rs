@@ -17,6 +17,7 @@ mod edit;
 mod render;
 mod write;
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use serde::Serialize;
 
 pub use write::{FileFix, FixRun, fix_report, fix_source, verify_fixed, write_fixed};
 
-use crate::document::{Document, ParseLimits, Source};
+use crate::document::{Document, ParseLimits, Source, Span};
 use crate::finding::{Applicability, Finding, Location};
 
 /// A replacement of the bytes `start..end` of the original text (an insertion when they are
@@ -125,15 +126,50 @@ pub struct FixOutcome {
 }
 
 /// The text edits that carry out a finding's fix on `document` (the parsed file the finding was
-/// made in).
+/// made in). For many findings of one file, [`DocumentEditor`] prepares the file once.
 pub fn fix_edits(document: &Document, finding: &Finding) -> Result<Vec<TextEdit>, String> {
-    let fix = finding.fix.as_ref().ok_or("the finding has no fix")?;
-    let object = document
-        .objects
-        .iter()
-        .find(|o| o.anchor_span() == finding.object.location.span)
-        .ok_or("the object is no longer where the finding says it is")?;
-    edit::Editor::new(&document.source.text).edits(&object.root, &fix.ops)
+    DocumentEditor::new(document).fix_edits(finding)
+}
+
+/// A parsed file prepared to turn the fixes of many findings into text edits: what each fix
+/// needs from the whole file (its objects by location, its aliases, its line breaks) is found
+/// once, so the cost per finding does not grow with the size of the file.
+pub struct DocumentEditor<'d> {
+    editor: edit::Editor<'d>,
+    document: &'d Document,
+    objects: HashMap<Span, usize>,
+}
+
+impl<'d> DocumentEditor<'d> {
+    /// Prepares `document` (the parsed file the findings were made in).
+    pub fn new(document: &'d Document) -> Self {
+        let mut objects = HashMap::with_capacity(document.objects.len());
+        for (index, object) in document.objects.iter().enumerate() {
+            // The first object at a place wins, as a search from the start of the file finds it.
+            objects.entry(object.anchor_span()).or_insert(index);
+        }
+        DocumentEditor {
+            editor: edit::Editor::new(&document.source.text),
+            document,
+            objects,
+        }
+    }
+
+    /// The parsed file.
+    pub fn document(&self) -> &'d Document {
+        self.document
+    }
+
+    /// The text edits that carry out `finding`'s fix on the file.
+    pub fn fix_edits(&self, finding: &Finding) -> Result<Vec<TextEdit>, String> {
+        let fix = finding.fix.as_ref().ok_or("the finding has no fix")?;
+        let object = self
+            .objects
+            .get(&finding.object.location.span)
+            .and_then(|&index| self.document.objects.get(index))
+            .ok_or("the object is no longer where the finding says it is")?;
+        self.editor.edits(&object.root, &fix.ops)
+    }
 }
 
 /// Applies the fixes of `findings` made in the file `name` to its `text`, in one pass: fixes that
@@ -143,7 +179,10 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
         Arc::new(Source::new(name, text.to_string())),
         ParseLimits::default(),
     );
-    let mut accepted: Vec<TextEdit> = Vec::new();
+    let editor = DocumentEditor::new(&document);
+    // Ordered by (start, end, arrival), so the conflict test and each insertion look only at
+    // neighbours: a sorted vector's insertions made many fixes to one file quadratic.
+    let mut accepted: BTreeMap<(usize, usize, usize), TextEdit> = BTreeMap::new();
     let mut outcome = FixOutcome::default();
     for finding in findings.iter().filter(|f| f.location.file == name) {
         let Some(fix) = &finding.fix else { continue };
@@ -158,7 +197,7 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
             outcome.skipped.push(skip(SkipReason::Unsafe));
             continue;
         }
-        let edits = match fix_edits(&document, finding) {
+        let edits = match editor.fix_edits(finding) {
             Ok(edits) => edits,
             Err(why) => {
                 outcome.skipped.push(skip(SkipReason::NotApplicable(why)));
@@ -170,8 +209,7 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
             continue;
         }
         for e in &edits {
-            let at = accepted.partition_point(|a| (a.start, a.end) <= (e.start, e.end));
-            accepted.insert(at, e.clone());
+            accepted.insert((e.start, e.end, accepted.len()), e.clone());
         }
         outcome.applied.push(AppliedFix {
             rule_id: finding.rule_id.clone(),
@@ -182,6 +220,7 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
             edits,
         });
     }
+    let accepted: Vec<TextEdit> = accepted.into_values().collect();
     outcome.new_text = apply_edits(text, &accepted);
     outcome
 }
@@ -204,13 +243,16 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
 
 /// True when `edit` conflicts with one of `sorted` (ordered by start, then end): only its
 /// neighbours in that order can.
-fn conflicts_with_sorted(sorted: &[TextEdit], edit: &TextEdit) -> bool {
-    let key = (edit.start, edit.end);
-    let at = sorted.partition_point(|a| (a.start, a.end) < key);
-    let before = at.checked_sub(1).and_then(|i| sorted.get(i));
+fn conflicts_with_sorted(
+    sorted: &BTreeMap<(usize, usize, usize), TextEdit>,
+    edit: &TextEdit,
+) -> bool {
+    let key = (edit.start, edit.end, 0);
+    let before = sorted.range(..key).next_back().map(|(_, b)| b);
     // Equal keys sort either way; check both orders against the edits around the slot.
-    sorted[at..]
-        .iter()
+    sorted
+        .range(key..)
+        .map(|(_, a)| a)
         .take_while(|a| a.start < edit.end.max(edit.start + 1))
         .any(|a| conflicts(edit, a) || conflicts(a, edit))
         || before.is_some_and(|b| conflicts(b, edit))

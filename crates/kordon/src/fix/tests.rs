@@ -433,3 +433,33 @@ fn an_edit_saved_after_the_scan_is_never_overwritten() {
             .contains("privileged: false")
     );
 }
+
+#[test]
+fn fixes_of_many_objects_in_one_file_are_each_applied_in_the_files_line_breaks() {
+    // One editor serves every finding of a file (issue 22): each object's fix must still land in
+    // its own object, in the file's CRLF line breaks.
+    let text: String = (0..40)
+        .map(|i| {
+            format!(
+                "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: web-{i}\r\nspec:\r\n  containers:\r\n    - name: app\r\n      image: nginx:1.27\r\n      securityContext:\r\n        privileged: true\r\n---\r\n"
+            )
+        })
+        .collect();
+    let scanner = crate::Scanner::builder()
+        .build()
+        .expect("built-in rules load");
+    let report = scanner.scan_sources(vec![Source::new("pods.yaml", text.as_str())]);
+    let outcome = apply_fixes(&text, "pods.yaml", &report.findings, FixMode::default());
+    let fixed_privileged = outcome
+        .applied
+        .iter()
+        .filter(|a| a.rule_id == "privileged-container")
+        .count();
+    assert_eq!(fixed_privileged, 40, "{:?}", outcome.skipped);
+    assert_eq!(outcome.new_text.matches("privileged: false").count(), 40);
+    assert!(!outcome.new_text.contains("privileged: true"));
+    assert!(
+        !outcome.new_text.replace("\r\n", "").contains('\n'),
+        "only CRLF line breaks"
+    );
+}

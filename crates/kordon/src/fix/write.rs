@@ -1,7 +1,7 @@
 //! Fixing a whole file: rounds of non-conflicting fixes up to a fixpoint, a check that the result
 //! still parses and no longer shows the fixed findings, and an atomic write.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -289,13 +289,19 @@ impl FixRun {
 /// where to make the change instead.
 pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: bool) -> FixRun {
     let mut run = FixRun::default();
+    // Grouped once: filtering every finding for every file was quadratic on large scans.
+    let mut by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
+        by_file
+            .entry(finding.location.file.as_str())
+            .or_default()
+            .push(finding);
+    }
     for source in &report.sources {
-        let findings: Vec<Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.location.file == source.name && f.fix.is_some())
-            .cloned()
-            .collect();
+        let findings: Vec<Finding> = by_file
+            .get(source.name.as_str())
+            .map(|found| found.iter().map(|&f| f.clone()).collect())
+            .unwrap_or_default();
         let allowed: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.fix.as_ref().is_some_and(|x| mode.allows(x.applicability)))

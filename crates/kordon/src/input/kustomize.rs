@@ -153,7 +153,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Where a built object came from, as kustomize reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Origin {
     /// Read from this local resource file (absolute, normalised).
     File(PathBuf),
@@ -169,7 +169,7 @@ pub enum Origin {
 }
 
 /// A built kustomization, annotations of origin removed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Build {
     /// The build output, as a plain build would print it.
     pub text: String,
@@ -184,10 +184,10 @@ pub struct Build {
 impl Build {
     /// The origin of the object whose text holds `offset`.
     pub fn origin_at(&self, offset: usize) -> Option<&Origin> {
+        // `origins` is in the order of the text: the last object starting at or before `offset`.
+        let starting_before = self.origins.partition_point(|(start, _)| *start <= offset);
         self.origins
-            .iter()
-            .take_while(|(start, _)| *start <= offset)
-            .last()
+            .get(starting_before.checked_sub(1)?)
             .and_then(|(_, origin)| origin.as_ref())
     }
 }
@@ -533,15 +533,22 @@ fn strip_origins(text: &str, root: &Path) -> (String, Vec<(usize, Option<Origin>
         }
     }
     out.push_str(&text[at.min(text.len())..]);
+    // The bytes removed before each object: a prefix sum over the cuts ordered by their end,
+    // searched per object (summing every cut for every object was quadratic in a build's size).
+    let mut by_end: Vec<(usize, usize)> = cuts.iter().map(|c| (c.end, c.end - c.start)).collect();
+    by_end.sort_unstable();
+    let mut removed_before = Vec::with_capacity(by_end.len() + 1);
+    removed_before.push(0usize);
+    let mut removed = 0;
+    for (_, length) in &by_end {
+        removed += length;
+        removed_before.push(removed);
+    }
     let shifted = objects
         .into_iter()
         .map(|(start, origin)| {
-            let removed: usize = cuts
-                .iter()
-                .filter(|c| c.end <= start)
-                .map(|c| c.end - c.start)
-                .sum();
-            (start - removed, origin)
+            let ended = by_end.partition_point(|(end, _)| *end <= start);
+            (start - removed_before[ended], origin)
         })
         .collect();
     (out, shifted)
@@ -598,6 +605,40 @@ metadata:
                 generator: "ConfigMapGenerator".into()
             })
         );
+    }
+
+    #[test]
+    fn every_object_of_a_large_build_keeps_its_own_origin() {
+        // Many objects, each annotated: the offsets after the cuts and the lookup by offset
+        // (binary searches since issue 22) must name each object's own file.
+        let built: String = (0..300)
+            .map(|i| {
+                format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations:\n    config.kubernetes.io/origin: |\n      path: ../app/cm-{i}.yaml\n  name: cm-{i}\n---\n"
+                )
+            })
+            .collect();
+        let (text, origins) = strip_origins(&built, Path::new("/tmp/overlay"));
+        let build = Build {
+            text: text.clone(),
+            origins,
+            command: String::new(),
+            notes: Vec::new(),
+        };
+        assert_eq!(build.origins.len(), 300);
+        for i in [0, 1, 150, 299] {
+            let at = text
+                .find(&format!("name: cm-{i}\n"))
+                .expect("the object is in the build");
+            assert_eq!(
+                build.origin_at(at),
+                Some(&Origin::File(PathBuf::from(format!(
+                    "/tmp/app/cm-{i}.yaml"
+                )))),
+                "object {i}"
+            );
+        }
+        assert!(!text.contains("config.kubernetes.io/origin"));
     }
 
     #[test]

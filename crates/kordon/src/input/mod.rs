@@ -4,6 +4,7 @@ pub mod changed;
 pub mod helm;
 pub mod kustomize;
 pub mod render;
+pub mod render_cache;
 pub mod sandbox;
 pub mod template_trace;
 

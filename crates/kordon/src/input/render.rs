@@ -30,6 +30,11 @@ pub struct RenderOptions {
     pub helm: HelmOptions,
     /// Kustomize options.
     pub kustomize: KustomizeOptions,
+    /// The folder of the render cache ([`render_cache`](super::render_cache); the CLI uses
+    /// [`default_dir`](super::render_cache::default_dir)): a chart or kustomization whose files,
+    /// arguments and renderer are unchanged is not rendered again. `None` (the default):
+    /// every render runs.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for RenderOptions {
@@ -38,6 +43,7 @@ impl Default for RenderOptions {
             enabled: true,
             helm: HelmOptions::default(),
             kustomize: KustomizeOptions::default(),
+            cache_dir: None,
         }
     }
 }
@@ -96,6 +102,8 @@ pub struct Rendered {
     pub source: Source,
     /// Where it came from.
     pub kind: RenderKind,
+    /// True when it was read from the render cache, not rendered.
+    pub cached: bool,
 }
 
 /// The suffixes of rendered texts' names (`<dir> (helm template)`, `<dir> (kustomize build)`).
@@ -374,8 +382,13 @@ pub fn render_chart(
     } else {
         dir.to_path_buf()
     };
-    let text = helm::render_chart(&chart_dir, &options.helm)
-        .map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
+    let (text, cached) = super::render_cache::through(
+        options.cache_dir.as_deref(),
+        || super::render_cache::helm_key(&chart_dir, &options.helm),
+        |why| why.contains("` failed (exit code "),
+        || helm::render_chart(&chart_dir, &options.helm),
+    );
+    let text = text.map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
     check_size(&text, input).map_err(|m| problem(ProblemLevel::Error, ProblemKind::TooLarge, m))?;
     Ok(Rendered {
         source: Source {
@@ -387,6 +400,7 @@ pub fn render_chart(
             chart_dir,
             options: Box::new(options.helm.clone()),
         },
+        cached,
     })
 }
 
@@ -416,7 +430,13 @@ pub fn render_kustomization(
     } else {
         dir.to_path_buf()
     };
-    let build = kustomize::build(&dir, component, &options.kustomize).map_err(|m| {
+    let (build, cached) = super::render_cache::through(
+        options.cache_dir.as_deref(),
+        || super::render_cache::kustomize_key(&dir, component, &options.kustomize),
+        |why| why.contains("` failed: "),
+        || kustomize::build(&dir, component, &options.kustomize),
+    );
+    let build = build.map_err(|m| {
         if component {
             // A component usually patches the resources of the kustomization that lists it,
             // so it often cannot be built on its own: that is not a broken input.
@@ -442,6 +462,7 @@ pub fn render_kustomization(
             text: build.text.clone(),
         },
         kind: RenderKind::Kustomize { dir, file, build },
+        cached,
     })
 }
 

@@ -566,11 +566,12 @@ pub fn render_human(report: &ScanReport, rules: Option<&RuleSet>, options: Human
         handler = handler.with_width(width);
     }
     let mut out = String::new();
+    let sources = super::sources_by_name(report);
     let mut current: Option<(&str, &str, &str, LineIndex)> = None;
     for finding in &report.findings {
         let file = finding.location.file.as_str();
         if current.as_ref().is_none_or(|(name, ..)| *name != file) {
-            current = report.source(file).map(|s| {
+            current = sources.get(file).map(|s| {
                 (
                     file,
                     s.name.as_str(),

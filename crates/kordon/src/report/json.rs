@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::document::{Document, ParseLimits};
 
 use crate::finding::Finding;
+use crate::fix::DocumentEditor;
 use crate::scan::ScanReport;
 
 /// The version of the JSON output's schema; bumped on any incompatible change.
@@ -14,7 +15,7 @@ pub const JSON_SCHEMA_VERSION: &str = "1";
 
 /// The fix with the concrete text edits it makes to the file as scanned, or why it cannot be
 /// applied there.
-fn fix_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
+fn fix_json(f: &Finding, document: Option<&DocumentEditor<'_>>) -> serde_json::Value {
     let Some(fix) = &f.fix else {
         return serde_json::Value::Null;
     };
@@ -25,7 +26,7 @@ fn fix_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
     });
     let edits = document
         .ok_or_else(|| "the file's text is not available".to_string())
-        .and_then(|d| crate::fix::fix_edits(d, f).map(|edits| (d, edits)));
+        .and_then(|d| d.fix_edits(f).map(|edits| (d.document(), edits)));
     match edits {
         Ok((document, edits)) => {
             value["edits"] = edits
@@ -49,7 +50,7 @@ fn fix_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
     value
 }
 
-fn finding_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
+fn finding_json(f: &Finding, document: Option<&DocumentEditor<'_>>) -> serde_json::Value {
     json!({
         "rule": f.rule_id,
         "severity": f.severity,
@@ -79,29 +80,44 @@ fn finding_json(f: &Finding, document: Option<&Document>) -> serde_json::Value {
 
 /// Renders the report as JSON (schema version [`JSON_SCHEMA_VERSION`]).
 pub fn render_json(report: &ScanReport) -> String {
+    render_json_as(report, false)
+}
+
+/// Renders the report as JSON with `summary.stats`: wall times (which change from run to run)
+/// and how many renders came from the render cache.
+pub fn render_json_with_stats(report: &ScanReport) -> String {
+    render_json_as(report, true)
+}
+
+fn render_json_as(report: &ScanReport, with_stats: bool) -> String {
     let counts: serde_json::Map<String, serde_json::Value> = super::severity_counts(report)
         .into_iter()
         .map(|(s, n)| (s.to_string(), json!(n)))
         .collect();
     // Parsed again only for files with fixes, once each, to turn patch ops into text edits.
+    let sources = super::sources_by_name(report);
     let mut documents: HashMap<&str, Document> = HashMap::new();
     for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
         let file = finding.location.file.as_str();
         if !documents.contains_key(file)
-            && let Some(source) = report.source(file)
+            && let Some(source) = sources.get(file)
         {
             documents.insert(
                 file,
-                Document::parse(source.clone(), ParseLimits::default()),
+                Document::parse((*source).clone(), ParseLimits::default()),
             );
         }
     }
+    let editors: HashMap<&str, DocumentEditor<'_>> = documents
+        .iter()
+        .map(|(&file, document)| (file, DocumentEditor::new(document)))
+        .collect();
     let value = json!({
         "version": JSON_SCHEMA_VERSION,
         "tool": {"name": "kordon", "version": env!("CARGO_PKG_VERSION")},
-        "findings": report.findings.iter().map(|f| finding_json(f, documents.get(f.location.file.as_str()))).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(|f| finding_json(f, editors.get(f.location.file.as_str()))).collect::<Vec<_>>(),
         "suppressed": report.suppressed.iter().map(|f| {
-            let mut value = finding_json(f, documents.get(f.location.file.as_str()));
+            let mut value = finding_json(f, editors.get(f.location.file.as_str()));
             if let (Some(object), Some(s)) = (value.as_object_mut(), &f.suppression) {
                 object.insert("suppression".into(), json!({
                     "kind": s.kind,
@@ -132,6 +148,16 @@ pub fn render_json(report: &ScanReport) -> String {
             "errors": report.problems.iter().filter(|p| p.level == crate::scan::ProblemLevel::Error).count(),
         },
     });
+    let mut value = value;
+    if with_stats {
+        let stats = &report.stats;
+        value["summary"]["stats"] = json!({
+            "milliseconds": super::millis(stats.duration),
+            "renders": stats.renders,
+            "renders_from_cache": stats.renders_cached,
+            "render_milliseconds": super::millis(stats.render_time),
+        });
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into());
     text.push('\n');
     text

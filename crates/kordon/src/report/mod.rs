@@ -24,7 +24,7 @@ pub use context::{
 pub use escape::terminal_text;
 pub use github::render_github;
 pub use human::{HumanOptions, render_human};
-pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use json::{JSON_SCHEMA_VERSION, render_json, render_json_with_stats};
 pub use posture::{Framework, Posture, posture};
 pub use posture_json::{POSTURE_JSON_VERSION, render_posture_json};
 pub use sarif::{
@@ -39,6 +39,19 @@ pub use templates::{
 
 use crate::finding::Severity;
 use crate::scan::ScanReport;
+
+/// The report's sources by name, for reporters that look up the file of every finding
+/// (`ScanReport::source` searches the list).
+pub(crate) fn sources_by_name(
+    report: &ScanReport,
+) -> std::collections::HashMap<&str, &std::sync::Arc<crate::document::Source>> {
+    let mut by_name = std::collections::HashMap::with_capacity(report.sources.len());
+    for source in &report.sources {
+        // The first of a name wins, as `ScanReport::source` finds it.
+        by_name.entry(source.name.as_str()).or_insert(source);
+    }
+    by_name
+}
 
 /// Finding counts per severity, most serious first.
 pub fn severity_counts(report: &ScanReport) -> Vec<(Severity, usize)> {
@@ -65,6 +78,37 @@ pub fn hide_below(report: &mut ScanReport, threshold: Severity) -> usize {
 /// within each part: what blocks a commit is the first thing a hook's output shows.
 pub fn gate_first(report: &mut ScanReport, gate: Severity) {
     report.findings.sort_by_key(|f| f.severity < gate);
+}
+
+/// Milliseconds, to a tenth.
+fn millis(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+/// The scan's statistics in one line (`--stats`): its wall time, and the renders with their
+/// own wall time (they run beside the reading of plain files, within the scan's time).
+pub fn stats_line(report: &ScanReport) -> String {
+    let stats = &report.stats;
+    let mut line = format!(
+        "scanned {} object{} in {} file{} ({} check{}) in {:.1} ms",
+        stats.objects,
+        if stats.objects == 1 { "" } else { "s" },
+        stats.files,
+        if stats.files == 1 { "" } else { "s" },
+        stats.checks,
+        if stats.checks == 1 { "" } else { "s" },
+        millis(stats.duration),
+    );
+    if stats.renders > 0 {
+        line.push_str(&format!(
+            "; {} render{} ({} from the render cache) in {:.1} ms",
+            stats.renders,
+            if stats.renders == 1 { "" } else { "s" },
+            stats.renders_cached,
+            millis(stats.render_time),
+        ));
+    }
+    line
 }
 
 /// The one-line summary printed after a scan.

@@ -150,21 +150,26 @@ pub fn sarif_log(report: &ScanReport, rules: &RuleSet, options: &SarifOptions) -
     let mut results = Vec::with_capacity(chosen.len());
     let mut trimmed_locations = 0usize;
     // Each file with fixes is parsed again once, to turn patch ops into text replacements.
+    let sources = super::sources_by_name(report);
     let mut documents: BTreeMap<&str, Document> = BTreeMap::new();
     for finding in chosen.iter().filter(|f| f.fix.is_some()) {
         let file = finding.location.file.as_str();
         if !documents.contains_key(file)
-            && let Some(source) = report.source(file)
+            && let Some(source) = sources.get(file)
         {
             documents.insert(
                 file,
-                Document::parse(source.clone(), ParseLimits::default()),
+                Document::parse((*source).clone(), ParseLimits::default()),
             );
         }
     }
+    let editors: BTreeMap<&str, crate::fix::DocumentEditor<'_>> = documents
+        .iter()
+        .map(|(&file, document)| (file, crate::fix::DocumentEditor::new(document)))
+        .collect();
     for finding in chosen {
         let (mut result, trimmed) = result_for(finding, &rule_index, options);
-        result.fixes = documents
+        result.fixes = editors
             .get(finding.location.file.as_str())
             .and_then(|document| sarif_fix(finding, document, options))
             .map(|fix| vec![fix]);
@@ -503,9 +508,14 @@ fn result_for(
 
 /// The finding's fix as SARIF `fixes[0]`: one artifact change whose replacements are the text
 /// edits of the file as scanned (none when the fix cannot be applied there).
-fn sarif_fix(finding: &Finding, document: &Document, options: &SarifOptions) -> Option<SarifFix> {
+fn sarif_fix(
+    finding: &Finding,
+    editor: &crate::fix::DocumentEditor<'_>,
+    options: &SarifOptions,
+) -> Option<SarifFix> {
     let fix = finding.fix.as_ref()?;
-    let edits = crate::fix::fix_edits(document, finding).ok()?;
+    let document = editor.document();
+    let edits = editor.fix_edits(finding).ok()?;
     let replacements = edits
         .iter()
         .map(|edit| {
