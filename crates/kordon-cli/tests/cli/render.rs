@@ -324,7 +324,17 @@ fn random_values_in_a_chart_do_not_change_fingerprints() {
         let run = kordon_with_path(
             &repo_root(),
             path_without_helm(),
-            &with_helm(&helm, &["scan", "testdata/helm/random", "--format", "json"]),
+            // Each run renders afresh: a cached render would repeat the random values.
+            &with_helm(
+                &helm,
+                &[
+                    "scan",
+                    "testdata/helm/random",
+                    "--format",
+                    "json",
+                    "--no-render-cache",
+                ],
+            ),
             None,
         );
         let json = json(&run);
