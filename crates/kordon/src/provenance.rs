@@ -386,8 +386,7 @@ fn written_fingerprint(finding: &Finding, texts: &HashMap<String, Arc<Source>>) 
 fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     // Per (rule, file, span): the findings kept there, each with the objects it was made on.
-    let mut index: HashMap<(String, String, Span), Vec<(usize, Vec<(String, usize)>)>> =
-        HashMap::new();
+    let mut index: HashMap<(String, String, Span), Vec<KeptAt>> = HashMap::new();
     for finding in findings {
         let key = (
             finding.rule_id.clone(),
@@ -425,8 +424,14 @@ fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
     merged
 }
 
+/// Where a finding was made: a file's name and an offset in it.
+type MadeAt = (String, usize);
+
+/// A finding kept by [`merge_renders`]: its index, and where each of its copies was made.
+type KeptAt = (usize, Vec<MadeAt>);
+
 /// The object a finding was made on: where its render had it, or its own object.
-fn origin(finding: &Finding) -> (String, usize) {
+fn origin(finding: &Finding) -> MadeAt {
     match finding.related.iter().find(|r| is_render_place(r)) {
         Some(render) => (render.location.file.clone(), render.location.span.start),
         None => (
