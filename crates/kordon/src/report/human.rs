@@ -676,15 +676,28 @@ fn fixable_line(report: &ScanReport) -> Option<String> {
 }
 
 fn render_problem(problem: &Problem) -> String {
-    let level = match problem.level {
+    format!(
+        "{}: {}: {}\n",
+        problem_level(problem.level),
+        problem_place(problem),
+        terminal_text(&problem.message)
+    )
+}
+
+/// A problem's level as the terminal formats print it.
+pub(crate) fn problem_level(level: ProblemLevel) -> &'static str {
+    match level {
         ProblemLevel::Error => "error",
         ProblemLevel::Warning => "warning",
         ProblemLevel::Note => "note",
-    };
-    let place = match (&problem.file, problem.position) {
+    }
+}
+
+/// Where a problem is, escaped for a terminal: `file:line:col`, the file alone, or `kordon`.
+pub(crate) fn problem_place(problem: &Problem) -> String {
+    match (&problem.file, problem.position) {
         (Some(file), Some(p)) => format!("{}:{}:{}", terminal_text(file), p.line, p.column),
         (Some(file), None) => terminal_text(file).into_owned(),
         (None, _) => "kordon".to_string(),
-    };
-    format!("{level}: {place}: {}\n", terminal_text(&problem.message))
+    }
 }

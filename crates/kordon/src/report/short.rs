@@ -2,7 +2,7 @@
 //! editors and terminals jump to; problems in the same shape, for standard error.
 
 use super::escape::terminal_text;
-use crate::scan::{Problem, ProblemLevel, ScanReport};
+use crate::scan::{Problem, ScanReport};
 
 /// The findings, one line each, in the report's order.
 pub fn render_short(report: &ScanReport) -> String {
@@ -27,16 +27,8 @@ pub fn render_short_problems(report: &ScanReport) -> String {
 }
 
 fn problem_line(problem: &Problem) -> String {
-    let level = match problem.level {
-        ProblemLevel::Error => "error",
-        ProblemLevel::Warning => "warning",
-        ProblemLevel::Note => "note",
-    };
-    let place = match (&problem.file, problem.position) {
-        (Some(file), Some(p)) => format!("{}:{}:{}", terminal_text(file), p.line, p.column),
-        (Some(file), None) => terminal_text(file).into_owned(),
-        (None, _) => "kordon".to_string(),
-    };
+    let level = super::human::problem_level(problem.level);
+    let place = super::human::problem_place(problem);
     let rule = problem
         .rule
         .as_deref()
