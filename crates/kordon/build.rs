@@ -16,6 +16,16 @@ fn main() {
     };
     println!("cargo:rerun-if-changed={}", root.display());
 
+    // Inside the workspace, regorus is the vendored copy with kordon's patches ([patch.crates-io]);
+    // a packaged crate builds against regorus as published, which lacks patch 5's
+    // `Engine::keep_input_independent_rules` (the inventory views are then evaluated per review).
+    println!("cargo::rustc-check-cfg=cfg(kordon_patched_regorus)");
+    let patches = manifest_dir.join("../../vendor/regorus/KORDON-PATCHES.md");
+    println!("cargo:rerun-if-changed={}", patches.display());
+    if patches.is_file() {
+        println!("cargo:rustc-cfg=kordon_patched_regorus");
+    }
+
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();

@@ -369,6 +369,7 @@ fn build_group_engine(
     engine
         .eval_rule(first_query.unwrap_or_default())
         .map_err(|e| e.to_string())?;
+    #[cfg(kordon_patched_regorus)]
     if members.iter().any(|rule| rule.meta.inventory) {
         keep_inventory_views(&mut engine, members.iter().flat_map(|r| r.libs.iter()));
     }
@@ -377,11 +378,13 @@ fn build_group_engine(
 
 /// The package of views of the inventory (`rules/lib/inventory.rego`): rules that read data
 /// only, which a scan evaluates once instead of once per review.
+#[cfg(kordon_patched_regorus)]
 const INVENTORY_VIEWS: &str = "lib.kordon.inventory";
 
 /// Evaluates the inventory views among `libs` once and keeps their values for every review of
 /// the engine and its clones. regorus keeps them only when their evaluation read no `input`;
 /// otherwise (or when it fails) they are evaluated per review, as before.
+#[cfg(kordon_patched_regorus)]
 fn keep_inventory_views<'a>(
     engine: &mut regorus::Engine,
     libs: impl Iterator<Item = &'a Arc<crate::rules::RegoModule>>,
@@ -400,6 +403,7 @@ fn keep_inventory_views<'a>(
 
 /// The names of a module's rules that are not functions: identifiers at the start of a line
 /// followed by `[`, `:=`, `=`, `contains` or `if`.
+#[cfg(kordon_patched_regorus)]
 fn rule_names(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|line| {
@@ -496,6 +500,7 @@ fn build_engine_as(
     engine
         .eval_rule(rule.violation_ref().unwrap_or_default())
         .map_err(|e| e.to_string())?;
+    #[cfg(kordon_patched_regorus)]
     if rule.meta.inventory {
         keep_inventory_views(&mut engine, rule.libs.iter());
     }
