@@ -165,6 +165,10 @@ pub struct Progress {
 
 type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
+/// The stack of the threads that read and evaluate: the Rego interpreter recurses with the
+/// policy's depth, and a debug build's frames are large.
+const WORKER_STACK: usize = 16 << 20;
+
 /// Builds a [`Scanner`].
 #[derive(Clone)]
 pub struct ScannerBuilder {
@@ -413,15 +417,15 @@ impl ScannerBuilder {
         if !self.default_expansions {
             expander = expander.without_defaults();
         }
-        let pool = match self.jobs {
-            Some(jobs) => Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(jobs)
-                    .build()
-                    .map_err(|e| BuildError::Threads(e.to_string()))?,
-            ),
-            None => None,
-        };
+        // A pool of the scanner's own, whose threads have room for the interpreter's recursion:
+        // rayon's (and std's) 2 MiB default overflowed on built-in rules in debug builds.
+        let pool = Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(self.jobs.unwrap_or(0))
+                .stack_size(WORKER_STACK)
+                .build()
+                .map_err(|e| BuildError::Threads(e.to_string()))?,
+        );
         // A partial scan without context leaves out the rules that judge by absence.
         let (skipped_rules, runnable): (Vec<Arc<Rule>>, Vec<Arc<Rule>>) =
             rules.rules().iter().cloned().partition(|r| {
@@ -641,20 +645,27 @@ impl Scanner {
         // Renders wait on other processes: they run on threads of their own, so that reading
         // the plain files keeps every worker of the pool busy meanwhile.
         let (read, (rendered, render_time)) = std::thread::scope(|scope| {
-            let renders = scope.spawn(|| {
+            let render = || {
                 let started = Instant::now();
                 let rendered = self.render_all(&plan.charts, &plan.kustomizations);
                 (rendered, started.elapsed())
-            });
+            };
+            let renders = std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, render);
             let read: Vec<_> = self.in_pool(|| {
                 files
                     .par_iter()
                     .map(|f| read_source(f, &self.input))
                     .collect()
             });
-            let rendered = renders
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let rendered = match renders {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to spare: render after reading instead of beside it.
+                Err(_) => render(),
+            };
             (read, rendered)
         });
         let mut renders: Vec<Rendered> = Vec::new();

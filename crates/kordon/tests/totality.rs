@@ -366,10 +366,18 @@ fn check(subjects: &[Subject], label: &str) {
     let scanners = Scanners::new();
     let exceptions = exceptions();
     let started = std::time::Instant::now();
-    let tally = subjects
-        .par_iter()
-        .map(|s| check_subject(&scanners, s, &exceptions))
-        .reduce(Tally::default, Tally::merge);
+    // Threads with the stack the scanner's own pool gives its workers: variants are built and
+    // scans started on these, and 2 MiB (rayon's default) overflowed in debug builds.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(16 << 20)
+        .build()
+        .expect("a thread pool");
+    let tally = pool.install(|| {
+        subjects
+            .par_iter()
+            .map(|s| check_subject(&scanners, s, &exceptions))
+            .reduce(Tally::default, Tally::merge)
+    });
     eprintln!(
         "totality ({label}): {} files, {} variants, {} rule errors, {} lost findings, {} excepted, {:.1?}",
         subjects.len(),
