@@ -419,13 +419,11 @@ impl ScannerBuilder {
         }
         // A pool of the scanner's own, whose threads have room for the interpreter's recursion:
         // rayon's (and std's) 2 MiB default overflowed on built-in rules in debug builds.
-        let pool = Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(self.jobs.unwrap_or(0))
-                .stack_size(WORKER_STACK)
-                .build()
-                .map_err(|e| BuildError::Threads(e.to_string()))?,
-        );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs.unwrap_or(0))
+            .stack_size(WORKER_STACK)
+            .build()
+            .map_err(|e| BuildError::Threads(e.to_string()))?;
         // A partial scan without context leaves out the rules that judge by absence.
         let (skipped_rules, runnable): (Vec<Arc<Rule>>, Vec<Arc<Rule>>) =
             rules.rules().iter().cloned().partition(|r| {
@@ -465,7 +463,7 @@ pub struct Scanner {
     policy_problems: Vec<Problem>,
     input: InputOptions,
     limits: ParseLimits,
-    pool: Option<rayon::ThreadPool>,
+    pool: rayon::ThreadPool,
     progress: Option<ProgressFn>,
     suppress: SuppressOptions,
     exclude: Option<ExcludeSet>,
@@ -539,10 +537,7 @@ impl Scanner {
     }
 
     fn in_pool<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
-        match &self.pool {
-            Some(pool) => pool.install(f),
-            None => f(),
-        }
+        self.pool.install(f)
     }
 
     /// Records the rules a partial scan leaves out that would have reviewed some target, with
@@ -727,11 +722,7 @@ impl Scanner {
                 render::render_kustomization(dir, *component, &self.render, &self.input)
             }
         };
-        let workers = self
-            .pool
-            .as_ref()
-            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
-            .clamp(1, jobs.max(1));
+        let workers = self.pool.current_num_threads().clamp(1, jobs.max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let mut done: Vec<(usize, Result<Rendered, render::RenderProblem>)> =
             std::thread::scope(|scope| {
