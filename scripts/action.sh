@@ -2,6 +2,8 @@
 # The shell steps of action.yml, kept here so they can be run and tested outside GitHub
 # (.ci/action-test runs them with a fake GITHUB_* environment and a local release server).
 #
+#   action.sh cache-key the key of the build cache: the runner, the version input and a hash
+#                       of the action's source
 #   action.sh install   put kordon on GITHUB_PATH: the release binary for the action's own ref
 #                       (checksum verified), else a build of the action's own checkout
 #   action.sh scan      one scan: the log in KORDON_FORMAT, SARIF and the Markdown job summary
@@ -101,14 +103,28 @@ build_from_source() {
   echo "$KORDON_SOURCE_KEY" >"$root/.built-from"
 }
 
+# What a build is built from: the action is unpacked from an archive, not a git checkout, so
+# its source is hashed (file names and contents).
+source_key() {
+  (cd "$ACTION_PATH" && find Cargo.toml Cargo.lock crates rules vendor -type f \
+    -not -path '*/target/*' 2>/dev/null | LC_ALL=C sort | while read -r f; do
+    printf '%s %s\n' "$(sha256_of "$f")" "$f"
+  done | sha256_of /dev/stdin)
+}
+
+# The build cache's key names the source, not the ref: a cache entry is never overwritten, so a
+# key made of a branch name would keep restoring the first build of that branch, and every run
+# after the branch moved would rebuild.
+cache_key() {
+  : "${ACTION_PATH:?ACTION_PATH must name the checkout of the action}"
+  echo "key=kordon-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}-${KORDON_VERSION:-ref}-$(source_key)" \
+    >>"${GITHUB_OUTPUT:-/dev/stdout}"
+}
+
 install() {
   local root="${KORDON_INSTALL_DIR:-$HOME/.kordon-action}" version="${KORDON_VERSION:-}"
   : "${ACTION_PATH:?ACTION_PATH must name the checkout of the action}"
-  # What a cached build was built from: the action is unpacked from an archive, not a git
-  # checkout, so its source is hashed.
-  KORDON_SOURCE_KEY=$(cd "$ACTION_PATH" && find Cargo.toml Cargo.lock crates rules vendor -type f \
-    -not -path '*/target/*' 2>/dev/null | LC_ALL=C sort | while read -r f; do sha256_of "$f"; done |
-    sha256_of /dev/stdin)
+  KORDON_SOURCE_KEY=$(source_key)
   if [ -z "$version" ]; then
     # The ref the workflow wrote after `@`: a release tag has binaries, a branch or commit
     # does not.
@@ -179,11 +195,12 @@ verdict() {
 }
 
 case "${1:-}" in
+  cache-key) cache_key ;;
   install) install ;;
   scan) scan ;;
   verdict) verdict ;;
   *)
-    echo "usage: $0 install|scan|verdict" >&2
+    echo "usage: $0 cache-key|install|scan|verdict" >&2
     exit 64
     ;;
 esac
