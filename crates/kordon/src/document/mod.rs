@@ -70,8 +70,9 @@ pub struct Object {
     pub document_index: usize,
     /// Duplicate keys found inside the object.
     pub duplicates: Vec<DuplicateKey>,
-    /// The object's value as Rego sees it, converted once.
-    pub rego: regorus::Value,
+    /// The object's value as Rego sees it, converted once. Crate-private: regorus is pinned to
+    /// an exact version, and its `Value` in kordon's API would tie users' regorus to ours.
+    pub(crate) rego: regorus::Value,
 }
 
 impl Object {

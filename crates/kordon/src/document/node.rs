@@ -233,7 +233,7 @@ impl Node {
     /// drops a mapping entry whose value is null (`env:` left empty is no `env`), and the JSON
     /// round trip turns an integral float into an integer (`replicas: 1.0` is 1). A null list
     /// item stays null so that list indices still match the file; rules skip non-mapping items.
-    pub fn to_rego(&self) -> regorus::Value {
+    pub(crate) fn to_rego(&self) -> regorus::Value {
         match &self.value {
             NodeValue::Null => regorus::Value::Null,
             NodeValue::Bool(b) => regorus::Value::from(*b),
