@@ -37,6 +37,8 @@ fn kordon_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kordon"))
         .args(args)
         .current_dir(dir)
+        // Renders cached by these runs must not land in the user's own cache.
+        .env("XDG_CACHE_HOME", crate::support::test_cache_home())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -482,7 +484,8 @@ fn traced(strace: &str, args: &[&str]) -> (Run, Vec<String>) {
         .arg(log.path())
         .arg(env!("CARGO_BIN_EXE_kordon"))
         .args(args)
-        .current_dir(repo_root());
+        .current_dir(repo_root())
+        .env("XDG_CACHE_HOME", crate::support::test_cache_home());
     if let Some(helm) = std::env::var_os("KORDON_TEST_HELM") {
         command.arg("--helm-bin").arg(helm);
     }
