@@ -807,8 +807,12 @@ impl Scanner {
                     .map(|p| Problem::in_document(document, p)),
             );
         }
-        // A broken file elsewhere in the repository must not fail the scan of the files at hand.
+        // A broken file elsewhere in the repository must not fail the scan of the files at hand;
+        // a note about one (a library chart left to its dependants) is of no use to this scan.
         for mut problem in problems {
+            if problem.level == ProblemLevel::Note {
+                continue;
+            }
             if problem.level == ProblemLevel::Error {
                 problem.level = ProblemLevel::Warning;
             }

@@ -298,3 +298,37 @@ fn severity_hides_from_the_display_not_from_the_gate() {
     );
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
 }
+
+#[test]
+fn a_changed_library_chart_renders_the_charts_that_use_it() {
+    let Some(helm) = real_helm() else { return };
+    let repo = tempfile::tempdir().expect("temporary folder");
+    let dir = repo.path();
+    copy_tree(&repo_root().join("testdata/hooks-library"), dir);
+    write(dir, ".kordon.yaml", ONLY_PRIVILEGED);
+    let built = std::process::Command::new(&helm)
+        .args(["dependency", "build", "web"])
+        .current_dir(dir)
+        .output()
+        .expect("helm runs");
+    assert!(built.status.success(), "{built:?}");
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--no-verify", "-m", "charts"]);
+
+    // Only a helper of the library changes; `web` deploys it, so `web` is what is rendered, and
+    // the library is not rendered on its own (helm refuses a library chart).
+    append(
+        dir,
+        "common/templates/_containers.tpl",
+        "{{/* shared */}}\n",
+    );
+    git(dir, &["add", "-A"]);
+    let report = both_hooks(dir, &helm, &["common/templates/_containers.tpl"]);
+    let findings = finding_lines(&report, "findings");
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert!(
+        findings[0].starts_with("privileged-container "),
+        "{findings:?}"
+    );
+}

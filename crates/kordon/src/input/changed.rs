@@ -58,6 +58,7 @@ impl ChangeScope {
         };
         let mut scope = ChangeScope::default();
         let mut kustomizations: Option<Vec<Closure>> = None;
+        let mut dependants: Option<Vec<(PathBuf, PathBuf)>> = None;
         let add_render = |scope: &mut ChangeScope, target: PathBuf| {
             if !scope.renders.contains(&target) {
                 scope.renders.push(target);
@@ -74,8 +75,26 @@ impl ChangeScope {
                 if !is_template(&canonical) {
                     scope.whole_renders.insert(chart.clone());
                 }
-                scope.rendered.insert(chart.clone());
-                add_render(&mut scope, shown(&chart));
+                // A chart that others use through `file://` (a library of helpers, a shared
+                // subchart) is deployed as part of each of them: they are rendered too, and
+                // the dependency feeds all of each render.
+                let dependants = dependants
+                    .get_or_insert_with(|| chart_dependants(repository, input))
+                    .iter()
+                    .filter(|(dependency, _)| canonical.starts_with(dependency))
+                    .map(|(_, dependant)| dependant.clone())
+                    .collect::<Vec<_>>();
+                // A library chart cannot be rendered on its own; its dependants stand for it.
+                let library = super::helm::read_chart(&chart).is_ok_and(|c| c.library);
+                if !(library && !dependants.is_empty()) {
+                    scope.rendered.insert(chart.clone());
+                    add_render(&mut scope, shown(&chart));
+                }
+                for dependant in dependants {
+                    scope.whole_renders.insert(dependant.clone());
+                    scope.rendered.insert(dependant.clone());
+                    add_render(&mut scope, shown(&dependant));
+                }
                 continue;
             }
             if canonical.extension().is_some_and(|e| e == "tpl") {
@@ -180,6 +199,57 @@ fn is_template(path: &Path) -> bool {
             .ok()
             .and_then(|rest| rest.components().next())
             .is_some_and(|first| first.as_os_str() == "templates")
+}
+
+/// The charts `render::plan` would render in `repository` that depend on another chart of the
+/// repository through `file://`, as (dependency, dependant) pairs, canonical.
+fn chart_dependants(repository: &[PathBuf], input: &InputOptions) -> Vec<(PathBuf, PathBuf)> {
+    let roots: Vec<PathBuf> = if repository.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        repository.to_vec()
+    };
+    let (files, _) = discover(&roots, input);
+    let plan = render::plan(files, &roots);
+    let mut pairs = Vec::new();
+    for chart in &plan.charts {
+        let Ok(dependant) = std::fs::canonicalize(chart) else {
+            continue;
+        };
+        for dependency in file_dependencies(&dependant) {
+            pairs.push((dependency, dependant.clone()));
+        }
+    }
+    pairs
+}
+
+/// The chart directories `chart/Chart.yaml` names as `file://` dependencies, canonical. What
+/// cannot be read names none: the render itself reports a broken `Chart.yaml`.
+fn file_dependencies(chart: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(chart.join("Chart.yaml")) else {
+        return Vec::new();
+    };
+    let stream = crate::document::parse_stream(&text, crate::document::ParseLimits::default());
+    let Some(root) = stream
+        .documents
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .and_then(|d| d.root)
+    else {
+        return Vec::new();
+    };
+    let Some(dependencies) = root.get("dependencies") else {
+        return Vec::new();
+    };
+    dependencies
+        .items()
+        .iter()
+        .filter_map(|dependency| dependency.get("repository")?.as_str())
+        .filter_map(|repository| repository.strip_prefix("file://"))
+        .filter_map(|relative| std::fs::canonicalize(chart.join(relative)).ok())
+        .filter(|dir| dir.join("Chart.yaml").is_file())
+        .collect()
 }
 
 /// A kustomization that no other one uses, with everything its build reads.

@@ -1,0 +1,7 @@
+{{- define "common.containers" -}}
+containers:
+  - name: {{ .Chart.Name }}
+    image: "{{ .Values.image }}"
+    securityContext:
+      privileged: {{ .Values.privileged }}
+{{- end -}}
