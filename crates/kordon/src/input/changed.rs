@@ -86,7 +86,7 @@ impl ChangeScope {
                     .collect::<Vec<_>>();
                 // A library chart cannot be rendered on its own; its dependants stand for it.
                 let library = super::helm::read_chart(&chart).is_ok_and(|c| c.library);
-                if !(library && !dependants.is_empty()) {
+                if !library || dependants.is_empty() {
                     scope.rendered.insert(chart.clone());
                     add_render(&mut scope, shown(&chart));
                 }
