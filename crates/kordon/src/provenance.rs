@@ -793,17 +793,21 @@ fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value>
 /// refusing the probe, a value that switches a template off) confirms none of its candidates.
 fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
     let mut out = vec![None; pending.len()];
-    let mut charts: Vec<&Path> = pending
-        .iter()
-        .map(|p| p.candidate.chart_dir.as_path())
-        .collect();
-    charts.sort();
-    charts.dedup();
-    for chart in charts {
+    // One probe render per render of a chart: a chart rendered with several values files
+    // (`helm.charts` entries) is probed with each render's own options.
+    let mut renders_probed: Vec<(&Path, &crate::input::helm::HelmOptions)> = Vec::new();
+    for p in pending {
+        let render = (p.candidate.chart_dir.as_path(), &p.candidate.options);
+        if !renders_probed.contains(&render) {
+            renders_probed.push(render);
+        }
+    }
+    for (chart, base) in renders_probed {
         let here: Vec<usize> = (0..pending.len())
-            .filter(|&i| pending[i].candidate.chart_dir == chart)
+            .filter(|&i| {
+                pending[i].candidate.chart_dir == chart && &pending[i].candidate.options == base
+            })
             .collect();
-        let base = &pending[here[0]].candidate.options;
         let mut probes: Vec<(String, serde_json::Value)> = Vec::new();
         for &i in &here {
             let candidate = &pending[i].candidate;
