@@ -647,8 +647,7 @@ impl Reader<'_> {
                         span: value.span,
                     };
                     let dir = self.dir.join(&spanned.value);
-                    if self.inside_repository(&spanned, "helm.charts path")
-                        && !dir.join("Chart.yaml").is_file()
+                    if self.inside_repository(&spanned, "path") && !dir.join("Chart.yaml").is_file()
                     {
                         self.error(
                             value.span,
@@ -666,7 +665,7 @@ impl Reader<'_> {
                 "values" => {
                     for file in self.strings(value, "helm.charts values") {
                         let path = self.dir.join(&file.value);
-                        if !self.inside_repository(&file, "helm.charts values") {
+                        if !self.inside_repository(&file, "values file") {
                             continue;
                         }
                         if !path.is_file() {
@@ -756,7 +755,7 @@ impl Reader<'_> {
                 self.error(
                     path.span,
                     format!(
-                        "`{what}` `{}` points outside the repository ({}): it resolves to {}",
+                        "`helm.charts` {what} `{}` points outside the repository ({}): it resolves to {}",
                         path.value,
                         self.root.display(),
                         resolved.display()

@@ -449,10 +449,13 @@ fn render_options(
     Ok((options, widened))
 }
 
+/// Values files for one chart each, as `(chart directory, file)`.
+type ChartValues = Vec<(PathBuf, PathBuf)>;
+
 /// `-F FILE` (every chart) and `-F CHART=FILE` (that chart only), in order. A value naming an
 /// existing file is a file, whatever it holds; otherwise the part before the first `=` must be
 /// a chart directory.
-fn split_values(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<(PathBuf, PathBuf)>), String> {
+fn split_values(values: &[PathBuf]) -> Result<(Vec<PathBuf>, ChartValues), String> {
     let mut every = Vec::new();
     let mut scoped = Vec::new();
     for value in values {
