@@ -616,3 +616,78 @@ fn check_size(text: &str, input: &InputOptions) -> Result<(), String> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod chart_job_tests {
+    use super::*;
+
+    fn fixture(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/helm/bound")
+            .join(path)
+    }
+
+    #[test]
+    fn each_entry_is_a_render_with_its_values_before_the_flags() {
+        let options = RenderOptions {
+            helm: HelmOptions {
+                values: vec!["every.yaml".into()],
+                set: vec!["a=1".into()],
+                namespace: Some("flag-ns".into()),
+                ..HelmOptions::default()
+            },
+            charts: vec![
+                ChartRender {
+                    chart: fixture("web"),
+                    values: vec!["prod.yaml".into()],
+                    set: vec!["b=2".into()],
+                    namespace: Some("entry-ns".into()),
+                    release_name: Some("web".into()),
+                    ..ChartRender::default()
+                },
+                ChartRender {
+                    chart: fixture("web/../web"),
+                    values: vec!["prod.yaml".into()],
+                    ..ChartRender::default()
+                },
+                ChartRender {
+                    chart: fixture("worker"),
+                    name: Some("other".into()),
+                    ..ChartRender::default()
+                },
+            ],
+            chart_values: vec![(fixture("web"), "own.yaml".into())],
+            ..RenderOptions::default()
+        };
+        let jobs = chart_jobs(&fixture("web"), &options);
+        let shown: Vec<String> = jobs
+            .iter()
+            .map(|job| {
+                format!(
+                    "{:?} values={:?} set={:?} ns={:?} release={:?}",
+                    job.label,
+                    job.helm.values,
+                    job.helm.set,
+                    job.helm.namespace,
+                    job.helm.release_name
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                r#"Some("prod.yaml") values=["prod.yaml", "every.yaml", "own.yaml"] set=["b=2", "a=1"] ns=Some("flag-ns") release=Some("web")"#,
+                r#"Some("prod.yaml #2") values=["prod.yaml", "every.yaml", "own.yaml"] set=["a=1"] ns=Some("flag-ns") release=None"#,
+            ]
+        );
+        // A chart without entries: one render, with its own `-F CHART=FILE` files only.
+        let elsewhere = RenderOptions {
+            charts: Vec::new(),
+            ..options
+        };
+        let plain = chart_jobs(&fixture("worker"), &elsewhere);
+        assert_eq!(plain.len(), 1);
+        assert_eq!(plain[0].label, None);
+        assert_eq!(plain[0].helm.values, vec![PathBuf::from("every.yaml")]);
+    }
+}
