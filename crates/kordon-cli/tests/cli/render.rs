@@ -380,10 +380,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     );
     let json = json(&run);
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
-    // chart; templates were
+    // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
+    // so it does not apply); templates were
     // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
     // error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 13);
+    assert_eq!(json["summary"]["objects"], 15);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -852,11 +853,19 @@ fn renders_and_values(json: &serde_json::Value) -> String {
         .iter()
         .map(|p| {
             let message = p["message"].as_str().unwrap_or("");
+            // The first line says what failed, the last what to do about it.
+            let first = message.lines().next().unwrap_or("");
+            let last = message.lines().last().unwrap_or("");
             format!(
-                "{} {}: {}",
+                "{} {}: {}{}",
                 p["level"].as_str().unwrap_or(""),
                 p["file"].as_str().unwrap_or(""),
-                message.lines().next().unwrap_or("")
+                first,
+                if last == first {
+                    String::new()
+                } else {
+                    format!("\n    … {last}")
+                }
             )
         })
         .collect();

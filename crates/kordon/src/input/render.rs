@@ -527,7 +527,23 @@ pub fn render_chart_job(
         |why| why.contains("` failed (exit code "),
         || helm::render_chart(&chart_dir, &job.helm),
     );
-    let text = text.map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
+    let text = text.map_err(|m| {
+        // `-F` reaches every chart of the scan: a chart whose schema refuses another chart's
+        // values is the usual result, and scoping the file is the remedy.
+        let hint = if !options.helm.values.is_empty()
+            && m.contains("meet the specifications of the schema")
+        {
+            "; the -F/--values files are given to every chart of the scan: give them to one chart \
+             with -F CHART=FILE, or bind values to a chart with `helm.charts` in .kordon.yaml"
+        } else {
+            ""
+        };
+        problem(
+            ProblemLevel::Error,
+            ProblemKind::Render,
+            format!("{m}{hint}"),
+        )
+    })?;
     check_size(&text, input).map_err(|m| problem(ProblemLevel::Error, ProblemKind::TooLarge, m))?;
     Ok(Rendered {
         source: Source {
