@@ -738,14 +738,18 @@ fn values_candidate(
                 continue;
             }
             let own: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
+            // `global` is shared by every chart of the release under the same name: the top
+            // chart's `global.x` is the subchart's `global.x`, not `<subchart>.global.x`.
+            let global = key == "global" || key.starts_with("global.");
             // The key as the top chart's values (and `--set`) name it.
             let full: Vec<PathSegment> = subcharts
                 .iter()
+                .filter(|_| !global)
                 .map(|s| PathSegment::Key((*s).to_string()))
                 .chain(own.iter().cloned())
                 .collect();
             for (source, document, root, depth) in &loaded {
-                let in_file = &full[*depth..];
+                let in_file = if global { &full[..] } else { &full[*depth..] };
                 let resolved = root.resolve(in_file);
                 if resolved.exact
                     && resolved.node.is_scalar()
@@ -866,6 +870,9 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
                 let resolved = object.root.resolve(&p.path);
                 let now = resolved.exact.then(|| resolved.node.to_json());
                 out[i] = match now {
+                    // A probe equal to the rendered value proves nothing: the file that was
+                    // probed may not be the one that set it (a subchart's default overridden).
+                    _ if probe == &p.rendered => None,
                     Some(v) if &v == probe => Some(Confirmation::Copied),
                     Some(v) if v != p.rendered => Some(Confirmation::Influenced),
                     _ => None,

@@ -381,10 +381,10 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let json = json(&run);
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
     // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
-    // so it does not apply); templates were
+    // so it does not apply), two of the global chart; templates were
     // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
     // error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 15);
+    assert_eq!(json["summary"]["objects"], 17);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -960,4 +960,29 @@ fn a_values_file_given_for_one_chart_reaches_only_that_chart() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_global_value_a_subchart_reads_points_at_the_umbrella_values_that_set_it() {
+    let Some(helm) = real_helm() else { return };
+    // The subchart's own values.yaml says `global.hostNetwork: false`, the umbrella's `true`:
+    // the render has `true`, so the finding belongs at the umbrella's key (before, the link
+    // went to the subchart's file, "confirmed" by a probe equal to the rendered value).
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/global",
+                "--no-render-cache",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(values_locations(&json(&run)));
 }
