@@ -272,9 +272,9 @@ pub struct RenderArgs {
     /// The helm binary that renders charts (`helm template`). Default: `helm` on PATH.
     #[arg(long, value_name = "PATH")]
     pub helm_bin: Option<PathBuf>,
-    /// A values file for every chart, as `helm template --values` (repeatable, in order).
-    /// Short `-F`: `-f` is --format.
-    #[arg(long = "values", short = 'F', value_name = "FILE")]
+    /// A values file for every chart, as `helm template --values` (repeatable, in order);
+    /// `CHART=FILE` for the chart in directory CHART only. Short `-F`: `-f` is --format.
+    #[arg(long = "values", short = 'F', value_name = "[CHART=]FILE")]
     pub values: Vec<PathBuf>,
     /// A value for every chart, as `helm template --set key=value` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]

@@ -25,6 +25,7 @@ use crate::document::{LineIndex, Node, NodeValue, ParseLimits, Position, Span, p
 use crate::finding::{Location, Severity};
 use crate::gatekeeper::EnforcementChoice;
 use crate::input::ExcludeSet;
+use crate::input::render::ChartRender;
 use crate::rules::{PssLevel, Rule, RuleSet};
 use crate::suppress::{Date, Exception, ExceptionMatch, Pattern};
 use crate::workload::WorkloadKind;
@@ -231,6 +232,9 @@ pub struct Settings {
     pub workloads: Vec<WorkloadKind>,
     /// `render-cache`: false turns the on-disk render cache off; top level only.
     pub render_cache: Option<Spanned<bool>>,
+    /// `helm.charts`: charts rendered with values of their own, paths resolved against the
+    /// file's folder; top level only.
+    pub helm_charts: Vec<ChartRender>,
 }
 
 /// A parsed configuration file.
@@ -265,8 +269,11 @@ const TOP_KEYS: &[&str] = &[
     "export",
     "workloads",
     "render-cache",
+    "helm",
     "profiles",
 ];
+const HELM_KEYS: &[&str] = &["charts"];
+const HELM_CHART_KEYS: &[&str] = &["path", "name", "values", "set", "release-name", "namespace"];
 const KUSTOMIZE_KEYS: &[&str] = &["load-restrictor", "allow-remote"];
 const EXPORT_KEYS: &[&str] = &["enforcement-action"];
 const PROFILE_KEYS: &[&str] = &[
@@ -430,6 +437,7 @@ impl Reader<'_> {
                 "export" => self.export(value, &mut settings),
                 "workloads" => settings.workloads = self.workloads(value),
                 "render-cache" => settings.render_cache = self.boolean(value, "render-cache"),
+                "helm" => settings.helm_charts = self.helm(value),
                 "exclude" => {
                     let patterns = self.strings(value, "exclude");
                     for pattern in &patterns {
@@ -596,6 +604,169 @@ impl Reader<'_> {
                     Some("the object at that path holds the pods' `metadata` and `spec`".into()),
                 );
                 None
+            }
+        }
+    }
+
+    /// `helm: {charts: [...]}`: charts rendered with values of their own, one render per entry.
+    fn helm(&mut self, node: &Node) -> Vec<ChartRender> {
+        let mut out = Vec::new();
+        for entry in self.mapping(node, "helm", HELM_KEYS) {
+            let items = match &entry.value.value {
+                NodeValue::Null => continue,
+                NodeValue::Seq(items) => items,
+                _ => {
+                    self.error(entry.value.span, "`helm.charts` must be a list", None);
+                    continue;
+                }
+            };
+            for item in items {
+                if let Some(chart) = self.helm_chart(item) {
+                    out.push(chart);
+                }
+            }
+        }
+        out
+    }
+
+    /// One `helm.charts` item: `{path, name, values, set, release-name, namespace}`.
+    fn helm_chart(&mut self, item: &Node) -> Option<ChartRender> {
+        let errors_before = self.errors.len();
+        let mut render = ChartRender::default();
+        let mut path_seen = false;
+        for field in self.mapping(item, "a `helm.charts` item", HELM_CHART_KEYS) {
+            let value = &field.value;
+            match field.key.as_str() {
+                "path" => {
+                    path_seen = true;
+                    let Some(path) = self.string(value, "helm.charts path") else {
+                        continue;
+                    };
+                    let spanned = Spanned {
+                        value: path,
+                        span: value.span,
+                    };
+                    let dir = self.dir.join(&spanned.value);
+                    if self.inside_repository(&spanned, "path") && !dir.join("Chart.yaml").is_file()
+                    {
+                        self.error(
+                            value.span,
+                            format!(
+                                "`helm.charts` path `{}` is not a Helm chart: {} has no Chart.yaml",
+                                spanned.value,
+                                dir.display()
+                            ),
+                            Some("name the chart's directory, relative to this file".into()),
+                        );
+                    }
+                    render.chart = dir;
+                }
+                "name" => render.name = self.string(value, "helm.charts name"),
+                "values" => {
+                    for file in self.strings(value, "helm.charts values") {
+                        let path = self.dir.join(&file.value);
+                        if !self.inside_repository(&file, "values file") {
+                            continue;
+                        }
+                        if !path.is_file() {
+                            self.error(
+                                file.span,
+                                format!(
+                                    "values file `{}` does not exist ({})",
+                                    file.value,
+                                    path.display()
+                                ),
+                                Some("values files are relative to this file".into()),
+                            );
+                            continue;
+                        }
+                        render.values.push(path);
+                    }
+                }
+                "set" => {
+                    for set in self.strings(value, "helm.charts set") {
+                        if set.value.split_once('=').is_none_or(|(k, _)| k.is_empty()) {
+                            self.error(
+                                set.span,
+                                format!("`helm.charts` set item `{}` is not KEY=VALUE", set.value),
+                                Some("as `helm template --set`, e.g. `image.tag=1.2.3`".into()),
+                            );
+                            continue;
+                        }
+                        render.set.push(set.value);
+                    }
+                }
+                "release-name" => {
+                    let Some(name) = self.string(value, "helm.charts release-name") else {
+                        continue;
+                    };
+                    // Helm's own rule for release names.
+                    if is_dns_label(&name, 53, true) {
+                        render.release_name = Some(name);
+                    } else {
+                        self.error(
+                            value.span,
+                            format!("`helm.charts` release-name `{name}` is not a release name"),
+                            Some(
+                                "at most 53 lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit"
+                                    .into(),
+                            ),
+                        );
+                    }
+                }
+                "namespace" => {
+                    let Some(name) = self.string(value, "helm.charts namespace") else {
+                        continue;
+                    };
+                    if is_dns_label(&name, 63, false) {
+                        render.namespace = Some(name);
+                    } else {
+                        self.error(
+                            value.span,
+                            format!("`helm.charts` namespace `{name}` is not a namespace name"),
+                            Some(
+                                "at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"
+                                    .into(),
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !path_seen && matches!(item.value, NodeValue::Map(_)) {
+            self.error(
+                item.span,
+                "a `helm.charts` item needs `path`, the chart's directory",
+                Some(
+                    "for example `{path: deploy/chart, values: [deploy/values-prod.yaml]}`".into(),
+                ),
+            );
+        }
+        (self.errors.len() == errors_before && matches!(item.value, NodeValue::Map(_)))
+            .then_some(render)
+    }
+
+    /// Whether a path the file names stays inside the repository; a located error otherwise.
+    fn inside_repository(&mut self, path: &Spanned<String>, what: &str) -> bool {
+        match outside_root(self.root, &self.dir.join(&path.value)) {
+            None => true,
+            Some(resolved) => {
+                self.error(
+                    path.span,
+                    format!(
+                        "`helm.charts` {what} `{}` points outside the repository ({}): it resolves to {}",
+                        path.value,
+                        self.root.display(),
+                        resolved.display()
+                    ),
+                    Some(
+                        "a configuration may name only paths inside the repository that holds it; \
+                         give other values files on the command line instead (-F CHART=FILE)"
+                            .into(),
+                    ),
+                );
+                false
             }
         }
     }
@@ -814,6 +985,18 @@ impl Reader<'_> {
             location: Some(self.location(node.span)),
         })
     }
+}
+
+/// A DNS label as Kubernetes names use them (with `dots`, a subdomain-like name), at most `max` long.
+fn is_dns_label(name: &str, max: usize, dots: bool) -> bool {
+    let alphanumeric = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    !name.is_empty()
+        && name.len() <= max
+        && name
+            .bytes()
+            .all(|b| alphanumeric(b) || b == b'-' || (dots && b == b'.'))
+        && name.bytes().next().is_some_and(alphanumeric)
+        && name.bytes().last().is_some_and(alphanumeric)
 }
 
 fn make_error(
@@ -1155,6 +1338,11 @@ impl Resolved<'_> {
     pub fn kustomize_allow_remote(&self) -> Option<(bool, Location)> {
         let setting = self.config.settings.kustomize_allow_remote.as_ref()?;
         Some((setting.value, self.config.location(setting.span)))
+    }
+
+    /// The charts `helm.charts` renders with values of their own, one entry per render.
+    pub fn helm_charts(&self) -> Vec<ChartRender> {
+        self.config.settings.helm_charts.clone()
     }
 
     /// `render-cache` when the file sets it (false: renders are not cached).

@@ -738,14 +738,18 @@ fn values_candidate(
                 continue;
             }
             let own: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
+            // `global` is shared by every chart of the release under the same name: the top
+            // chart's `global.x` is the subchart's `global.x`, not `<subchart>.global.x`.
+            let global = key == "global" || key.starts_with("global.");
             // The key as the top chart's values (and `--set`) name it.
             let full: Vec<PathSegment> = subcharts
                 .iter()
+                .filter(|_| !global)
                 .map(|s| PathSegment::Key((*s).to_string()))
                 .chain(own.iter().cloned())
                 .collect();
             for (source, document, root, depth) in &loaded {
-                let in_file = &full[*depth..];
+                let in_file = if global { &full[..] } else { &full[*depth..] };
                 let resolved = root.resolve(in_file);
                 if resolved.exact
                     && resolved.node.is_scalar()
@@ -793,17 +797,21 @@ fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value>
 /// refusing the probe, a value that switches a template off) confirms none of its candidates.
 fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
     let mut out = vec![None; pending.len()];
-    let mut charts: Vec<&Path> = pending
-        .iter()
-        .map(|p| p.candidate.chart_dir.as_path())
-        .collect();
-    charts.sort();
-    charts.dedup();
-    for chart in charts {
+    // One probe render per render of a chart: a chart rendered with several values files
+    // (`helm.charts` entries) is probed with each render's own options.
+    let mut renders_probed: Vec<(&Path, &crate::input::helm::HelmOptions)> = Vec::new();
+    for p in pending {
+        let render = (p.candidate.chart_dir.as_path(), &p.candidate.options);
+        if !renders_probed.contains(&render) {
+            renders_probed.push(render);
+        }
+    }
+    for (chart, base) in renders_probed {
         let here: Vec<usize> = (0..pending.len())
-            .filter(|&i| pending[i].candidate.chart_dir == chart)
+            .filter(|&i| {
+                pending[i].candidate.chart_dir == chart && &pending[i].candidate.options == base
+            })
             .collect();
-        let base = &pending[here[0]].candidate.options;
         let mut probes: Vec<(String, serde_json::Value)> = Vec::new();
         for &i in &here {
             let candidate = &pending[i].candidate;
@@ -862,6 +870,9 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
                 let resolved = object.root.resolve(&p.path);
                 let now = resolved.exact.then(|| resolved.node.to_json());
                 out[i] = match now {
+                    // A probe equal to the rendered value proves nothing: the file that was
+                    // probed may not be the one that set it (a subchart's default overridden).
+                    _ if probe == &p.rendered => None,
                     Some(v) if &v == probe => Some(Confirmation::Copied),
                     Some(v) if v != p.rendered => Some(Confirmation::Influenced),
                     _ => None,

@@ -187,6 +187,9 @@ pub struct ScannerBuilder {
     partial: bool,
     context_paths: Vec<PathBuf>,
     default_namespace: Option<String>,
+    /// The configuration's `helm.charts`, added to the render options at build time (so that
+    /// [`render`](ScannerBuilder::render) may be called before or after `config`).
+    config_charts: Vec<render::ChartRender>,
 }
 
 impl Default for ScannerBuilder {
@@ -211,6 +214,7 @@ impl Default for ScannerBuilder {
             partial: false,
             context_paths: Vec::new(),
             default_namespace: None,
+            config_charts: Vec::new(),
         }
     }
 }
@@ -324,6 +328,14 @@ impl ScannerBuilder {
         self
     }
 
+    /// Charts rendered with values of their own, one render per entry (the configuration's
+    /// `helm.charts`): added before the [`render`](Self::render) options' own
+    /// [`charts`](RenderOptions::charts) when the scanner is built, whichever is called first.
+    pub fn chart_renders(mut self, charts: Vec<render::ChartRender>) -> Self {
+        self.config_charts = charts;
+        self
+    }
+
     /// Declares that the scanned paths are only part of the deployment (the files of a commit).
     /// Rules that need the complete inventory ([`RuleMeta::needs_complete_inventory`]: they
     /// report what is *missing*, such as a namespace without a NetworkPolicy) would raise false
@@ -359,7 +371,7 @@ impl ScannerBuilder {
 
     /// Applies a configuration file (`.kordon.yaml`) in one call: its rule folders and rule
     /// settings (selection, severities, parameters) over the rules given so far (the built-in
-    /// corpus if none), its policies, context, default namespace, exclusions and exceptions.
+    /// corpus if none), its policies, context, default namespace, exclusions, exceptions and `helm.charts`.
     /// What is the caller's to decide is not applied: `fail-on` and `severity` (see
     /// [`config::Resolved::fail_on`](crate::config::Resolved::fail_on)), and the kustomize
     /// settings that widen what a render may read. Call it after
@@ -394,11 +406,14 @@ impl ScannerBuilder {
             self.exclude = Some(exclude);
         }
         self.suppress.exceptions.extend(config.exceptions());
+        self.config_charts = config.helm_charts();
         Ok(self)
     }
 
     /// Loads the rules and builds the scanner.
-    pub fn build(self) -> Result<Scanner, BuildError> {
+    pub fn build(mut self) -> Result<Scanner, BuildError> {
+        let config_charts = std::mem::take(&mut self.config_charts);
+        self.render.charts.splice(0..0, config_charts);
         let mut rules = match self.rules {
             Some(rules) => rules,
             None => RuleSet::builtin().map_err(|e| BuildError::Rules(e.into_vec()))?,
@@ -714,9 +729,14 @@ impl Scanner {
         charts: &[PathBuf],
         kustomizations: &[(PathBuf, bool)],
     ) -> Vec<Result<Rendered, render::RenderProblem>> {
+        // A chart with values of its own in the configuration is rendered once per entry.
+        let charts: Vec<render::ChartJob> = charts
+            .iter()
+            .flat_map(|dir| render::chart_jobs(dir, &self.render))
+            .collect();
         let jobs = charts.len() + kustomizations.len();
         let render = |index: usize| match charts.get(index) {
-            Some(dir) => render::render_chart(dir, &self.render, &self.input),
+            Some(job) => render::render_chart_job(job, &self.render, &self.input),
             None => {
                 let (dir, component) = &kustomizations[index - charts.len()];
                 render::render_kustomization(dir, *component, &self.render, &self.input)

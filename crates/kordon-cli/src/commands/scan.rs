@@ -228,7 +228,7 @@ pub fn scan_configured(
         prepared.kustomize_unrestricted_loads.as_ref(),
         prepared.kustomize_allow_remote.as_ref(),
         prepared.render_cache,
-    );
+    )?;
     let mut builder = prepared.builder.render(render_options);
     let mut suppress = prepared.suppress;
     if let Some(git) = git {
@@ -381,7 +381,7 @@ fn render_options(
     config_unrestricted_loads: Option<&(bool, Location)>,
     config_allow_remote: Option<&(bool, Location)>,
     config_render_cache: Option<bool>,
-) -> (RenderOptions, Vec<Problem>) {
+) -> Result<(RenderOptions, Vec<Problem>), String> {
     let mut widened = Vec::new();
     let mut note = |location: &Location, what: &str| {
         widened.push(Problem {
@@ -419,11 +419,12 @@ fn render_options(
         }
         (false, _) => false,
     };
+    let (values, chart_values) = split_values(&args.values)?;
     let options = RenderOptions {
         enabled: !args.no_render,
         helm: HelmOptions {
             binary: args.helm_bin.clone(),
-            values: args.values.clone(),
+            values,
             set: args.set.clone(),
             release_name: args.release_name.clone(),
             namespace: args.namespace.clone(),
@@ -442,6 +443,45 @@ fn render_options(
         } else {
             kordon::input::render_cache::default_dir()
         },
+        charts: Vec::new(),
+        chart_values,
     };
-    (options, widened)
+    Ok((options, widened))
+}
+
+/// Values files for one chart each, as `(chart directory, file)`.
+type ChartValues = Vec<(PathBuf, PathBuf)>;
+
+/// `-F FILE` (every chart) and `-F CHART=FILE` (that chart only), in order. A value naming an
+/// existing file is a file, whatever it holds; otherwise the part before the first `=` must be
+/// a chart directory.
+fn split_values(values: &[PathBuf]) -> Result<(Vec<PathBuf>, ChartValues), String> {
+    let mut every = Vec::new();
+    let mut scoped = Vec::new();
+    for value in values {
+        let text = value.to_string_lossy();
+        let split = text
+            .split_once('=')
+            .filter(|_| !value.is_file())
+            .map(|(chart, file)| (PathBuf::from(chart), PathBuf::from(file)));
+        match split {
+            None => every.push(value.clone()),
+            Some((chart, file)) => {
+                let dir = if chart.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    chart
+                };
+                if !dir.join("Chart.yaml").is_file() {
+                    return Err(format!(
+                        "--values {text}: {} is not a Helm chart directory (no Chart.yaml); \
+                         use -F FILE for every chart or -F CHART=FILE for one",
+                        dir.display()
+                    ));
+                }
+                scoped.push((dir, file));
+            }
+        }
+    }
+    Ok((every, scoped))
 }

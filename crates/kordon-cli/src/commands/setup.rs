@@ -152,6 +152,7 @@ pub fn prepare(
         if let Some(exclude) = resolved.exclude() {
             builder = builder.exclude(exclude);
         }
+        builder = builder.chart_renders(resolved.helm_charts());
         if !config_args.no_ignore {
             suppress.exceptions = resolved.exceptions();
         }

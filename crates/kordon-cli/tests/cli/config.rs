@@ -276,3 +276,46 @@ fn a_default_namespace_that_is_no_namespace_name_is_a_located_error() {
         run.stderr
     );
 }
+
+#[test]
+fn helm_chart_bindings_are_checked_where_they_are_written() {
+    let config = "\
+helm:
+  charts:
+    - path: chart
+      values: [values-prod.yaml, missing.yaml, ../outside.yaml]
+      set: [novalue, image.tag=1]
+      namespace: Prod
+      release-name: -bad
+    - path: not-a-chart
+    - values: [values-prod.yaml]
+      colour: blue
+";
+    let dir = tree(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        (".kordon.yaml", config),
+        (
+            "chart/Chart.yaml",
+            "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+        ),
+        ("values-prod.yaml", "x: 1\n"),
+        ("not-a-chart/values.yaml", "x: 1\n"),
+        ("pod.yaml", POD),
+    ]);
+    let run = kordon_in(dir.path(), &["scan", "pod.yaml"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    let real = std::fs::canonicalize(dir.path())
+        .expect("resolvable")
+        .display()
+        .to_string();
+    let above = std::path::Path::new(&real)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    insta::assert_snapshot!(
+        run.stderr
+            .replace(&real, "[TMP]")
+            .replace(&above, "[ABOVE]")
+            .replace(&dir.path().display().to_string(), "[TMP]")
+    );
+}

@@ -380,10 +380,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     );
     let json = json(&run);
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
-    // chart; templates were
+    // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
+    // so it does not apply), two of the global chart; templates were
     // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
     // error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 13);
+    assert_eq!(json["summary"]["objects"], 17);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -832,4 +833,156 @@ fn renders_are_cached_until_an_input_or_the_setting_changes() {
     let configured = scan(&[]);
     assert_eq!(configured.stdout, changed.stdout);
     assert_eq!(started(), 4 * built, "render-cache: false builds");
+}
+
+/// The render names, values-located findings and render-problem lines of a scan.
+fn renders_and_values(json: &serde_json::Value) -> String {
+    let mut renders: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .flat_map(|f| f["related"].as_array().cloned().unwrap_or_default())
+        .filter(|r| r["message"] == "where `helm template` rendered it (exact)")
+        .filter_map(|r| r["file"].as_str().map(str::to_string))
+        .collect();
+    renders.sort();
+    renders.dedup();
+    let problems: Vec<String> = json["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            let message = p["message"].as_str().unwrap_or("");
+            // The first line says what failed, the last what to do about it.
+            let first = message.lines().next().unwrap_or("");
+            let last = message.lines().last().unwrap_or("");
+            format!(
+                "{} {}: {}{}",
+                p["level"].as_str().unwrap_or(""),
+                p["file"].as_str().unwrap_or(""),
+                first,
+                if last == first {
+                    String::new()
+                } else {
+                    format!("\n    … {last}")
+                }
+            )
+        })
+        .collect();
+    format!(
+        "renders:\n  {}\nproblems:\n  {}\nvalues findings:\n{}",
+        renders.join("\n  "),
+        problems.join("\n  "),
+        values_locations(json)
+    )
+}
+
+#[test]
+fn charts_bound_to_values_in_the_config_are_rendered_once_per_entry() {
+    let Some(helm) = real_helm() else { return };
+    // `.kordon.yaml` renders `web` twice (prod and dev values) and leaves `worker` alone, whose
+    // schema would refuse web's values: each values-driven finding lands in the file bound to
+    // the render that has it, and the findings both renders share are reported once.
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/bound",
+                "--no-render-cache",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = json(&run);
+    let shared: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "cpu-limit-missing")
+        .collect();
+    assert_eq!(shared.len(), 2, "one per chart, web's merged: {shared:?}");
+    insta::assert_snapshot!(renders_and_values(&json));
+}
+
+#[test]
+fn a_values_file_given_for_one_chart_reaches_only_that_chart() {
+    let Some(helm) = real_helm() else { return };
+    let dir = repo_root().join("testdata/helm/bound");
+    let scan = |values: &'static str| {
+        let run = kordon_with_path(
+            &dir,
+            path_without_helm(),
+            &with_helm(
+                &helm,
+                &[
+                    "scan",
+                    "web",
+                    "worker",
+                    "--config",
+                    "/dev/null",
+                    "--no-render-cache",
+                    "-F",
+                    values,
+                    "--format",
+                    "json",
+                ],
+            ),
+            None,
+        );
+        let shown = renders_and_values(&json(&run))
+            .replace(helm.to_str().expect("helm path is UTF-8"), "[HELM]");
+        (run.code, shown)
+    };
+    // For every chart, the worker chart's schema refuses web's values; for `web=` only, both
+    // charts render and the web finding points at the file.
+    let (every_code, every) = scan("deploy/values-prod.yaml");
+    let (one_code, one) = scan("web=deploy/values-prod.yaml");
+    assert_eq!((every_code, one_code), (2, 1));
+    insta::assert_snapshot!(format!(
+        "-F deploy/values-prod.yaml:\n{every}\n-F web=deploy/values-prod.yaml:\n{one}"
+    ));
+    let run = kordon_with_path(
+        &dir,
+        path_without_helm(),
+        &["scan", "web", "-F", "nochart=deploy/values-prod.yaml"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("nochart is not a Helm chart directory (no Chart.yaml)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_global_value_a_subchart_reads_points_at_the_umbrella_values_that_set_it() {
+    let Some(helm) = real_helm() else { return };
+    // The subchart's own values.yaml says `global.hostNetwork: false`, the umbrella's `true`:
+    // the render has `true`, so the finding belongs at the umbrella's key (before, the link
+    // went to the subchart's file, "confirmed" by a probe equal to the rendered value).
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/global",
+                "--no-render-cache",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(values_locations(&json(&run)));
 }

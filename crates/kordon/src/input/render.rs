@@ -35,6 +35,13 @@ pub struct RenderOptions {
     /// arguments and renderer are unchanged is not rendered again. `None` (the default):
     /// every render runs.
     pub cache_dir: Option<PathBuf>,
+    /// Renders of particular charts with values of their own (`helm.charts` in `.kordon.yaml`):
+    /// a chart named here is rendered once per entry, instead of once with [`helm`](Self::helm)
+    /// alone; other charts are not affected.
+    pub charts: Vec<ChartRender>,
+    /// Values files for one chart only (`-F CHART=FILE`), as `(chart directory, file)`: read
+    /// after every other values file of each render of that chart.
+    pub chart_values: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Default for RenderOptions {
@@ -44,8 +51,122 @@ impl Default for RenderOptions {
             helm: HelmOptions::default(),
             kustomize: KustomizeOptions::default(),
             cache_dir: None,
+            charts: Vec::new(),
+            chart_values: Vec::new(),
         }
     }
+}
+
+/// One render of a chart with values of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartRender {
+    /// The chart directory.
+    pub chart: PathBuf,
+    /// What the render is called in its name, `deploy/chart [prod] (helm template)`; default:
+    /// its values files' names.
+    pub name: Option<String>,
+    /// Values files, read before those of [`HelmOptions::values`] (a command-line `-F` wins).
+    pub values: Vec<PathBuf>,
+    /// `--set` overrides, before those of [`HelmOptions::set`].
+    pub set: Vec<String>,
+    /// The release name, unless [`HelmOptions::release_name`] is given.
+    pub release_name: Option<String>,
+    /// The namespace, unless [`HelmOptions::namespace`] is given.
+    pub namespace: Option<String>,
+}
+
+/// How one render of a chart is made: the options, and the label its name carries when the
+/// chart has values of its own (`None`: the plain `<dir> (helm template)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartJob {
+    /// The chart directory.
+    pub dir: PathBuf,
+    /// The `helm template` options of this render.
+    pub helm: HelmOptions,
+    /// The label in the render's name.
+    pub label: Option<String>,
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::fs::canonicalize(p).unwrap_or_else(|_| normalize(p))
+    };
+    canonical(a) == canonical(b)
+}
+
+/// The renders of the chart in `dir`: one per [`RenderOptions::charts`] entry naming it, else
+/// one with the common options; each with the chart's own `-F CHART=FILE` files last.
+pub fn chart_jobs(dir: &Path, options: &RenderOptions) -> Vec<ChartJob> {
+    let own_files: Vec<PathBuf> = options
+        .chart_values
+        .iter()
+        .filter(|(chart, _)| same_dir(chart, dir))
+        .map(|(_, file)| file.clone())
+        .collect();
+    let entries: Vec<&ChartRender> = options
+        .charts
+        .iter()
+        .filter(|entry| same_dir(&entry.chart, dir))
+        .collect();
+    let common = &options.helm;
+    if entries.is_empty() {
+        let mut helm = common.clone();
+        helm.values.extend(own_files);
+        return vec![ChartJob {
+            dir: dir.to_path_buf(),
+            helm,
+            label: None,
+        }];
+    }
+    let mut labels: Vec<String> = Vec::new();
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(n, entry)| {
+            let mut helm = common.clone();
+            helm.values = entry
+                .values
+                .iter()
+                .chain(&common.values)
+                .chain(&own_files)
+                .cloned()
+                .collect();
+            helm.set = entry.set.iter().chain(&common.set).cloned().collect();
+            helm.release_name = common
+                .release_name
+                .clone()
+                .or_else(|| entry.release_name.clone());
+            helm.namespace = common.namespace.clone().or_else(|| entry.namespace.clone());
+            let mut label = entry.name.clone().unwrap_or_else(|| {
+                let files: Vec<String> = entry
+                    .values
+                    .iter()
+                    .filter_map(|f| f.file_name())
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .collect();
+                if files.is_empty() {
+                    format!("render {}", n + 1)
+                } else {
+                    files.join(", ")
+                }
+            });
+            // Render names must differ: findings are mapped back by them.
+            if labels.contains(&label) {
+                label = format!("{label} #{}", n + 1);
+            }
+            labels.push(label.clone());
+            ChartJob {
+                dir: dir.to_path_buf(),
+                helm,
+                label: Some(label),
+            }
+        })
+        .collect()
 }
 
 /// A chart or kustomization met while discovering input, or a problem with one.
@@ -330,14 +451,32 @@ fn shown_dir(dir: &Path) -> String {
     }
 }
 
-/// Renders one chart. A chart deliberately not rendered (a library chart, `--no-render`) is an
-/// `Err` at note level saying why.
+/// Renders one chart with the common options. A chart deliberately not rendered (a library
+/// chart, `--no-render`) is an `Err` at note level saying why.
 pub fn render_chart(
     dir: &Path,
     options: &RenderOptions,
     input: &InputOptions,
 ) -> Result<Rendered, RenderProblem> {
-    let name = shown_dir(dir);
+    let job = ChartJob {
+        dir: dir.to_path_buf(),
+        helm: options.helm.clone(),
+        label: None,
+    };
+    render_chart_job(&job, options, input)
+}
+
+/// Renders one chart as [`chart_jobs`] planned it (see [`render_chart`]).
+pub fn render_chart_job(
+    job: &ChartJob,
+    options: &RenderOptions,
+    input: &InputOptions,
+) -> Result<Rendered, RenderProblem> {
+    let dir = job.dir.as_path();
+    let name = match &job.label {
+        Some(label) => format!("{} [{label}]", shown_dir(dir)),
+        None => shown_dir(dir),
+    };
     let problem = |level, kind, message: String| RenderProblem {
         level,
         kind,
@@ -384,11 +523,27 @@ pub fn render_chart(
     };
     let (text, cached) = super::render_cache::through(
         options.cache_dir.as_deref(),
-        || super::render_cache::helm_key(&chart_dir, &options.helm),
+        || super::render_cache::helm_key(&chart_dir, &job.helm),
         |why| why.contains("` failed (exit code "),
-        || helm::render_chart(&chart_dir, &options.helm),
+        || helm::render_chart(&chart_dir, &job.helm),
     );
-    let text = text.map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
+    let text = text.map_err(|m| {
+        // `-F` reaches every chart of the scan: a chart whose schema refuses another chart's
+        // values is the usual result, and scoping the file is the remedy.
+        let hint = if !options.helm.values.is_empty()
+            && m.contains("meet the specifications of the schema")
+        {
+            "; the -F/--values files are given to every chart of the scan: give them to one chart \
+             with -F CHART=FILE, or bind values to a chart with `helm.charts` in .kordon.yaml"
+        } else {
+            ""
+        };
+        problem(
+            ProblemLevel::Error,
+            ProblemKind::Render,
+            format!("{m}{hint}"),
+        )
+    })?;
     check_size(&text, input).map_err(|m| problem(ProblemLevel::Error, ProblemKind::TooLarge, m))?;
     Ok(Rendered {
         source: Source {
@@ -398,7 +553,7 @@ pub fn render_chart(
         },
         kind: RenderKind::Helm {
             chart_dir,
-            options: Box::new(options.helm.clone()),
+            options: Box::new(job.helm.clone()),
         },
         cached,
     })
@@ -475,5 +630,80 @@ fn check_size(text: &str, input: &InputOptions) -> Result<(), String> {
         ))
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod chart_job_tests {
+    use super::*;
+
+    fn fixture(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/helm/bound")
+            .join(path)
+    }
+
+    #[test]
+    fn each_entry_is_a_render_with_its_values_before_the_flags() {
+        let options = RenderOptions {
+            helm: HelmOptions {
+                values: vec!["every.yaml".into()],
+                set: vec!["a=1".into()],
+                namespace: Some("flag-ns".into()),
+                ..HelmOptions::default()
+            },
+            charts: vec![
+                ChartRender {
+                    chart: fixture("web"),
+                    values: vec!["prod.yaml".into()],
+                    set: vec!["b=2".into()],
+                    namespace: Some("entry-ns".into()),
+                    release_name: Some("web".into()),
+                    ..ChartRender::default()
+                },
+                ChartRender {
+                    chart: fixture("web/../web"),
+                    values: vec!["prod.yaml".into()],
+                    ..ChartRender::default()
+                },
+                ChartRender {
+                    chart: fixture("worker"),
+                    name: Some("other".into()),
+                    ..ChartRender::default()
+                },
+            ],
+            chart_values: vec![(fixture("web"), "own.yaml".into())],
+            ..RenderOptions::default()
+        };
+        let jobs = chart_jobs(&fixture("web"), &options);
+        let shown: Vec<String> = jobs
+            .iter()
+            .map(|job| {
+                format!(
+                    "{:?} values={:?} set={:?} ns={:?} release={:?}",
+                    job.label,
+                    job.helm.values,
+                    job.helm.set,
+                    job.helm.namespace,
+                    job.helm.release_name
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                r#"Some("prod.yaml") values=["prod.yaml", "every.yaml", "own.yaml"] set=["b=2", "a=1"] ns=Some("flag-ns") release=Some("web")"#,
+                r#"Some("prod.yaml #2") values=["prod.yaml", "every.yaml", "own.yaml"] set=["a=1"] ns=Some("flag-ns") release=None"#,
+            ]
+        );
+        // A chart without entries: one render, with its own `-F CHART=FILE` files only.
+        let elsewhere = RenderOptions {
+            charts: Vec::new(),
+            ..options
+        };
+        let plain = chart_jobs(&fixture("worker"), &elsewhere);
+        assert_eq!(plain.len(), 1);
+        assert_eq!(plain[0].label, None);
+        assert_eq!(plain[0].helm.values, vec![PathBuf::from("every.yaml")]);
     }
 }
