@@ -1027,6 +1027,7 @@ impl Scanner {
                 }),
         );
         let verdicts = self.in_pool(|| self.evaluator.evaluate_targets(&targets, &inventory));
+        let related_index = crate::related::ObjectIndex::new(&objects, &reviewed_in[..plain.len()]);
         self.note_skipped_rules(&targets, &mut report);
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
@@ -1057,7 +1058,9 @@ impl Scanner {
                     });
                     let mut found = Vec::with_capacity(violations.len());
                     for violation in violations {
-                        let finding = match generated_from {
+                        let related = related_index
+                            .resolve(&violation.details, reviewed_in[verdict.object].as_deref());
+                        let mut finding = match generated_from {
                             Some((_, generated)) => make_generated_finding(
                                 rule,
                                 document,
@@ -1076,6 +1079,9 @@ impl Scanner {
                                 violation,
                             ),
                         };
+                        let (locations, subjects): (Vec<_>, Vec<_>) = related.into_iter().unzip();
+                        finding.related.splice(0..0, locations);
+                        finding.rule_related = subjects;
                         found.push(finding);
                     }
                     if generated_from.is_none() {
@@ -1148,6 +1154,7 @@ impl Scanner {
                         }],
                         details: serde_json::Value::Null,
                         suppression: None,
+                        rule_related: Vec::new(),
                     });
                 }
             }
@@ -1446,6 +1453,7 @@ fn make_finding(
         related: Vec::new(),
         details: violation.details,
         suppression: None,
+        rule_related: Vec::new(),
     }
 }
 
@@ -1596,5 +1604,6 @@ fn make_generated_finding(
         related: Vec::new(),
         details: violation.details,
         suppression: None,
+        rule_related: Vec::new(),
     }
 }
