@@ -47,3 +47,40 @@ fn related_objects_resolve_to_their_fields_and_unknown_ones_are_dropped() {
     let json = kordon::report::render_json(&report);
     assert!(json.contains("the Service that exposes it"), "{json}");
 }
+
+#[test]
+fn related_objects_of_a_kustomize_build_point_into_the_resource_files() {
+    let scanner = Scanner::builder()
+        .rules(RuleSet::empty())
+        .rule_dir(testdata().join("rules"))
+        .render(kordon::RenderOptions::default())
+        .build()
+        .expect("builds");
+    let report = scanner.scan_paths(&[testdata().join("kustomize")]);
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    let places: Vec<(String, usize, String)> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.related.iter())
+        .filter(|r| r.message.starts_with("the Service") || r.message.starts_with("Service"))
+        .map(|r| {
+            let file = r.location.file.rsplit("related/").next().unwrap_or("");
+            (file.to_string(), r.location.start.line, r.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "kustomize/app.yaml".to_string(),
+                19,
+                "the Service that exposes it".to_string()
+            ),
+            (
+                "kustomize/app.yaml".to_string(),
+                21,
+                "Service \"web\"".to_string()
+            ),
+        ]
+    );
+}
