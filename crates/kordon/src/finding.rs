@@ -202,6 +202,10 @@ pub struct Finding {
     pub details: serde_json::Value,
     /// Set when the finding is silenced (it then sits in [`crate::ScanReport::suppressed`]).
     pub suppression: Option<Suppression>,
+    /// The related locations the rule asked for in `details.related`, as first resolved, so
+    /// those in a render can be mapped back to the files the user edits.
+    #[serde(skip)]
+    pub(crate) rule_related: Vec<crate::related::RuleRelated>,
 }
 
 /// Where a silencing came from.

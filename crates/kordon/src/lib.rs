@@ -45,6 +45,7 @@ pub mod gatekeeper;
 pub mod git;
 pub mod input;
 mod provenance;
+mod related;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -169,6 +169,67 @@ pub(crate) fn attribute(
     let mut added: Vec<Arc<Source>> = Vec::new();
     let mut charts: HashMap<PathBuf, ChartTemplates> = HashMap::new();
     let mut candidates: Vec<Pending> = Vec::new();
+    // The objects a rule names as related move out of a render the way a finding's own object
+    // does: each is mapped as if it were a finding on that object's field.
+    for finding in report
+        .findings
+        .iter_mut()
+        .chain(report.suppressed.iter_mut())
+    {
+        for subject in std::mem::take(&mut finding.rule_related) {
+            let name = subject.location.file.clone();
+            let mut stand_in = finding.clone();
+            stand_in.location = subject.location.clone();
+            stand_in.precision = Precision::Exact;
+            stand_in.object = subject.object;
+            stand_in.path = subject.path;
+            stand_in.related = Vec::new();
+            stand_in.fix = None;
+            let offset = stand_in.object.location.span.start;
+            match by_name.get(name.as_str()).map(|r| &r.kind) {
+                Some(RenderKind::Helm { chart_dir, .. }) => {
+                    let Some(comment) = comments.get(&name).and_then(|c| template_at(c, offset))
+                    else {
+                        continue;
+                    };
+                    let chart = charts
+                        .entry(chart_dir.clone())
+                        .or_insert_with(|| ChartTemplates::new(chart_dir));
+                    let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
+                    helm_rendered(
+                        &mut stand_in,
+                        chart_dir,
+                        comment,
+                        render,
+                        chart,
+                        &mut files,
+                        &mut added,
+                    );
+                }
+                Some(RenderKind::Kustomize { dir, file, build }) => {
+                    let rendered = sources.get(&name).cloned();
+                    kustomize_built(
+                        &mut stand_in,
+                        dir,
+                        file,
+                        build,
+                        rendered,
+                        &mut files,
+                        &mut added,
+                    );
+                }
+                // A render the user gave is what the user has: the location stays in it.
+                None => continue,
+            }
+            if let Some(related) = finding
+                .related
+                .iter_mut()
+                .find(|r| r.location == subject.location)
+            {
+                related.location = stand_in.location;
+            }
+        }
+    }
     // Maps one finding; true when it is about the release namespace of a chart kordon
     // rendered (dropped below).
     let mut map = |finding: &mut Finding, position: usize| -> bool {

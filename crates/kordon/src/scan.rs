@@ -1051,6 +1051,7 @@ impl Scanner {
                 }),
         );
         let verdicts = self.in_pool(|| self.evaluator.evaluate_targets(&targets, &inventory));
+        let related_index = crate::related::ObjectIndex::new(&objects, &reviewed_in[..plain.len()]);
         self.note_skipped_rules(&targets, &mut report);
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
@@ -1081,7 +1082,9 @@ impl Scanner {
                     });
                     let mut found = Vec::with_capacity(violations.len());
                     for violation in violations {
-                        let finding = match generated_from {
+                        let related = related_index
+                            .resolve(&violation.details, reviewed_in[verdict.object].as_deref());
+                        let mut finding = match generated_from {
                             Some((_, generated)) => make_generated_finding(
                                 rule,
                                 document,
@@ -1100,6 +1103,9 @@ impl Scanner {
                                 violation,
                             ),
                         };
+                        let (locations, subjects): (Vec<_>, Vec<_>) = related.into_iter().unzip();
+                        finding.related.splice(0..0, locations);
+                        finding.rule_related = subjects;
                         found.push(finding);
                     }
                     if generated_from.is_none() {
@@ -1172,6 +1178,7 @@ impl Scanner {
                         }],
                         details: serde_json::Value::Null,
                         suppression: None,
+                        rule_related: Vec::new(),
                     });
                 }
             }
@@ -1470,6 +1477,7 @@ fn make_finding(
         related: Vec::new(),
         details: violation.details,
         suppression: None,
+        rule_related: Vec::new(),
     }
 }
 
@@ -1620,5 +1628,6 @@ fn make_generated_finding(
         related: Vec::new(),
         details: violation.details,
         suppression: None,
+        rule_related: Vec::new(),
     }
 }
