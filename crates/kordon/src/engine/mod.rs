@@ -105,6 +105,14 @@ struct PerScanEngines {
 struct EngineGroup {
     members: Vec<usize>,
     engine: OnceLock<Result<regorus::Engine, String>>,
+    /// The group compiled to regorus's bytecode VM, when it compiles ([`compile_to_vm`]).
+    program: OnceLock<Option<VmProgram>>,
+}
+
+/// A group's rules as one RVM program: an entry point per member's `violation`.
+struct VmProgram {
+    policy: regorus::CompiledPolicy,
+    program: Arc<regorus::rvm::Program>,
 }
 
 /// Evaluates a fixed set of rules over objects.
@@ -112,6 +120,12 @@ pub struct Evaluator {
     rules: Vec<PreparedRule>,
     groups: Vec<EngineGroup>,
     timeout: Duration,
+    /// Whether groups are evaluated on regorus's VM where they compile to it. Off: the VM
+    /// (with patch 6) gives byte-identical findings on the shared corpus and cuts a scan's CPU
+    /// time by a third, but it still disagrees with the interpreter on one rule's samples
+    /// (test `the_vm_and_the_interpreter_agree_on_the_builtin_samples_but_one_rule_...`), so the interpreter stays the engine until it
+    /// does not.
+    use_vm: bool,
 }
 
 /// Rules per shared engine. Larger groups parse a library fewer times but compile rules a scan may
@@ -152,6 +166,7 @@ fn group_rules(rules: &[Arc<Rule>]) -> (Vec<Option<usize>>, Vec<EngineGroup>) {
                 groups.push(EngineGroup {
                     members: Vec::new(),
                     engine: OnceLock::new(),
+                    program: OnceLock::new(),
                 });
                 packages.push(std::collections::HashSet::new());
                 open.insert(key, groups.len() - 1);
@@ -192,7 +207,39 @@ impl Evaluator {
             rules,
             groups,
             timeout,
+            use_vm: false,
         }
+    }
+
+    /// Evaluates the groups that compile to regorus's VM there, the others in the interpreter.
+    #[cfg(test)]
+    pub(crate) fn on_vm(mut self) -> Self {
+        self.use_vm = true;
+        self
+    }
+
+    /// The VM program of the group of the rule at `index`, when the rule is evaluated there:
+    /// a shared group of rules that do not read the inventory (the interpreter keeps the
+    /// inventory's views across reviews, the VM would compute them again for each), whose
+    /// engine compiled and whose program compiles too.
+    fn program_for(&self, index: usize) -> Option<&VmProgram> {
+        let prepared = &self.rules[index];
+        if !self.use_vm || prepared.rule.meta.inventory {
+            return None;
+        }
+        let group = &self.groups[prepared.group?];
+        let engine = group.engine.get()?.as_ref().ok()?;
+        group
+            .program
+            .get_or_init(|| {
+                let queries: Vec<String> = group
+                    .members
+                    .iter()
+                    .filter_map(|&m| self.rules[m].rule.violation_ref())
+                    .collect();
+                compile_to_vm(engine, &queries)
+            })
+            .as_ref()
     }
 
     /// The compiled engine for the rule at `index`: its group's, or its own when it has no group
@@ -286,15 +333,23 @@ impl Evaluator {
                         }
                     }
                     Ok(engine) => {
+                        let mut vm = self
+                            .program_for(*rule_index)
+                            .and_then(|program| new_vm(program, self.timeout));
                         let mut engine = engine.clone();
                         let query = prepared.rule.violation_ref().unwrap_or_default();
                         for &object in object_indices {
-                            let outcome = evaluate_one(
-                                &mut engine,
-                                &query,
-                                &reviews[object],
-                                &prepared.parameters,
-                            );
+                            let input = review_input(&reviews[object], &prepared.parameters);
+                            // What the VM cannot run (an instruction budget, an unsupported
+                            // form met at run time) the interpreter runs: its verdict is the
+                            // reference either way.
+                            let outcome = match vm
+                                .as_mut()
+                                .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok())
+                            {
+                                Some(found) => Ok(found),
+                                None => evaluate_one(&mut engine, &query, input),
+                            };
                             out.push(Verdict {
                                 rule: *rule_index,
                                 object,
@@ -507,16 +562,60 @@ fn build_engine_as(
     Ok(engine)
 }
 
-fn evaluate_one(
-    engine: &mut regorus::Engine,
+/// Compiles a prepared group engine's `queries` to one RVM program, or `None` when a rule uses
+/// a form regorus's compiler does not support: the group then stays in the interpreter.
+fn compile_to_vm(engine: &regorus::Engine, queries: &[String]) -> Option<VmProgram> {
+    let first = queries.first()?;
+    let mut engine = engine.clone();
+    let policy = engine
+        .compile_with_entrypoint(&Arc::<str>::from(first.as_str()))
+        .ok()?;
+    let entry_points: Vec<&str> = queries.iter().map(String::as_str).collect();
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &entry_points)
+            .ok()?;
+    Some(VmProgram { policy, program })
+}
+
+fn new_vm(program: &VmProgram, timeout: Duration) -> Option<regorus::rvm::RegoVM> {
+    let mut vm = regorus::rvm::RegoVM::new_with_policy(program.policy.clone());
+    vm.load_program(program.program.clone());
+    vm.set_data(regorus::Value::new_object()).ok()?;
+    // The interpreter has no instruction budget, only the timeout: neither has the VM.
+    vm.set_max_instructions(usize::MAX);
+    vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
+        limit: timeout,
+        check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
+    }));
+    Some(vm)
+}
+
+fn evaluate_on_vm(
+    vm: &mut regorus::rvm::RegoVM,
     query: &str,
-    review: &regorus::Value,
-    parameters: &regorus::Value,
+    input: &regorus::Value,
 ) -> Result<Vec<Violation>, String> {
+    vm.set_input(input.clone());
+    let result = vm
+        .execute_entry_point_by_name(query)
+        .map_err(|e| e.to_string())?;
+    Ok(violations_of(&result))
+}
+
+/// `input`: the review and the rule's parameters.
+fn review_input(review: &regorus::Value, parameters: &regorus::Value) -> regorus::Value {
     let mut input = std::collections::BTreeMap::new();
     input.insert(regorus::Value::from("review"), review.clone());
     input.insert(regorus::Value::from("parameters"), parameters.clone());
-    engine.set_input(regorus::Value::from(input));
+    regorus::Value::from(input)
+}
+
+fn evaluate_one(
+    engine: &mut regorus::Engine,
+    query: &str,
+    input: regorus::Value,
+) -> Result<Vec<Violation>, String> {
+    engine.set_input(input);
     let result = engine
         .eval_rule(query.to_string())
         .map_err(|e| e.to_string())?;
@@ -686,6 +785,82 @@ mod tests {
             verdicts
                 .iter()
                 .all(|v| v.outcome.as_ref().is_ok_and(|f| f.len() == 1))
+        );
+    }
+
+    #[test]
+    fn the_vm_and_the_interpreter_agree_on_the_builtin_samples_but_one_rule_and_the_vm_runs_them() {
+        let rules = RuleSet::builtin().expect("the built-in rules load");
+        let on_vm = Evaluator::new(rules.rules(), Duration::from_secs(30)).on_vm();
+        let reference = Evaluator::new(rules.rules(), Duration::from_secs(30));
+        let documents: Vec<Document> = rules
+            .rules()
+            .iter()
+            .flat_map(|rule| {
+                rule.samples.iter().map(move |(name, text)| {
+                    let source =
+                        crate::document::Source::new(format!("{}/{name}", rule.id()), text);
+                    Document::parse(Arc::new(source), ParseLimits::default())
+                })
+            })
+            .collect();
+        let objects: Vec<&Object> = documents.iter().flat_map(|d| d.objects.iter()).collect();
+        assert!(objects.len() > 100, "{} sample objects", objects.len());
+        let inventory = inventory(&objects, Some("default"));
+        let outcomes = |evaluator: &Evaluator| -> Vec<String> {
+            evaluator
+                .evaluate(&objects, &inventory)
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} on {}: {:?}",
+                        evaluator.rule(v.rule).id(),
+                        v.object,
+                        v.outcome
+                    )
+                })
+                .collect()
+        };
+        let vm_outcomes = outcomes(&on_vm);
+        let reference_outcomes = outcomes(&reference);
+        let differing: Vec<&str> = vm_outcomes
+            .iter()
+            .zip(&reference_outcomes)
+            .filter(|(vm, interpreter)| vm != interpreter)
+            .filter_map(|(vm, _)| vm.split(' ').next())
+            .collect();
+        // The one known disagreement, which keeps the VM off (`Evaluator::use_vm`): the VM
+        // reports an unset flag on kubelet samples where the interpreter, like OPA, finds the
+        // setting undecided. When this fails with an empty list, the VM can be adopted.
+        assert_eq!(
+            differing,
+            [
+                "kubelet-protect-kernel-defaults-disabled",
+                "kubelet-protect-kernel-defaults-disabled"
+            ],
+            "rules whose verdicts differ on the VM"
+        );
+        assert_eq!(vm_outcomes.len(), reference_outcomes.len());
+        assert!(
+            vm_outcomes.iter().any(|o| o.contains("Ok([Violation")),
+            "the samples raise violations"
+        );
+        // Every group of rules that do not read the inventory was evaluated on the VM.
+        let not_on_vm: Vec<Vec<&str>> = on_vm
+            .groups
+            .iter()
+            .filter(|g| !on_vm.rules[g.members[0]].rule.meta.inventory)
+            .filter(|g| !matches!(g.program.get(), Some(Some(_))))
+            .map(|g| {
+                g.members
+                    .iter()
+                    .map(|&m| on_vm.rules[m].rule.id())
+                    .collect()
+            })
+            .collect();
+        assert!(
+            not_on_vm.is_empty(),
+            "groups left to the interpreter: {not_on_vm:?}"
         );
     }
 }
