@@ -829,9 +829,11 @@ mod tests {
             .filter(|(vm, interpreter)| vm != interpreter)
             .filter_map(|(vm, _)| vm.split(' ').next())
             .collect();
-        // The one known disagreement, which keeps the VM off (`Evaluator::use_vm`): the VM
-        // reports an unset flag on kubelet samples where the interpreter, like OPA, finds the
-        // setting undecided. When this fails with an empty list, the VM can be adopted.
+        // The one known disagreement, which keeps the VM off (`Evaluator::use_vm`): regorus
+        // 0.14.1's VM binds the undefined result of a function in `v := f(x)` and goes on (in
+        // a rule body and in a comprehension alike), where the interpreter and OPA fail the
+        // body. `kubelet.effective` is undefined for a kubelet started with `--config`, so the
+        // VM reports the flag unset on those samples. When this list is empty, adopt the VM.
         assert_eq!(
             differing,
             [
