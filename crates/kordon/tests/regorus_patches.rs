@@ -207,3 +207,20 @@ fn patch_6_on_the_vm_an_undefined_statement_fails_its_body_and_else_is_tried() {
         serde_json::json!("Deployment")
     );
 }
+
+#[test]
+fn patch_7_on_the_vm_an_undefined_assignment_fails_its_body() {
+    let policy = "package t\nimport rego.v1\n\none(x) := 1 if x.present\n\nin_body := true if {\n\tv := one(input)\n\tnot v == 2\n}\n\nin_comprehension := [v | v := one(input)]\n\ndefined := true if {\n\tv := one({\"present\": true})\n\tnot v == 2\n}\n";
+    assert_eq!(
+        on_vm(policy, "data.t.in_body", "{}"),
+        serde_json::json!("<undefined>")
+    );
+    assert_eq!(
+        on_vm(policy, "data.t.in_comprehension", "{}"),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        on_vm(policy, "data.t.defined", "{}"),
+        serde_json::json!(true)
+    );
+}
