@@ -4,7 +4,7 @@
 #   scripts/bench.sh                 # the shared corpus beside the repository
 #   KORDON_BENCH_CORPUS=DIR scripts/bench.sh
 #   BENCH_RUNS=5 scripts/bench.sh    # runs per figure (median; default 3)
-#   BENCH_CHECKOV=1 scripts/bench.sh # also time checkov if it is on PATH
+#   BENCH_CHECKOV=0 scripts/bench.sh # skip checkov (timed when it is on PATH)
 #
 # Builds the release binary and the `scan` bench, then prints one table: wall time (median),
 # CPU time (user + system, the steadier figure on a shared machine) and peak RSS of each case.
@@ -78,6 +78,18 @@ generate() {
     }'
 }
 for n in 1250 2500 5000; do generate "$n" >"$work/gen-$n.yaml"; done
+# A generated CustomResourceDefinition of about N MB: one object whose schema has many
+# properties (the shape of large real CRDs), for cost in the size of a single object.
+generate_crd() {
+    awk -v mb="$1" 'BEGIN {
+      n = int(mb * 1e6 / 137)
+      printf "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.bench.example\nspec:\n  group: bench.example\n  scope: Namespaced\n  names:\n    kind: Widget\n    plural: widgets\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n"
+      for (i = 0; i < n; i++) {
+        printf "            field%07d:\n              type: string\n              description: setting %d of the widget, generated for the benchmark\n", i, i
+      }
+    }'
+}
+for mb in 5 10 20; do generate_crd "$mb" >"$work/crd-$mb.yaml"; done
 
 bytes=$(du -sb "$corpus" | cut -f1)
 echo "kordon $("$kordon" --version | awk '{print $2}'), corpus $corpus ($(awk "BEGIN{printf \"%.1f\", $bytes/1e6}") MB), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), median of $runs runs"
@@ -130,7 +142,20 @@ for n in 1250 2500 5000; do
     fi
 done
 
-if [ -n "${BENCH_CHECKOV:-}" ] && command -v checkov >/dev/null; then
+first=""
+for mb in 5 10 20; do
+    f=$(median_of "$runs" "$kordon" scan --no-render -q -f json "$work/crd-$mb.yaml")
+    read -r w c r <<<"$f"
+    if [ -z "$first" ]; then
+        first=$f
+        row "one generated CRD, $mb MB" "$f" "$(du -k "$work/crd-$mb.yaml" | cut -f1) KB"
+    else
+        read -r fw fc fr <<<"$first"
+        row "one generated CRD, $mb MB" "$f" "cpu $(ratio "$c" "$fc"), RSS $(ratio "$r" "$fr") of 5 MB"
+    fi
+done
+
+if [ "${BENCH_CHECKOV:-1}" != 0 ] && command -v checkov >/dev/null; then
     f=$(measure checkov -d "$corpus" --framework kubernetes --quiet --compact)
     row "checkov -d corpus --framework kubernetes" "$f" "$(ratio "$(cut -d' ' -f1 <<<"$f")" "$base_wall") kordon --no-render"
 fi

@@ -165,3 +165,62 @@ fn patch_5_rules_that_read_no_input_are_kept_and_the_others_are_not() {
         serde_json::json!(2)
     );
 }
+
+/// Evaluates `rule` of `policy` on regorus's VM (the `rvm` feature kordon evaluates its rule
+/// groups on).
+fn on_vm(policy: &str, rule: &str, input: &str) -> serde_json::Value {
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .expect("loads");
+    let compiled = engine
+        .compile_with_entrypoint(&std::sync::Arc::from(rule))
+        .expect("compiles");
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[rule])
+            .expect("compiles to the VM");
+    let mut vm = regorus::rvm::RegoVM::new_with_policy(compiled);
+    vm.load_program(program);
+    vm.set_data(regorus::Value::new_object()).expect("data");
+    vm.set_input(regorus::Value::from_json_str(input).expect("json"));
+    let value = vm.execute_entry_point_by_name(rule).expect("runs");
+    serde_json::to_value(&value).expect("json")
+}
+
+#[test]
+fn patch_6_on_the_vm_an_undefined_statement_fails_its_body_and_else_is_tried() {
+    // The shape of `lib.kordon.pods.template_path`: a table lookup, else another table.
+    let policy = "package t\nimport rego.v1\n\nby_group := {}\nby_kind := {\"Deployment\": [\"spec\", \"template\"]}\n\npath(obj) := p if {\n\tp := by_group[obj.kind]\n} else := by_kind[obj.kind]\n\nrule_path := p if {\n\tp := by_group.absent\n} else := 7\n\nviaf := path(input)\n";
+    let input = r#"{"kind": "Deployment"}"#;
+    assert_eq!(
+        on_vm(policy, "data.t.viaf", input),
+        serde_json::json!(["spec", "template"])
+    );
+    assert_eq!(
+        on_vm(policy, "data.t.rule_path", input),
+        serde_json::json!(7)
+    );
+    // A first body that holds still wins over its `else`.
+    let holds = "package t\nimport rego.v1\n\nr := p if {\n\tp := input.kind\n} else := 7\n";
+    assert_eq!(
+        on_vm(holds, "data.t.r", input),
+        serde_json::json!("Deployment")
+    );
+}
+
+#[test]
+fn patch_7_on_the_vm_an_undefined_assignment_fails_its_body() {
+    let policy = "package t\nimport rego.v1\n\none(x) := 1 if x.present\n\nin_body := true if {\n\tv := one(input)\n\tnot v == 2\n}\n\nin_comprehension := [v | v := one(input)]\n\ndefined := true if {\n\tv := one({\"present\": true})\n\tnot v == 2\n}\n";
+    assert_eq!(
+        on_vm(policy, "data.t.in_body", "{}"),
+        serde_json::json!("<undefined>")
+    );
+    assert_eq!(
+        on_vm(policy, "data.t.in_comprehension", "{}"),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        on_vm(policy, "data.t.defined", "{}"),
+        serde_json::json!(true)
+    );
+}

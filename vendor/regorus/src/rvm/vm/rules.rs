@@ -128,6 +128,13 @@ impl RegoVM {
                     Ok(_) => {
                         if matches!(rule_info.rule_type, RuleType::Complete) || is_function_call {
                             let current_result = self.get_register(result_reg)?.clone();
+                            // KORDON PATCH 6: a body whose statement was undefined (`p :=
+                            // m["absent"]`) returns without a value; it failed, so its `else`
+                            // body is tried next, as the interpreter and OPA do. Before, the
+                            // loop stopped here and the rule was undefined.
+                            if current_result == Value::Undefined {
+                                continue;
+                            }
                             if current_result != Value::Undefined {
                                 if let Some(ref expected) = first_successful_result {
                                     if *expected != current_result {

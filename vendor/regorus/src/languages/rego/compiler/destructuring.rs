@@ -25,6 +25,9 @@ impl PlanContext {
         matches!(
             self,
             PlanContext::Assignment
+                // KORDON PATCH 7: `v := f(x)` with an undefined right side fails the body, as in
+                // OPA and the interpreter; the VM bound `v` to undefined and went on.
+                | PlanContext::ColonAssignment
                 | PlanContext::FunctionParameter
                 | PlanContext::LoopIndex
                 | PlanContext::SomeIn
