@@ -312,7 +312,9 @@ impl Evaluator {
                 .filter(|(_, t)| prepared.rule.matches(t))
                 .map(|(i, _)| i)
                 .collect();
-            let on_vm = matching.len() >= VM_MIN_OBJECTS;
+            // The VM is right only with kordon's patches 6 and 7 (regorus as published drops
+            // findings on it): a packaged build without the vendored copy stays in the interpreter.
+            let on_vm = cfg!(kordon_patched_regorus) && matching.len() >= VM_MIN_OBJECTS;
             for chunk in matching.chunks(OBJECTS_PER_TASK) {
                 tasks.push((rule_index, chunk.to_vec(), on_vm));
             }
