@@ -464,6 +464,45 @@ impl ChartFiles {
         std::fs::read_to_string(path).ok()
     }
 
+    /// The written file a member of a packaged local dependency is a copy of: for a chart
+    /// whose `Chart.yaml` takes a dependency from `repository: file://DIR`, `helm dependency
+    /// build` packs DIR into `charts/`, and DIR's file is what a user edits. Only a file with
+    /// the member's exact text counts (the archive may be stale), and only one inside the
+    /// current directory: kordon never reads outside the repository on a chart's say-so.
+    pub fn written_source(&self, path: &Path) -> Option<PathBuf> {
+        let name = path.to_str()?;
+        let (shown, member) = split_member(name)?;
+        if !self.root.is_dir() {
+            return None;
+        }
+        let archive = self.archives.iter().find(|a| a.shown == shown)?;
+        let in_charts = Path::new(shown).parent()? == self.root.join("charts");
+        let top = archive.top()?;
+        let chart = archive.chart_name(&format!("{top}/"))?;
+        let text = std::fs::read_to_string(self.root.join("Chart.yaml")).ok()?;
+        let local = dependencies(&text).into_iter().find_map(|d| {
+            (d.name == chart)
+                .then_some(d.repository)
+                .flatten()
+                .and_then(|r| r.strip_prefix("file://").map(str::to_string))
+        })?;
+        if !in_charts {
+            return None;
+        }
+        let dir = self.root.join(&local);
+        let within = std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .ok()
+            .zip(std::fs::canonicalize(&dir).ok())
+            .is_some_and(|(cwd, dir)| dir.starts_with(cwd));
+        if !within {
+            return None;
+        }
+        let file = dir.join(member.strip_prefix(&format!("{top}/"))?);
+        let written = std::fs::read_to_string(&file).ok()?;
+        (archive.members.get(member) == Some(&written)).then(|| super::kustomize::normalize(&file))
+    }
+
     /// Every template (`templates/**`) of every archive opened so far, as `ARCHIVE!/MEMBER`
     /// names: where `define`s of packaged subcharts are looked up.
     pub fn archived_templates(&self) -> Vec<PathBuf> {
