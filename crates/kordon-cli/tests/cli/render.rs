@@ -833,3 +833,59 @@ fn renders_are_cached_until_an_input_or_the_setting_changes() {
     assert_eq!(configured.stdout, changed.stdout);
     assert_eq!(started(), 4 * built, "render-cache: false builds");
 }
+
+/// Where each privileged-container finding of a scan lands, in the three reports a user reads:
+/// human (the `,-[file:line:column]` header), JSON (file, line, precision, related) and SARIF
+/// (artifact, region or archive member).
+fn packaged_locations(helm: &Path, target: &str) -> String {
+    let scan = |format: &str| {
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(helm, &["scan", target, "--format", format]),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        run
+    };
+    let json = json(&scan("json"));
+    let mut out = format!("problems:\n{}json:\n{}", problems(&json), locations(&json));
+    out.push_str("human:\n");
+    let mut in_rule = false;
+    for line in scan("human").stdout.lines() {
+        if line.ends_with(']') && line.contains('[') && !line.starts_with(' ') {
+            in_rule = line.ends_with("[privileged-container]");
+        }
+        if in_rule && line.trim_start().starts_with(",-[") {
+            out.push_str(&format!("  {}\n", line.trim()));
+        }
+    }
+    out.push_str("sarif:\n");
+    let sarif: serde_json::Value = serde_json::from_str(&scan("sarif").stdout).expect("sarif");
+    for result in sarif["runs"][0]["results"].as_array().expect("results") {
+        if result["ruleId"] != "privileged-container" {
+            continue;
+        }
+        let place = &result["locations"][0];
+        let physical = &place["physicalLocation"];
+        out.push_str(&format!(
+            "  {} line {} | member {} line {} | {}\n",
+            physical["artifactLocation"]["uri"].as_str().unwrap_or(""),
+            physical["region"]["startLine"],
+            place["properties"]["archiveMember"].as_str().unwrap_or("-"),
+            place["properties"]["memberRegion"]["startLine"],
+            place["message"]["text"].as_str().unwrap_or("-"),
+        ));
+    }
+    out
+}
+
+#[test]
+fn an_umbrella_chart_maps_packaged_and_unpacked_subcharts_and_a_local_library() {
+    // umbrella/charts holds web/ unpacked, worker-0.2.0.tgz (with nested/ inside it) and
+    // helmlib-0.1.0.tgz, the `helm dependency build` copy of file://../helmlib
+    // (testdata/helm/packaged/regenerate.sh makes the archives). The worker's finding is driven
+    // by the umbrella's `worker.securityContext.privileged`, so it lands on that key.
+    let Some(helm) = real_helm() else { return };
+    insta::assert_snapshot!(packaged_locations(&helm, "testdata/helm/umbrella"));
+}
