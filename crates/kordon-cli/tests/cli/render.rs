@@ -380,10 +380,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     );
     let json = json(&run);
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
-    // chart; templates were
+    // chart, five of the umbrella, two of the worker chart's sources and one of the nested chart's;
+    // templates were
     // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
     // error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 13);
+    assert_eq!(json["summary"]["objects"], 21);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -888,4 +889,50 @@ fn an_umbrella_chart_maps_packaged_and_unpacked_subcharts_and_a_local_library() 
     // by the umbrella's `worker.securityContext.privileged`, so it lands on that key.
     let Some(helm) = real_helm() else { return };
     insta::assert_snapshot!(packaged_locations(&helm, "testdata/helm/umbrella"));
+}
+
+#[test]
+fn a_packaged_chart_named_as_a_path_is_rendered_and_mapped_into_its_members() {
+    let Some(helm) = real_helm() else { return };
+    insta::assert_snapshot!(packaged_locations(
+        &helm,
+        "testdata/helm/packaged/worker/charts/nested-0.3.0.tgz"
+    ));
+}
+
+#[test]
+fn an_archive_that_is_no_chart_is_a_located_error() {
+    let dir = crate::support::tree(&[("notes.tgz", "plain text, not gzip\n")]);
+    let run =
+        crate::support::kordon_in(dir.path(), &["scan", "notes.tgz", "--format", "json"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(problems(&json(&run)));
+}
+
+#[test]
+fn missing_dependencies_name_the_chart_yaml_line_and_the_command_to_run() {
+    // The umbrella without its archives: what a clone holds when charts/ is .gitignored.
+    let Some(helm) = real_helm() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let umbrella = repo_root().join("testdata/helm/umbrella");
+    for file in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/configmap.yaml",
+        "templates/deployment.yaml",
+        "charts/web/Chart.yaml",
+        "charts/web/values.yaml",
+        "charts/web/templates/deployment.yaml",
+    ] {
+        let text = std::fs::read_to_string(umbrella.join(file)).expect("fixture");
+        crate::support::write(&dir.path().join("umbrella"), file, &text);
+    }
+    let run = kordon_with_path(
+        dir.path(),
+        path_without_helm(),
+        &with_helm(&helm, &["scan", "umbrella", "--format", "json"]),
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(problems(&json(&run)));
 }
