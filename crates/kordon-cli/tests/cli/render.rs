@@ -576,24 +576,29 @@ fn a_helm_bin_that_does_not_exist_is_named() {
 }
 
 #[test]
-fn a_template_named_directly_is_skipped_with_a_warning() {
-    let run = kordon_with_path(
-        &repo_root(),
-        path_without_helm(),
-        &[
-            "scan",
-            "testdata/helm/app/templates/deployment.yaml",
-            "--format",
-            "json",
-        ],
-        None,
+fn a_template_named_directly_renders_its_chart() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |dir: &Path, path: &'static str| {
+        let run = kordon_with_path(
+            dir,
+            path_without_helm(),
+            &with_helm(&helm, &["scan", path, "--format", "json"]),
+            None,
+        );
+        let json = json(&run);
+        format!(
+            "exit {}, {} objects\n{}",
+            run.code,
+            json["summary"]["objects"],
+            problems(&json)
+        )
+    };
+    let outside = scan(&repo_root(), "testdata/helm/app/templates/deployment.yaml");
+    let inside = scan(
+        &repo_root().join("testdata/helm/app/templates"),
+        "deployment.yaml",
     );
-    assert_eq!(run.code, 0, "{run:?}");
-    let problems = problems(&json(&run));
-    assert!(
-        problems.starts_with("warning [skipped] testdata/helm/app/templates/deployment.yaml: skipped: a template of the Helm chart in"),
-        "{problems}"
-    );
+    insta::assert_snapshot!(format!("{outside}---\n{inside}"));
 }
 
 #[test]

@@ -267,15 +267,50 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                     .is_some_and(|rest| rest.components().any(|c| c.as_os_str() == "templates"))
             });
             if let (true, Some(chart)) = (in_templates, chart) {
+                // A template is no manifest: only its chart renders it, so naming it stands for
+                // the chart, as naming the `templates/` folder does. The chart is named as the
+                // user named the file (`app/templates/x.yaml` -> `app`) when its path allows.
+                let named_chart = normalized
+                    .ancestors()
+                    .skip(1)
+                    .find(|d| {
+                        let d = if d.as_os_str().is_empty() {
+                            Path::new(".")
+                        } else {
+                            d
+                        };
+                        std::fs::canonicalize(d).is_ok_and(|c| c == chart)
+                    })
+                    .map(|d| {
+                        if d.as_os_str().is_empty() {
+                            PathBuf::from(".")
+                        } else {
+                            d.to_path_buf()
+                        }
+                    })
+                    .or_else(|| {
+                        // Named from inside the chart: the chart is some `..` up.
+                        let mut up = normalized_parent(&file);
+                        (0..8).find_map(|_| {
+                            up = up.join("..");
+                            std::fs::canonicalize(&up)
+                                .is_ok_and(|c| c == chart)
+                                .then(|| normalize(&up))
+                        })
+                    })
+                    .unwrap_or_else(|| chart.clone());
                 plan.problems.push(RenderProblem {
-                    level: ProblemLevel::Warning,
+                    level: ProblemLevel::Note,
                     kind: ProblemKind::Skipped,
                     name: display_name(&file),
                     message: format!(
-                        "skipped: a template of the Helm chart in {}, not a manifest; scan the chart directory to render it",
-                        chart.display()
+                        "a template of the Helm chart in {}: the chart is rendered and scanned instead",
+                        display_name(&named_chart)
                     ),
                 });
+                if !plan.charts.contains(&named_chart) {
+                    plan.charts.push(named_chart);
+                }
                 continue;
             }
             if file.file_name().is_some_and(|n| n == "Chart.yaml") {
