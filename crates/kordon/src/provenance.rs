@@ -50,6 +50,25 @@ impl Files {
             .clone()
     }
 
+    /// A file of a chart: on disk, or a member of one of its packaged subcharts.
+    fn chart_source(&mut self, chart: &ChartTemplates, path: &Path) -> Option<Arc<Source>> {
+        let name = display_name(path);
+        if crate::input::chart_archive::split_member(&name).is_none() {
+            return self.source(path, &name);
+        }
+        if let Some(written) = chart.files().written_source(path) {
+            return self.source(&written, &display_name(&written));
+        }
+        self.sources
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                chart
+                    .read(path)
+                    .map(|text| Arc::new(Source::new(name.as_str(), text.as_str())))
+            })
+            .clone()
+    }
+
     fn document(&mut self, source: &Arc<Source>) -> Option<Arc<Document>> {
         self.documents
             .entry(source.name.clone())
@@ -268,6 +287,7 @@ pub(crate) fn attribute(
                 if let (Some((line, dot)), Some(identity), Some(value)) =
                     (traced, identity, rendered_value)
                     && let Some(candidate) = values_candidate(
+                        chart,
                         chart_dir,
                         &comment.template,
                         options,
@@ -556,17 +576,23 @@ fn helm_rendered(
     added: &mut Vec<Arc<Source>>,
 ) -> Option<(String, Option<String>)> {
     let template = comment.template.as_str();
-    let file = template_file(chart_dir, template);
-    let source = file
-        .as_ref()
-        .and_then(|f| files.source(f, &display_name(f)));
+    let file = chart
+        .resolve(template)
+        .or_else(|| template_file(chart_dir, template));
+    let source = file.as_ref().and_then(|f| files.chart_source(chart, f));
     let (Some(source), Some(file)) = (source, file) else {
+        let refused = chart
+            .files()
+            .refused
+            .iter()
+            .map(|(archive, why)| format!("; {archive}: {why}"))
+            .collect::<String>();
         finding.related.insert(
             0,
             RelatedLocation {
                 location: file_only(template),
                 message: format!(
-                    "rendered from template `{template}`, which is not on disk (a packaged subchart?): the location is in the render"
+                    "rendered from template `{template}`, which is neither on disk nor in a packaged subchart under charts/{refused}: the location is in the render"
                 ),
             },
         );
@@ -581,7 +607,7 @@ fn helm_rendered(
         let source = if traced.file == file {
             source.clone()
         } else {
-            files.source(&traced.file, &display_name(&traced.file))?
+            files.chart_source(chart, &traced.file)?
         };
         Some((traced, source))
     };
@@ -727,7 +753,9 @@ enum Confirmation {
 /// `.` inside `{{ with .Values.a }}`), followed by the end of the finding's path, that a values
 /// file sets to a scalar. The longest such key wins: `securityContext.runAsUser` over
 /// `securityContext`.
+#[allow(clippy::too_many_arguments)]
 fn values_candidate(
+    chart: &mut ChartTemplates,
     chart_dir: &Path,
     template: &str,
     options: &crate::input::helm::HelmOptions,
@@ -757,15 +785,24 @@ fn values_candidate(
         .rev()
         .map(|f| (f.clone(), 0))
         .collect();
-    let mut dir = chart_dir.to_path_buf();
-    sources.push((dir.join("values.yaml"), 0));
+    // Each chart's own `values.yaml`, found as its templates are: on disk or in an archive.
+    let top = template.split('/').next().unwrap_or("");
+    let mut chart_path = top.to_string();
+    sources.push((
+        chart
+            .resolve(&format!("{chart_path}/values.yaml"))
+            .unwrap_or_else(|| chart_dir.join("values.yaml")),
+        0,
+    ));
     for (depth, sub) in subcharts.iter().enumerate() {
-        dir = dir.join("charts").join(sub);
-        sources.push((dir.join("values.yaml"), depth + 1));
+        chart_path = format!("{chart_path}/charts/{sub}");
+        if let Some(file) = chart.resolve(&format!("{chart_path}/values.yaml")) {
+            sources.push((file, depth + 1));
+        }
     }
     let mut loaded: Vec<(Arc<Source>, Arc<Document>, crate::document::Node, usize)> = Vec::new();
     for (file, depth) in sources {
-        let Some(source) = files.source(&file, &display_name(&file)) else {
+        let Some(source) = files.chart_source(chart, &file) else {
             continue;
         };
         let Some(document) = files.document(&source) else {

@@ -381,10 +381,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     let json = json(&run);
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
     // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
-    // so it does not apply), two of the global chart; templates were
-    // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
-    // error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 17);
+    // so it does not apply), two of the global chart, five of the umbrella, two of the worker
+    // chart's sources and one of the nested chart's; templates were never parsed as YAML (they
+    // would be syntax errors), and the broken chart's stderr is in its error, without helm's
+    // advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 25);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -576,24 +577,29 @@ fn a_helm_bin_that_does_not_exist_is_named() {
 }
 
 #[test]
-fn a_template_named_directly_is_skipped_with_a_warning() {
-    let run = kordon_with_path(
-        &repo_root(),
-        path_without_helm(),
-        &[
-            "scan",
-            "testdata/helm/app/templates/deployment.yaml",
-            "--format",
-            "json",
-        ],
-        None,
+fn a_template_named_directly_renders_its_chart() {
+    let Some(helm) = real_helm() else { return };
+    let scan = |dir: &Path, path: &'static str| {
+        let run = kordon_with_path(
+            dir,
+            path_without_helm(),
+            &with_helm(&helm, &["scan", path, "--format", "json"]),
+            None,
+        );
+        let json = json(&run);
+        format!(
+            "exit {}, {} objects\n{}",
+            run.code,
+            json["summary"]["objects"],
+            problems(&json)
+        )
+    };
+    let outside = scan(&repo_root(), "testdata/helm/app/templates/deployment.yaml");
+    let inside = scan(
+        &repo_root().join("testdata/helm/app/templates"),
+        "deployment.yaml",
     );
-    assert_eq!(run.code, 0, "{run:?}");
-    let problems = problems(&json(&run));
-    assert!(
-        problems.starts_with("warning [skipped] testdata/helm/app/templates/deployment.yaml: skipped: a template of the Helm chart in"),
-        "{problems}"
-    );
+    insta::assert_snapshot!(format!("{outside}---\n{inside}"));
 }
 
 #[test]
@@ -985,4 +991,106 @@ fn a_global_value_a_subchart_reads_points_at_the_umbrella_values_that_set_it() {
     );
     assert_eq!(run.code, 1, "{run:?}");
     insta::assert_snapshot!(values_locations(&json(&run)));
+}
+
+/// Where each privileged-container finding of a scan lands, in the three reports a user reads:
+/// human (the `,-[file:line:column]` header), JSON (file, line, precision, related) and SARIF
+/// (artifact, region or archive member).
+fn packaged_locations(helm: &Path, target: &str) -> String {
+    let scan = |format: &str| {
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(helm, &["scan", target, "--format", format]),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        run
+    };
+    let json = json(&scan("json"));
+    let mut out = format!("problems:\n{}json:\n{}", problems(&json), locations(&json));
+    out.push_str("human:\n");
+    let mut in_rule = false;
+    for line in scan("human").stdout.lines() {
+        if line.ends_with(']') && line.contains('[') && !line.starts_with(' ') {
+            in_rule = line.ends_with("[privileged-container]");
+        }
+        if in_rule && line.trim_start().starts_with(",-[") {
+            out.push_str(&format!("  {}\n", line.trim()));
+        }
+    }
+    out.push_str("sarif:\n");
+    let sarif: serde_json::Value = serde_json::from_str(&scan("sarif").stdout).expect("sarif");
+    for result in sarif["runs"][0]["results"].as_array().expect("results") {
+        if result["ruleId"] != "privileged-container" {
+            continue;
+        }
+        let place = &result["locations"][0];
+        let physical = &place["physicalLocation"];
+        out.push_str(&format!(
+            "  {} line {} | member {} line {} | {}\n",
+            physical["artifactLocation"]["uri"].as_str().unwrap_or(""),
+            physical["region"]["startLine"],
+            place["properties"]["archiveMember"].as_str().unwrap_or("-"),
+            place["properties"]["memberRegion"]["startLine"],
+            place["message"]["text"].as_str().unwrap_or("-"),
+        ));
+    }
+    out
+}
+
+#[test]
+fn an_umbrella_chart_maps_packaged_and_unpacked_subcharts_and_a_local_library() {
+    // umbrella/charts holds web/ unpacked, worker-0.2.0.tgz (with nested/ inside it) and
+    // helmlib-0.1.0.tgz, the `helm dependency build` copy of file://../helmlib
+    // (testdata/helm/packaged/regenerate.sh makes the archives). The worker's finding is driven
+    // by the umbrella's `worker.securityContext.privileged`, so it lands on that key.
+    let Some(helm) = real_helm() else { return };
+    insta::assert_snapshot!(packaged_locations(&helm, "testdata/helm/umbrella"));
+}
+
+#[test]
+fn a_packaged_chart_named_as_a_path_is_rendered_and_mapped_into_its_members() {
+    let Some(helm) = real_helm() else { return };
+    insta::assert_snapshot!(packaged_locations(
+        &helm,
+        "testdata/helm/packaged/worker/charts/nested-0.3.0.tgz"
+    ));
+}
+
+#[test]
+fn an_archive_that_is_no_chart_is_a_located_error() {
+    let dir = crate::support::tree(&[("notes.tgz", "plain text, not gzip\n")]);
+    let run =
+        crate::support::kordon_in(dir.path(), &["scan", "notes.tgz", "--format", "json"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(problems(&json(&run)));
+}
+
+#[test]
+fn missing_dependencies_name_the_chart_yaml_line_and_the_command_to_run() {
+    // The umbrella without its archives: what a clone holds when charts/ is .gitignored.
+    let Some(helm) = real_helm() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let umbrella = repo_root().join("testdata/helm/umbrella");
+    for file in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/configmap.yaml",
+        "templates/deployment.yaml",
+        "charts/web/Chart.yaml",
+        "charts/web/values.yaml",
+        "charts/web/templates/deployment.yaml",
+    ] {
+        let text = std::fs::read_to_string(umbrella.join(file)).expect("fixture");
+        crate::support::write(&dir.path().join("umbrella"), file, &text);
+    }
+    let run = kordon_with_path(
+        dir.path(),
+        path_without_helm(),
+        &with_helm(&helm, &["scan", "umbrella", "--format", "json"]),
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(problems(&json(&run)));
 }

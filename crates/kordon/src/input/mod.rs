@@ -1,6 +1,7 @@
 //! Finding and reading the files to scan; rendering Helm charts and kustomizations.
 
 pub mod changed;
+pub mod chart_archive;
 pub mod helm;
 pub mod kustomize;
 pub mod render;

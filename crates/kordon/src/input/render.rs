@@ -388,15 +388,50 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                     .is_some_and(|rest| rest.components().any(|c| c.as_os_str() == "templates"))
             });
             if let (true, Some(chart)) = (in_templates, chart) {
+                // A template is no manifest: only its chart renders it, so naming it stands for
+                // the chart, as naming the `templates/` folder does. The chart is named as the
+                // user named the file (`app/templates/x.yaml` -> `app`) when its path allows.
+                let named_chart = normalized
+                    .ancestors()
+                    .skip(1)
+                    .find(|d| {
+                        let d = if d.as_os_str().is_empty() {
+                            Path::new(".")
+                        } else {
+                            d
+                        };
+                        std::fs::canonicalize(d).is_ok_and(|c| c == chart)
+                    })
+                    .map(|d| {
+                        if d.as_os_str().is_empty() {
+                            PathBuf::from(".")
+                        } else {
+                            d.to_path_buf()
+                        }
+                    })
+                    .or_else(|| {
+                        // Named from inside the chart: the chart is some `..` up.
+                        let mut up = normalized_parent(&file);
+                        (0..8).find_map(|_| {
+                            up = up.join("..");
+                            std::fs::canonicalize(&up)
+                                .is_ok_and(|c| c == chart)
+                                .then(|| normalize(&up))
+                        })
+                    })
+                    .unwrap_or_else(|| chart.clone());
                 plan.problems.push(RenderProblem {
-                    level: ProblemLevel::Warning,
+                    level: ProblemLevel::Note,
                     kind: ProblemKind::Skipped,
                     name: display_name(&file),
                     message: format!(
-                        "skipped: a template of the Helm chart in {}, not a manifest; scan the chart directory to render it",
-                        chart.display()
+                        "a template of the Helm chart in {}: the chart is rendered and scanned instead",
+                        display_name(&named_chart)
                     ),
                 });
+                if !plan.charts.contains(&named_chart) {
+                    plan.charts.push(named_chart);
+                }
                 continue;
             }
             if file.file_name().is_some_and(|n| n == "Chart.yaml") {
@@ -419,6 +454,23 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                 }
                 continue;
             }
+            if file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(super::chart_archive::is_archive_name)
+            {
+                // A packaged chart (`helm package`'s output): helm renders it as it is.
+                match packaged_chart(&file) {
+                    Ok(()) => plan.charts.push(normalized),
+                    Err(why) => plan.problems.push(RenderProblem {
+                        level: ProblemLevel::Error,
+                        kind: ProblemKind::Skipped,
+                        name: display_name(&file),
+                        message: format!("not a packaged Helm chart: {why}"),
+                    }),
+                }
+                continue;
+            }
             plan.files.push(file);
             continue;
         }
@@ -432,6 +484,70 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
         plan.files.push(file);
     }
     plan
+}
+
+/// Whether a `.tgz` holds a chart: one top folder with a `Chart.yaml`.
+fn packaged_chart(file: &Path) -> Result<(), String> {
+    let archive = super::chart_archive::read_archive(file, &display_name(file))?;
+    let top = archive.top().unwrap_or_default();
+    if archive.members.contains_key(&format!("{top}/Chart.yaml")) {
+        Ok(())
+    } else {
+        Err(format!("the archive has no `{top}/Chart.yaml`"))
+    }
+}
+
+/// What `Chart.yaml` says about a chart folder, or about a packaged chart's top folder.
+fn chart_of(dir: &Path) -> Result<helm::Chart, String> {
+    if !dir.is_file() {
+        return helm::read_chart(dir);
+    }
+    let archive = super::chart_archive::read_archive(dir, &display_name(dir))?;
+    let top = archive.top().unwrap_or_default().to_string();
+    let text = archive
+        .members
+        .get(&format!("{top}/Chart.yaml"))
+        .ok_or_else(|| "the archive holds no Chart.yaml".to_string())?;
+    let unpacked = tempfile::tempdir().map_err(|e| format!("cannot create a folder: {e}"))?;
+    std::fs::write(unpacked.path().join("Chart.yaml"), text)
+        .map_err(|e| format!("cannot write a temporary file: {e}"))?;
+    let chart = helm::read_chart(unpacked.path())?;
+    Ok(helm::Chart {
+        dir: dir.to_path_buf(),
+        ..chart
+    })
+}
+
+/// The dependencies `Chart.yaml` declares that `charts/` lacks (neither unpacked nor packaged):
+/// helm refuses to render then, and the usual cause is a `charts/` left out of the repository.
+fn missing_dependencies(dir: &Path) -> Vec<super::chart_archive::Dependency> {
+    let Ok(text) = std::fs::read_to_string(dir.join("Chart.yaml")) else {
+        return Vec::new();
+    };
+    let charts = dir.join("charts");
+    let mut present: Vec<String> = Vec::new();
+    let mut archives: Vec<String> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&charts) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Ok(chart) = helm::read_chart(&path) {
+                present.push(chart.name);
+            } else if super::chart_archive::is_archive_name(&name) {
+                archives.push(name);
+            }
+        }
+    }
+    super::chart_archive::dependencies(&text)
+        .into_iter()
+        .filter(|d| {
+            !present.contains(&d.name)
+                && !archives.iter().any(|a| {
+                    a.strip_prefix(d.name.as_str())
+                        .is_some_and(|v| v.starts_with('-'))
+                })
+        })
+        .collect()
 }
 
 fn normalized_parent(file: &Path) -> PathBuf {
@@ -483,8 +599,7 @@ pub fn render_chart_job(
         name: name.clone(),
         message,
     };
-    let chart =
-        helm::read_chart(dir).map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
+    let chart = chart_of(dir).map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
     if chart.library {
         return Err(problem(
             ProblemLevel::Note,
@@ -521,6 +636,36 @@ pub fn render_chart_job(
     } else {
         dir.to_path_buf()
     };
+    let missing = missing_dependencies(&chart_dir);
+    if !missing.is_empty() {
+        let chart_yaml = display_name(&chart_dir.join("Chart.yaml"));
+        let listed = missing
+            .iter()
+            .map(|d| {
+                let from = d
+                    .repository
+                    .as_deref()
+                    .map_or(String::new(), |r| format!(" from {r}"));
+                format!("`{}`{from} ({chart_yaml}:{})", d.name, d.line)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(problem(
+            ProblemLevel::Error,
+            ProblemKind::Render,
+            format!(
+                "not rendered: Chart.yaml declares {} missing from {}/charts/: {listed}. \
+                 Run `helm dependency build {}` and scan again (is charts/ in .gitignore?)",
+                if missing.len() == 1 {
+                    "a dependency"
+                } else {
+                    "dependencies"
+                },
+                shown_dir(dir),
+                shown_dir(dir),
+            ),
+        ));
+    }
     let (text, cached) = super::render_cache::through(
         options.cache_dir.as_deref(),
         || super::render_cache::helm_key(&chart_dir, &job.helm),

@@ -538,6 +538,8 @@ pub struct ChartTemplates {
     defines: HashMap<String, (usize, (usize, usize))>,
     scanned_for_defines: bool,
     chart_dir: PathBuf,
+    /// The chart's files, packaged subcharts' members included.
+    files: super::chart_archive::ChartFiles,
 }
 
 impl ChartTemplates {
@@ -545,15 +547,32 @@ impl ChartTemplates {
     pub fn new(chart_dir: &Path) -> Self {
         ChartTemplates {
             chart_dir: chart_dir.to_path_buf(),
+            files: super::chart_archive::ChartFiles::new(chart_dir),
             ..ChartTemplates::default()
         }
+    }
+
+    /// The file a `# Source:` path of the chart's render names, on disk or as an archive member
+    /// (see [`ChartFiles::resolve`](super::chart_archive::ChartFiles::resolve)).
+    pub fn resolve(&mut self, source_path: &str) -> Option<PathBuf> {
+        self.files.resolve(source_path)
+    }
+
+    /// The text of a file [`resolve`](Self::resolve) named.
+    pub fn read(&self, path: &Path) -> Option<String> {
+        self.files.read(path)
+    }
+
+    /// The chart's files.
+    pub fn files(&self) -> &super::chart_archive::ChartFiles {
+        &self.files
     }
 
     fn load(&mut self, path: &Path) -> Option<usize> {
         if let Some(&i) = self.by_path.get(path) {
             return Some(i);
         }
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = self.files.read(path)?;
         let template = Template::parse(path, &text);
         let index = self.templates.len();
         for (name, body) in template.defines() {
@@ -584,6 +603,9 @@ impl ChartTemplates {
                 pending.extend(subcharts);
             }
         }
+        // Packaged subcharts' templates, so a `define` in a `.tgz` is found like one on disk.
+        self.files.open_all();
+        files.extend(self.files.archived_templates());
         for file in files {
             self.load(&file);
         }

@@ -579,6 +579,36 @@ fn suppressions(finding: &Finding, options: &SarifOptions) -> Vec<SarifSuppressi
 }
 
 fn location(place: &Location, options: &SarifOptions) -> SarifLocation {
+    // A member of a packaged chart (`charts/x-1.0.0.tgz!/x/templates/a.yaml`) is no file a
+    // code-scanning UI can open: the location is the archive itself, without a region (its
+    // lines are the compressed bytes'), and the member and its line are said in the message
+    // and in the properties.
+    if let Some((archive, member)) = crate::input::chart_archive::split_member(&place.file) {
+        let region = json!({
+            "startLine": place.start.line,
+            "startColumn": place.start.column,
+            "endLine": place.end.line,
+            "endColumn": place.end.column,
+        });
+        return SarifLocation {
+            physical_location: Some(PhysicalLocation {
+                artifact_location: Some(artifact(archive, options)),
+                ..Default::default()
+            }),
+            message: Some(text_message(format!(
+                "in the packaged chart {archive}, member {member}, line {}",
+                place.start.line
+            ))),
+            properties: Some(PropertyBag {
+                tags: None,
+                additional_properties: BTreeMap::from([
+                    ("archiveMember".to_string(), json!(member)),
+                    ("memberRegion".to_string(), region),
+                ]),
+            }),
+            ..Default::default()
+        };
+    }
     SarifLocation {
         physical_location: Some(PhysicalLocation {
             artifact_location: Some(artifact(&place.file, options)),
