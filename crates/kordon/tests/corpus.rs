@@ -192,7 +192,7 @@ const PSS_CONTROLS: &[(&str, PssLevel, &[&str])] = &[
     (
         "Seccomp (restricted)",
         PssLevel::Restricted,
-        &["seccomp-profile-missing"],
+        &["seccomp-profile-missing", "linux-confinement-missing"],
     ),
     (
         "Capabilities (restricted)",
