@@ -383,7 +383,10 @@ fn cis_ids_are_well_formed_and_from_the_edition_the_readme_names() {
                     .split('.')
                     .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
             if !well_formed {
-                failures.push(format!("{}: CIS id `{id}` is not a section number", meta.id));
+                failures.push(format!(
+                    "{}: CIS id `{id}` is not a section number",
+                    meta.id
+                ));
             } else if !CIS_V1_10_IDS.contains(&id.as_str()) {
                 failures.push(format!(
                     "{}: CIS id `{id}` is not a recommendation of {CIS_EDITION}",
