@@ -198,3 +198,36 @@ expression_matches(expression, labels) if {
 	expression.operator == "DoesNotExist"
 	not expression.key in object.keys(labels)
 }
+
+# Whether a container runs under a mandatory access control profile: an AppArmor profile other
+# than unconfined (the `appArmorProfile` field, inherited or its own, or the annotation that
+# preceded it) or SELinux options that name a type or level. Seccomp is judged apart, by the
+# seccomp rules; `linux-confinement-missing` reports containers with none of the three.
+mac_confined(obj, entry) if {
+	profile := effective_setting(entry, "appArmorProfile", {})
+	is_object(profile)
+	not object.get(profile, "type", "") in {"", "Unconfined"}
+}
+
+mac_confined(obj, entry) if {
+	annotations := object.get(pod_metadata(obj), "annotations", {})
+	is_object(annotations)
+	value := object.get(annotations, concat("", ["container.apparmor.security.beta.kubernetes.io/", entry.name]), "")
+	is_string(value)
+	not lower(value) in {"", "unconfined"}
+}
+
+mac_confined(obj, entry) if {
+	options := effective_setting(entry, "seLinuxOptions", {})
+	is_object(options)
+	some field in ["type", "level"]
+	object.get(options, field, "") != ""
+}
+
+# Whether the container's effective seccomp profile names a type (Unconfined included: that
+# choice is reported by `seccomp-unconfined`).
+seccomp_type_set(entry) if {
+	profile := effective_setting(entry, "seccompProfile", {})
+	is_object(profile)
+	object.get(profile, "type", "") != ""
+}

@@ -66,6 +66,14 @@ rule-dirs: []
 # to this file; the same as `kordon scan --policy`.
 policies: []
 
+# Custom resources that run pods: the pod rules judge their pod template (a dotted path to the
+# object holding `spec` and `metadata`), and `kordon expand` and `export gatekeeper` know them.
+# DeploymentConfig, Argo Rollout and Knative Service are built in.
+# workloads:
+#   - group: ci.example.com
+#     kind: Runner
+#     pod-template: spec.runner.podTemplate
+
 # Files or directories read only to know what else exists (data.inventory), relative to this file;
 # the same as `kordon scan --context`. With `[.]`, a partial scan (--partial, --staged, the
 # pre-commit hooks) also runs the rules that report what is missing.

@@ -192,7 +192,7 @@ const PSS_CONTROLS: &[(&str, PssLevel, &[&str])] = &[
     (
         "Seccomp (restricted)",
         PssLevel::Restricted,
-        &["seccomp-profile-missing"],
+        &["seccomp-profile-missing", "linux-confinement-missing"],
     ),
     (
         "Capabilities (restricted)",
@@ -346,4 +346,76 @@ fn hardened_manifests_raise_nothing_at_or_above_low() {
         })
         .collect();
     assert!(loud.is_empty(), "{}", loud.join("\n"));
+}
+
+/// The README's name for the benchmark edition every `frameworks.cis` id follows.
+const CIS_EDITION: &str = "CIS Kubernetes Benchmark v1.10";
+
+/// Recommendation numbers of CIS Kubernetes Benchmark v1.10 that a manifest can bear on (the
+/// control plane, etcd, logging, kubelet and policy sections). An id outside this list is a
+/// typo or a number from another edition, which belongs in `frameworks.other` with its edition.
+const CIS_V1_10_IDS: &[&str] = &[
+    "1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5", "1.2.6", "1.2.7", "1.2.8", "1.2.9", "1.2.10",
+    "1.2.11", "1.2.12", "1.2.13", "1.2.14", "1.2.15", "1.2.16", "1.2.17", "1.2.18", "1.2.19",
+    "1.2.20", "1.2.21", "1.2.22", "1.2.23", "1.2.24", "1.2.25", "1.2.26", "1.2.27", "1.2.28",
+    "1.2.29", "1.2.30", "1.3.1", "1.3.2", "1.3.3", "1.3.4", "1.3.5", "1.3.6", "1.3.7", "1.4.1",
+    "1.4.2", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "3.1.1", "3.1.2", "3.1.3", "3.2.1",
+    "3.2.2", "4.2.1", "4.2.2", "4.2.3", "4.2.4", "4.2.5", "4.2.6", "4.2.7", "4.2.8", "4.2.9",
+    "4.2.10", "4.2.11", "4.2.12", "4.2.13", "4.3.1", "5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.5",
+    "5.1.6", "5.1.7", "5.1.8", "5.1.9", "5.1.10", "5.1.11", "5.1.12", "5.1.13", "5.2.1", "5.2.2",
+    "5.2.3", "5.2.4", "5.2.5", "5.2.6", "5.2.7", "5.2.8", "5.2.9", "5.2.10", "5.2.11", "5.2.12",
+    "5.2.13", "5.3.1", "5.3.2", "5.4.1", "5.4.2", "5.5.1", "5.7.1", "5.7.2", "5.7.3", "5.7.4",
+];
+
+#[test]
+fn cis_ids_are_well_formed_and_from_the_edition_the_readme_names() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    assert!(
+        readme.contains(&format!("CIS sections follow the {CIS_EDITION} numbering")),
+        "the README no longer names {CIS_EDITION} as the edition of the rules' CIS ids"
+    );
+    let mut failures = Vec::new();
+    for rule in builtin_rules().rules() {
+        let meta = &rule.meta;
+        for id in &meta.frameworks.cis {
+            let well_formed = id.split('.').count() <= 3
+                && id
+                    .split('.')
+                    .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+            if !well_formed {
+                failures.push(format!(
+                    "{}: CIS id `{id}` is not a section number",
+                    meta.id
+                ));
+            } else if !CIS_V1_10_IDS.contains(&id.as_str()) {
+                failures.push(format!(
+                    "{}: CIS id `{id}` is not a recommendation of {CIS_EDITION}",
+                    meta.id
+                ));
+            }
+        }
+        // Another edition is cited in `other`, with its edition, never as a bare id.
+        for text in [&meta.docs.what, &meta.docs.why, &meta.docs.remediation] {
+            for (at, _) in text.match_indices("CIS Kubernetes Benchmark v") {
+                let edition: String = text[at + "CIS Kubernetes Benchmark ".len()..]
+                    .chars()
+                    .take_while(|c| *c == 'v' || *c == '.' || c.is_ascii_digit())
+                    .collect();
+                let edition = edition.trim_end_matches('.');
+                let cited_elsewhere = meta
+                    .frameworks
+                    .other
+                    .iter()
+                    .any(|o| o.contains(&format!("CIS Kubernetes Benchmark {edition}")));
+                if format!("CIS Kubernetes Benchmark {edition}") != CIS_EDITION && !cited_elsewhere
+                {
+                    failures.push(format!(
+                        "{}: the docs cite CIS Kubernetes Benchmark {edition} without a `frameworks.other` entry for it",
+                        meta.id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

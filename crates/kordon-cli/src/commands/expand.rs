@@ -7,8 +7,10 @@ use std::sync::Arc;
 use kordon::document::{Document, ParseLimits};
 use kordon::gatekeeper::{Expander, PolicySet, to_yaml};
 use kordon::input::{InputOptions, discover, read_source};
+use kordon::workload::WorkloadKinds;
 
 use crate::args::ExpandArgs;
+use crate::commands::setup::{load_config, resolve_config};
 use crate::output::write_output;
 
 pub fn run(args: ExpandArgs) -> Result<ExitCode, String> {
@@ -22,12 +24,24 @@ pub fn run(args: ExpandArgs) -> Result<ExitCode, String> {
             problem.message
         );
     }
-    let expander = Expander::new(policies.expansions.clone());
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    // The custom resources `.kordon.yaml` names under `workloads:` expand as a scan expands them.
+    let start = match paths.first() {
+        Some(p) if p.as_os_str() != "-" => p.clone(),
+        _ => PathBuf::from("."),
+    };
+    let config = load_config(None, &start, None)?;
+    let mut workloads = WorkloadKinds::builtin();
+    if let Some(resolved) = resolve_config(config.as_ref(), None)? {
+        for kind in resolved.workloads() {
+            workloads.add(kind);
+        }
+    }
+    let expander = Expander::new(policies.expansions.clone()).with_workloads(&workloads);
     let options = InputOptions::default();
     let (files, walk_problems) = discover(&paths, &options);
     for problem in walk_problems {

@@ -425,3 +425,16 @@ spec:
     messages.sort_unstable();
     assert_eq!(messages, ["first reason", "second reason", "third reason"]);
 }
+
+// Regression: `expand` ignored `workloads:`, so a custom resource the scan judged produced no Pod.
+#[test]
+fn expand_reads_the_workloads_of_the_configuration() {
+    let run = kordon(&["expand", "testdata/workloads/custom/pipeline.yaml"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("# Pod generated from Pipeline/nightly-etl"),
+        "{}",
+        run.stdout
+    );
+}
