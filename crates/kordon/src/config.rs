@@ -123,6 +123,7 @@ profiles:
 
 /// A configuration error at a place in the file.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ConfigError {
     /// The configuration file's name.
     pub file: String,

@@ -70,6 +70,7 @@ impl FromStr for Severity {
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// The file's display name.
     pub file: String,
@@ -84,6 +85,7 @@ pub struct Location {
 /// How precisely a finding's location names the offending field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Precision {
     /// The location is the field the rule named.
     Exact,
@@ -113,6 +115,7 @@ pub enum Precision {
 
 /// The object a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct ObjectRef {
     /// `apiVersion`.
     #[serde(rename = "apiVersion")]
@@ -166,6 +169,7 @@ pub struct PatchOp {
 
 /// A suggested change that resolves a finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Fix {
     /// A short description of the change.
     pub title: String,
@@ -177,6 +181,7 @@ pub struct Fix {
 
 /// A rule's verdict on one field of one object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// The rule's id.
     pub rule_id: String,
@@ -211,6 +216,7 @@ pub struct Finding {
 /// Where a silencing came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum SuppressionKind {
     /// A comment or annotation in the manifest itself.
     InSource,
@@ -220,6 +226,7 @@ pub enum SuppressionKind {
 
 /// Why a finding is silenced. A suppression always carries a reason.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Suppression {
     /// In the source, or external.
     pub kind: SuppressionKind,
@@ -229,8 +236,30 @@ pub struct Suppression {
     pub location: Option<Location>,
 }
 
+impl Suppression {
+    /// A suppression with no written location (an external one, such as a baseline's).
+    pub fn new(kind: SuppressionKind, reason: impl Into<String>) -> Suppression {
+        Suppression {
+            kind,
+            reason: reason.into(),
+            location: None,
+        }
+    }
+}
+
+impl RelatedLocation {
+    /// A related location and why it is relevant.
+    pub fn new(location: Location, message: impl Into<String>) -> RelatedLocation {
+        RelatedLocation {
+            location,
+            message: message.into(),
+        }
+    }
+}
+
 /// A secondary location with a note.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct RelatedLocation {
     /// Where.
     pub location: Location,

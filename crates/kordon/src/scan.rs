@@ -37,6 +37,7 @@ pub enum ProblemLevel {
 
 /// A problem met during a scan: an unreadable file, a syntax error, a broken rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// How bad it is.
     pub level: ProblemLevel,
@@ -53,6 +54,19 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem with no file, position or rule yet: set them (`Problem` is `#[non_exhaustive]`,
+    /// so this is how code outside kordon makes one).
+    pub fn new(level: ProblemLevel, kind: ProblemKind, message: impl Into<String>) -> Problem {
+        Problem {
+            level,
+            kind,
+            file: None,
+            position: None,
+            rule: None,
+            message: message.into(),
+        }
+    }
+
     /// The error for a document that could not be read, located in its file.
     pub fn in_document(document: &Document, problem: &crate::document::DocumentProblem) -> Problem {
         Problem {
@@ -68,6 +82,7 @@ impl Problem {
 
 /// Counts describing a scan.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ScanStats {
     /// Files (and standard input) read.
     pub files: usize,
@@ -104,6 +119,7 @@ fn serialize_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S
 
 /// One (rule, object) evaluation, kept so reports can count what passed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Check {
     /// The rule's id.
     pub rule: Arc<str>,
@@ -115,6 +131,7 @@ pub struct Check {
 
 /// Everything a scan produced.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ScanReport {
     /// Findings, sorted by file, line, column and rule.
     pub findings: Vec<Finding>,
@@ -152,6 +169,7 @@ impl ScanReport {
 
 /// Progress of a running scan, for a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Progress {
     /// Files parsed so far.
     pub files_done: usize,

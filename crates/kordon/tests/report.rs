@@ -139,11 +139,10 @@ fn suppressed_findings_count_as_excepted_passes() {
         .position(|f| f.rule_id == "privileged-container")
         .expect("privileged finding");
     let mut finding = report.findings.remove(index);
-    finding.suppression = Some(Suppression {
-        kind: SuppressionKind::InSource,
-        reason: "debug pod, removed after the incident".into(),
-        location: None,
-    });
+    finding.suppression = Some(Suppression::new(
+        SuppressionKind::InSource,
+        "debug pod, removed after the incident",
+    ));
     report.suppressed.push(finding);
     let after = posture(&report, &rules);
     let excepted: Vec<_> = after
@@ -663,10 +662,10 @@ fn findings_mapped_out_of_a_render_stay_with_the_rendered_object() {
     for finding in &mut report.findings {
         finding.related.insert(
             0,
-            kordon::finding::RelatedLocation {
-                location: finding.location.clone(),
-                message: "where the kustomize build has it (exact)".into(),
-            },
+            kordon::finding::RelatedLocation::new(
+                finding.location.clone(),
+                "where the kustomize build has it (exact)",
+            ),
         );
         finding.location.file = "app/pod.yaml".into();
         finding.object.location.file = "app/pod.yaml".into();
@@ -731,9 +730,11 @@ fn a_finding_merged_across_renders_belongs_to_the_object_of_each_render() {
     let (first, second): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
         .into_iter()
         .partition(|f| f.location.file == renders[0]);
-    let built_here = |finding: &kordon::finding::Finding| kordon::finding::RelatedLocation {
-        location: finding.location.clone(),
-        message: "where the kustomize build has it (exact)".into(),
+    let built_here = |finding: &kordon::finding::Finding| {
+        kordon::finding::RelatedLocation::new(
+            finding.location.clone(),
+            "where the kustomize build has it (exact)",
+        )
     };
     for mut finding in first {
         finding.related.insert(0, built_here(&finding));

@@ -137,11 +137,12 @@ fn mixed_report(rules: &RuleSet) -> ScanReport {
         .position(|f| f.object.kind == "DaemonSet")
         .expect("the DaemonSet is privileged");
     let mut silenced = report.findings.remove(daemonset);
-    silenced.suppression = Some(Suppression {
-        kind: SuppressionKind::InSource,
-        reason: "the log shipper reads every node's journal".into(),
-        location: Some(silenced.object.location.clone()),
-    });
+    let mut in_source = Suppression::new(
+        SuppressionKind::InSource,
+        "the log shipper reads every node's journal",
+    );
+    in_source.location = Some(silenced.object.location.clone());
+    silenced.suppression = Some(in_source);
     report.suppressed.push(silenced);
     let duplicate = report
         .findings
@@ -149,11 +150,10 @@ fn mixed_report(rules: &RuleSet) -> ScanReport {
         .position(|f| f.rule_id == "duplicate-key")
         .expect("the duplicate key is reported");
     let mut excepted = report.findings.remove(duplicate);
-    excepted.suppression = Some(Suppression {
-        kind: SuppressionKind::External,
-        reason: "tracked in SEC-42, fixed by the chart rewrite".into(),
-        location: None,
-    });
+    excepted.suppression = Some(Suppression::new(
+        SuppressionKind::External,
+        "tracked in SEC-42, fixed by the chart rewrite",
+    ));
     report.suppressed.push(excepted);
     report
 }
@@ -317,10 +317,10 @@ fn related_locations_over_the_limit_are_cut() {
     );
     let finding = &mut report.findings[0];
     for n in 0..10 {
-        finding.related.push(RelatedLocation {
-            location: finding.location.clone(),
-            message: format!("related {n}"),
-        });
+        finding.related.push(RelatedLocation::new(
+            finding.location.clone(),
+            format!("related {n}"),
+        ));
     }
     let limited = SarifOptions {
         max_locations_per_result: 4,

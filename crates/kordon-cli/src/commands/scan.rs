@@ -339,16 +339,14 @@ fn staged_differs(source: &kordon::document::Source) -> Option<Problem> {
     if on_disk.as_deref() == Some(source.text.as_bytes()) {
         return None;
     }
-    Some(Problem {
-        level: ProblemLevel::Warning,
-        kind: ProblemKind::Render,
-        file: Some(source.name.clone()),
-        position: None,
-        rule: None,
-        message: "rendered from the working tree, whose copy differs from the staged one; \
-                  stage or stash the rest of the change to scan exactly what is committed"
-            .into(),
-    })
+    let mut problem = Problem::new(
+        ProblemLevel::Warning,
+        ProblemKind::Render,
+        "rendered from the working tree, whose copy differs from the staged one; \
+         stage or stash the rest of the change to scan exactly what is committed",
+    );
+    problem.file = Some(source.name.clone());
+    Some(problem)
 }
 
 /// Where to look for the git repository: the first path (its folder for a file), else here.
@@ -384,18 +382,18 @@ fn render_options(
 ) -> Result<(RenderOptions, Vec<Problem>), String> {
     let mut widened = Vec::new();
     let mut note = |location: &Location, what: &str| {
-        widened.push(Problem {
-            level: ProblemLevel::Note,
-            kind: ProblemKind::Config,
-            file: Some(location.file.clone()),
-            position: Some(location.start),
-            rule: None,
-            message: format!(
+        let mut problem = Problem::new(
+            ProblemLevel::Note,
+            ProblemKind::Config,
+            format!(
                 "the configuration, not a command-line flag, {what}; a pull request can change \
                  this file, so scan untrusted changes with the flag's default set explicitly or \
                  with --config from a trusted copy"
             ),
-        });
+        );
+        problem.file = Some(location.file.clone());
+        problem.position = Some(location.start);
+        widened.push(problem);
     };
     let unrestricted_loads = match (args.kustomize_load_restrictor, config_unrestricted_loads) {
         (Some(flag), _) => flag == crate::args::LoadRestrictor::None,

@@ -199,6 +199,7 @@ pub enum ProblemKind {
 
 /// A problem with one document of a file.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentProblem {
     /// The kind of problem.
     pub kind: ProblemKind,

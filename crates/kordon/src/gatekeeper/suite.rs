@@ -15,6 +15,7 @@ use crate::scan::{Problem, ProblemLevel, Scanner};
 
 /// The result of one case.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CaseOutcome {
     /// The suite file.
     pub suite: String,
@@ -76,6 +77,7 @@ impl CaseFilter {
 
 /// Everything a verify run produced.
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SuiteReport {
     /// One outcome per case, in file order.
     pub cases: Vec<CaseOutcome>,

@@ -38,6 +38,7 @@ impl Default for InputOptions {
 
 /// A file that could not be read, or was skipped on purpose.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InputProblem {
     /// The path as shown to the user.
     pub name: String,

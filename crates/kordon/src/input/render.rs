@@ -171,6 +171,7 @@ pub fn chart_jobs(dir: &Path, options: &RenderOptions) -> Vec<ChartJob> {
 
 /// A chart or kustomization met while discovering input, or a problem with one.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenderProblem {
     /// Error (the scan is incomplete), warning or note.
     pub level: ProblemLevel,
@@ -218,6 +219,7 @@ pub enum RenderKind {
 
 /// A render, ready to scan.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Rendered {
     /// The rendered text, named `<dir> (helm template)` or `<dir> (kustomize build)`.
     pub source: Source,

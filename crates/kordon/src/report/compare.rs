@@ -132,6 +132,7 @@ impl SavedReport {
 
 /// A framework's score then and now.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ScoreChange {
     /// The framework.
     pub framework: Framework,
@@ -147,6 +148,7 @@ pub struct ScoreChange {
 
 /// New and fixed findings of one control of the chosen framework.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ControlChange {
     /// The control id; empty for rules outside the chosen framework.
     pub control: String,
@@ -160,6 +162,7 @@ pub struct ControlChange {
 
 /// What changed since a saved report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// The saved file's name.
     pub baseline: String,

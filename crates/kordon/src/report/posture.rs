@@ -153,6 +153,7 @@ pub enum CheckStatus {
 
 /// One (rule, object) check with its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CheckOutcome {
     /// The rule's id.
     pub rule: String,
@@ -170,6 +171,7 @@ pub struct CheckOutcome {
 
 /// Counts and weights behind a score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Score {
     /// Checks counted.
     pub checks: usize,
@@ -216,6 +218,7 @@ impl Default for Score {
 
 /// A count per severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
 pub struct SeverityTally {
     /// Critical.
     pub critical: usize,
@@ -278,6 +281,7 @@ impl Score {
 
 /// The score of one control (or namespace, or file) within a framework.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GroupScore {
     /// The control id (CIS section, NSA-CISA section name, rule id), namespace or file name.
     pub id: String,
@@ -292,6 +296,7 @@ pub struct GroupScore {
 
 /// A framework's scores: overall, per control, per namespace and per file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct FrameworkScore {
     /// The framework's id (`cis`, ...).
     pub id: Framework,
@@ -310,6 +315,7 @@ pub struct FrameworkScore {
 
 /// Posture of a whole scan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Posture {
     /// One entry per framework, in [`Framework::ALL`] order.
     pub frameworks: Vec<FrameworkScore>,
@@ -322,6 +328,7 @@ pub struct Posture {
 /// How one workload fares against the Pod Security Standards: the standard admits or rejects a
 /// pod as a whole, so a single failing control fails the profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PssVerdict {
     /// Index into [`ScanReport::objects`].
     pub object: usize,
@@ -346,6 +353,7 @@ impl PssVerdict {
 
 /// Workloads that pass and fail one Pod Security Standards profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
 pub struct WorkloadCounts {
     /// Workloads judged.
     pub workloads: usize,

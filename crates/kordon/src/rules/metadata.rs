@@ -8,6 +8,7 @@ use crate::workload::WorkloadKinds;
 /// A rule's metadata, read from its `metadata.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RuleMeta {
     /// Unique kebab-case id, named after the bad pattern (`privileged-container`).
     pub id: String,
@@ -57,6 +58,7 @@ fn empty_object() -> serde_json::Value {
 /// Framework mappings of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Frameworks {
     /// CIS Kubernetes Benchmark sections, e.g. `5.2.2`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -85,6 +87,7 @@ pub enum PssLevel {
 /// The fix a rule offers.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FixSpec {
     /// Safe, unsafe, or none.
     #[serde(default)]
@@ -97,6 +100,7 @@ pub struct FixSpec {
 /// The documentation sections every rule carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RuleDocs {
     /// What it checks.
     pub what: String,

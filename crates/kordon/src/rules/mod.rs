@@ -161,6 +161,7 @@ impl Rule {
 /// Errors while loading rules.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{location}: {message}")]
+#[non_exhaustive]
 pub struct RuleLoadError {
     /// The file or folder at fault.
     pub location: String,
