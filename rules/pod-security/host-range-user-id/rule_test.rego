@@ -33,3 +33,12 @@ test_threshold_is_configurable_and_zero_turns_it_off if {
 test_non_numeric_ids_are_not_judged if {
 	count(violation) == 0 with input as review(pod({"runAsUser": "1000"}, [{"name": "a"}]), {})
 }
+
+test_a_pod_level_id_is_one_finding_for_all_containers_that_inherit_it if {
+	obj := pod({"runAsUser": 1000}, [{"name": "main"}, {"name": "sidecar"}, {"name": "own", "securityContext": {"runAsUser": 20000}}])
+	results := violation with input as review(obj, {})
+	count(results) == 1
+	some r in results
+	r.details.path == ["spec", "securityContext", "runAsUser"]
+	contains(r.msg, `containers "main", "sidecar" run with runAsUser 1000`)
+}
