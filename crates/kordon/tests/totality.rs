@@ -498,9 +498,11 @@ fn the_corpus_scans_without_rule_errors() {
     let rules = builtin_rules()
         .with_sample_parameters()
         .expect("sample parameters match their schemas");
+    let mut render = kordon::RenderOptions::default();
+    render.helm.binary = std::env::var_os("KORDON_TEST_HELM").map(std::path::PathBuf::from);
     let report = Scanner::builder()
         .rules(rules)
-        .render(kordon::RenderOptions::default())
+        .render(render)
         .build()
         .expect("scanner builds")
         .scan_paths(&[dir]);
@@ -518,4 +520,64 @@ fn the_corpus_scans_without_rule_errors() {
     );
     assert!(report.stats.objects > 1000);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_one_finding_per_problem(&report);
+}
+
+/// What code scanning and baselines rely on: one finding per (rule, written location), an
+/// identity no other file shares, and every location a file the user can open.
+fn assert_one_finding_per_problem(report: &kordon::ScanReport) {
+    let mut places = std::collections::BTreeMap::new();
+    let mut files_of_fingerprint: std::collections::BTreeMap<
+        &str,
+        std::collections::BTreeSet<&str>,
+    > = std::collections::BTreeMap::new();
+    let mut repeats = Vec::new();
+    let mut at_render_names = Vec::new();
+    for finding in &report.findings {
+        let place = (
+            finding.rule_id.as_str(),
+            finding.location.file.as_str(),
+            finding.location.start.line,
+            finding.location.start.column,
+        );
+        if let Some(first) = places.insert(place, finding.message.as_str()) {
+            repeats.push(format!("{place:?}: {first} / {}", finding.message));
+        }
+        files_of_fingerprint
+            .entry(finding.fingerprint.as_str())
+            .or_default()
+            .insert(finding.location.file.as_str());
+        if finding.location.file.ends_with(" (kustomize build)")
+            || finding.location.file.ends_with(" (helm template)")
+        {
+            at_render_names.push(format!("{place:?}"));
+        }
+    }
+    let shared: Vec<String> = files_of_fingerprint
+        .iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(fingerprint, files)| format!("{fingerprint}: {files:?}"))
+        .collect();
+    eprintln!(
+        "corpus: {} findings, {} repeats, {} fingerprints shared across files, {} at render names",
+        report.findings.len(),
+        repeats.len(),
+        shared.len(),
+        at_render_names.len()
+    );
+    assert!(
+        repeats.is_empty(),
+        "same rule and place:\n{}",
+        repeats.join("\n")
+    );
+    assert!(
+        shared.is_empty(),
+        "identities shared across files:\n{}",
+        shared.join("\n")
+    );
+    assert!(
+        at_render_names.is_empty(),
+        "findings at a render's name:\n{}",
+        at_render_names.join("\n")
+    );
 }
