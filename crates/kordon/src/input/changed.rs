@@ -229,25 +229,12 @@ fn file_dependencies(chart: &Path) -> Vec<PathBuf> {
     let Ok(text) = std::fs::read_to_string(chart.join("Chart.yaml")) else {
         return Vec::new();
     };
-    let stream = crate::document::parse_stream(&text, crate::document::ParseLimits::default());
-    let Some(root) = stream
-        .documents
+    super::chart_archive::dependencies(&text)
         .into_iter()
-        .next()
-        .and_then(Result::ok)
-        .and_then(|d| d.root)
-    else {
-        return Vec::new();
-    };
-    let Some(dependencies) = root.get("dependencies") else {
-        return Vec::new();
-    };
-    dependencies
-        .items()
-        .iter()
-        .filter_map(|dependency| dependency.get("repository")?.as_str())
-        .filter_map(|repository| repository.strip_prefix("file://"))
-        .filter_map(|relative| std::fs::canonicalize(chart.join(relative)).ok())
+        .filter_map(|dependency| {
+            let relative = dependency.repository?.strip_prefix("file://")?.to_string();
+            std::fs::canonicalize(chart.join(relative)).ok()
+        })
         .filter(|dir| dir.join("Chart.yaml").is_file())
         .collect()
 }
