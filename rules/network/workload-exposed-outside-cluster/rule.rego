@@ -15,6 +15,7 @@ violation contains {"msg": msg, "details": details} if {
 	obj.kind != "PodTemplate"
 	pods.pod_spec(obj)
 	count(object.get(obj, ["metadata", "ownerReferences"], [])) == 0
+	object.get(obj, ["spec", "replicas"], 1) != 0
 	ns := namespaces.namespace_of(obj)
 	labels := pod_labels(obj)
 	count(labels) > 0

@@ -60,3 +60,9 @@ test_http_route_in_another_namespace if {
 	count(review({"shop": object.union(svc, http_route({"name": "web", "kind": "ServiceImport", "group": "multicluster.x-k8s.io"}))})) == 0
 	count(review({"shop": object.union(svc, http_route({"name": "web"}))})) == 1
 }
+
+test_scaled_to_zero_is_skipped if {
+	zero := object.union(deployment, {"spec": {"replicas": 0}})
+	count(violation) == 0 with input as {"review": {"object": zero}, "parameters": {}}
+		with data.inventory as {"cluster": {}, "namespace": {"shop": {"v1": {"Service": {"web": service_of("LoadBalancer", {"app": "web"})}}}}}
+}

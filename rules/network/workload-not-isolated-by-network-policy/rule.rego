@@ -48,12 +48,14 @@ violation contains {"msg": msg, "details": details} if {
 	])
 }
 
-# Kinds that run pods; a PodTemplate only describes some, and an object owned by a controller
-# (a ReplicaSet of a Deployment) is reported through its owner.
+# Kinds that run pods; a PodTemplate only describes some, an object owned by a controller
+# (a ReplicaSet of a Deployment) is reported through its owner, and one scaled to zero replicas
+# (often an overlay that switches a component off) runs none.
 runs_pods(obj) if {
 	obj.kind != "PodTemplate"
 	pods.pod_spec(obj)
 	count(object.get(obj, ["metadata", "ownerReferences"], [])) == 0
+	object.get(obj, ["spec", "replicas"], 1) != 0
 }
 
 # The networking.k8s.io NetworkPolicies of a namespace, by name. Calico's own `NetworkPolicy`

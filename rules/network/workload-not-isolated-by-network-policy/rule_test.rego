@@ -95,3 +95,10 @@ test_pod_and_cronjob_are_judged if {
 	cron := {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c", "namespace": "shop"}, "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": [{"name": "c"}]}}}}}}
 	count(review(cron, policies)) == 1
 }
+
+# Regression (Argo CD's kustomize overlay): a StatefulSet patched to zero replicas runs no pods.
+test_scaled_to_zero_is_skipped if {
+	policies := {"api": {"spec": {"podSelector": {"matchLabels": {"app": "api"}}}}}
+	zero := object.union(deployment({"app": "api"}), {"spec": {"replicas": 0}})
+	count(review(zero, policies)) == 0
+}
