@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use kordon::document::ProblemKind;
 use kordon::{ProblemLevel, ScanReport, Scanner, ScannerBuilder};
 
-const ABSENCE_RULES: [&str; 7] = [
+const ABSENCE_RULES: [&str; 8] = [
     "binding-role-missing",
     "namespace-without-limit-range",
     "namespace-without-network-policy",
@@ -14,6 +14,7 @@ const ABSENCE_RULES: [&str; 7] = [
     "pod-disruption-budget-missing",
     "pod-service-account-token-automount",
     "service-account-missing",
+    "workload-not-isolated-by-network-policy",
 ];
 
 fn testdata(path: &str) -> PathBuf {
