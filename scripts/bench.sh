@@ -24,8 +24,9 @@ corpus=$(cd "$corpus" && pwd)
 cd "$here"
 cargo build --release --locked -q -p kordon-cli
 kordon=$here/target/release/kordon
+# The bench target's executable (the same build also reports the kordon binary's).
 bench_bin=$(cargo bench --locked -q --bench scan --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+    grep '"kind":\["bench"\]' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kordon-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -64,3 +64,16 @@ unlabelled_budgets[ns] contains selector if {
 	some [ns, selector] in budget_selectors
 	not first_label(selector)
 }
+
+# The names of the Services of each namespace that have a selector, by
+# `label_key(namespace, label, value)` of the label their selector sorts first: only pods that
+# carry that label with that value can be selected by them.
+selecting_services_by_label[pair] contains name if {
+	some ns, versions in data.inventory.namespace
+	some name, service in object.get(versions, ["v1", "Service"], {})
+	selector := object.get(service, ["spec", "selector"], {})
+	is_object(selector)
+	count(selector) > 0
+	key := min(object.keys(selector))
+	pair := label_key(ns, key, selector[key])
+}

@@ -2,6 +2,7 @@ package kordon.workload_exposed_outside_cluster
 
 import rego.v1
 
+import data.lib.kordon.inventory
 import data.lib.kordon.namespaces
 import data.lib.kordon.pods
 
@@ -41,13 +42,14 @@ pod_labels(obj) := labels if {
 
 # The Services of a namespace that select pods with `labels`, by name. A Service without a
 # selector (its endpoints managed by hand) is skipped: which pods it reaches is not in the scan.
+# Only the Services whose first selector label the pods carry are tried (an inventory view), so
+# a namespace of many workloads and Services is not searched whole for each workload.
 selecting_services(ns, labels) := {name: service |
-	some name, service in object.get(data.inventory, ["namespace", ns, "v1", "Service"], {})
-	selector := object.get(service, ["spec", "selector"], {})
-	is_object(selector)
-	count(selector) > 0
-	every key, value in selector {
-		labels[key] == value
+	some key, value in labels
+	some name in inventory.selecting_services_by_label[inventory.label_key(ns, key, value)]
+	service := data.inventory.namespace[ns].v1.Service[name]
+	every selector_key, selector_value in service.spec.selector {
+		labels[selector_key] == selector_value
 	}
 }
 
