@@ -57,6 +57,7 @@ impl ChangeScope {
                 .unwrap_or_else(|| path.to_path_buf())
         };
         let mut scope = ChangeScope::default();
+        let mut plan: Option<render::Plan> = None;
         let mut kustomizations: Option<Vec<Closure>> = None;
         let mut dependants: Option<Vec<(PathBuf, PathBuf)>> = None;
         let add_render = |scope: &mut ChangeScope, target: PathBuf| {
@@ -79,7 +80,11 @@ impl ChangeScope {
                 // subchart) is deployed as part of each of them: they are rendered too, and
                 // the dependency feeds all of each render.
                 let dependants = dependants
-                    .get_or_insert_with(|| chart_dependants(repository, input))
+                    .get_or_insert_with(|| {
+                        chart_dependants(
+                            plan.get_or_insert_with(|| repository_plan(repository, input)),
+                        )
+                    })
                     .iter()
                     .filter(|(dependency, _)| canonical.starts_with(dependency))
                     .map(|(_, dependant)| dependant.clone())
@@ -103,7 +108,9 @@ impl ChangeScope {
                 scope.skipped.push(path.clone());
                 continue;
             }
-            let closures = kustomizations.get_or_insert_with(|| closures(repository, input));
+            let closures = kustomizations.get_or_insert_with(|| {
+                closures(plan.get_or_insert_with(|| repository_plan(repository, input)))
+            });
             let users: Vec<&Closure> = closures
                 .iter()
                 .filter(|c| canonical.is_file() && c.uses(&canonical))
@@ -201,16 +208,9 @@ fn is_template(path: &Path) -> bool {
             .is_some_and(|first| first.as_os_str() == "templates")
 }
 
-/// The charts `render::plan` would render in `repository` that depend on another chart of the
-/// repository through `file://`, as (dependency, dependant) pairs, canonical.
-fn chart_dependants(repository: &[PathBuf], input: &InputOptions) -> Vec<(PathBuf, PathBuf)> {
-    let roots: Vec<PathBuf> = if repository.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        repository.to_vec()
-    };
-    let (files, _) = discover(&roots, input);
-    let plan = render::plan(files, &roots);
+/// The charts of `plan` that depend on another chart of the repository through `file://`, as
+/// (dependency, dependant) pairs, canonical.
+fn chart_dependants(plan: &render::Plan) -> Vec<(PathBuf, PathBuf)> {
     let mut pairs = Vec::new();
     for chart in &plan.charts {
         let Ok(dependant) = std::fs::canonicalize(chart) else {
@@ -260,15 +260,20 @@ impl Closure {
     }
 }
 
-/// The kustomizations `render::plan` would build in `repository`, with what each reads.
-fn closures(repository: &[PathBuf], input: &InputOptions) -> Vec<Closure> {
+/// What `render::plan` would render and build in `repository` (the current directory when
+/// empty): read once, for both the kustomizations and the charts a change may reach.
+fn repository_plan(repository: &[PathBuf], input: &InputOptions) -> render::Plan {
     let roots: Vec<PathBuf> = if repository.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         repository.to_vec()
     };
     let (files, _) = discover(&roots, input);
-    let plan = render::plan(files, &roots);
+    render::plan(files, &roots)
+}
+
+/// The kustomizations of `plan`, with what each reads.
+fn closures(plan: &render::Plan) -> Vec<Closure> {
     plan.kustomizations
         .iter()
         .filter_map(|(dir, _)| closure(dir))
