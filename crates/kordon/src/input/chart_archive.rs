@@ -256,18 +256,8 @@ impl ChartFiles {
         if let Some(&known) = self.opened.get(&shown) {
             return known;
         }
-        let index = match read_archive(file, &shown) {
-            Ok(archive) => {
-                self.archives.push(archive);
-                Some(self.archives.len() - 1)
-            }
-            Err(why) => {
-                self.refused.insert(shown.clone(), why);
-                None
-            }
-        };
-        self.opened.insert(shown, index);
-        index
+        let read = read_archive(file, &shown);
+        self.remember(shown, read)
     }
 
     fn open_nested(&mut self, outer: usize, member: &str, depth: usize) -> Option<usize> {
@@ -275,21 +265,26 @@ impl ChartFiles {
         if let Some(&known) = self.opened.get(&shown) {
             return known;
         }
-        let index = if depth >= MAX_NESTING {
-            self.refused
-                .insert(shown.clone(), "archives nested too deep: not read".into());
-            None
+        let read = if depth >= MAX_NESTING {
+            Err("archives nested too deep: not read".to_string())
         } else {
             let bytes = self.archives[outer].nested.get(member)?.clone();
-            match read_archive_bytes(&bytes, &shown) {
-                Ok(archive) => {
-                    self.archives.push(archive);
-                    Some(self.archives.len() - 1)
-                }
-                Err(why) => {
-                    self.refused.insert(shown.clone(), why);
-                    None
-                }
+            read_archive_bytes(&bytes, &shown)
+        };
+        self.remember(shown, read)
+    }
+
+    /// Keeps what opening the archive shown as `shown` gave (its index, or why it was refused),
+    /// so each archive is read once.
+    fn remember(&mut self, shown: String, read: Result<Archive, String>) -> Option<usize> {
+        let index = match read {
+            Ok(archive) => {
+                self.archives.push(archive);
+                Some(self.archives.len() - 1)
+            }
+            Err(why) => {
+                self.refused.insert(shown.clone(), why);
+                None
             }
         };
         self.opened.insert(shown, index);
