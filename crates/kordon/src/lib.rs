@@ -49,6 +49,7 @@ mod related;
 pub mod report;
 pub mod rules;
 pub mod scan;
+mod scope;
 pub mod suppress;
 pub mod workload;
 

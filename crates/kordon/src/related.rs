@@ -33,15 +33,18 @@ pub(crate) struct RuleRelated {
 pub(crate) struct ObjectIndex<'a> {
     objects: &'a [(&'a Document, &'a Object)],
     namespaces: &'a [Option<String>],
+    /// The inventory scope of each object ([`crate::scope`]): a rule names objects of its own.
+    scopes: &'a [usize],
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> ObjectIndex<'a> {
     /// `namespaces[i]` is the namespace object `i` is reviewed in (the default namespace
-    /// applied).
+    /// applied), `scopes[i]` the scope it is deployed in.
     pub(crate) fn new(
         objects: &'a [(&'a Document, &'a Object)],
         namespaces: &'a [Option<String>],
+        scopes: &'a [usize],
     ) -> Self {
         let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, (_, object)) in objects.iter().enumerate() {
@@ -55,15 +58,18 @@ impl<'a> ObjectIndex<'a> {
         ObjectIndex {
             objects,
             namespaces,
+            scopes,
             by_name,
         }
     }
 
-    /// The related locations `details.related` asks for; `namespace` is the reviewed object's.
+    /// The related locations `details.related` asks for; `namespace` and `scope` are the
+    /// reviewed object's.
     pub(crate) fn resolve(
         &self,
         details: &serde_json::Value,
         namespace: Option<&str>,
+        scope: usize,
     ) -> Vec<(RelatedLocation, RuleRelated)> {
         let Some(entries) = details.get("related").and_then(|r| r.as_array()) else {
             return Vec::new();
@@ -73,7 +79,7 @@ impl<'a> ObjectIndex<'a> {
             if out.len() == MAX_RULE_RELATED {
                 break;
             }
-            let Some(found) = self.resolve_one(entry, namespace) else {
+            let Some(found) = self.resolve_one(entry, namespace, scope) else {
                 continue;
             };
             if !out.iter().any(|(r, _)| r == &found.0) {
@@ -87,6 +93,7 @@ impl<'a> ObjectIndex<'a> {
         &self,
         entry: &serde_json::Value,
         namespace: Option<&str>,
+        scope: usize,
     ) -> Option<(RelatedLocation, RuleRelated)> {
         let text = |key: &str| entry.get(key).and_then(|v| v.as_str());
         let kind = text("kind")?;
@@ -103,9 +110,14 @@ impl<'a> ObjectIndex<'a> {
         // The later of two objects of one identity is the one the inventory keeps.
         let index = *self.by_name.get(&(kind, name))?.iter().rev().find(|&&i| {
             let (_, object) = self.objects[i];
+            // A namespaced object written without a namespace lands in `default`, as
+            // `data.inventory` files it: it is the same namespace as one written `default`.
             let in_namespace = crate::engine::is_cluster_scoped(kind)
-                || self.namespaces[i].as_deref() == wanted_namespace;
-            in_namespace && group.is_none_or(|g| object.group() == g)
+                || self.namespaces[i].as_deref().unwrap_or("default")
+                    == wanted_namespace.unwrap_or("default");
+            in_namespace
+                && group.is_none_or(|g| object.group() == g)
+                && self.scopes.get(i).is_none_or(|s| *s == scope)
         })?;
         let (document, object) = self.objects[index];
         let resolved = object.root.resolve(&path);

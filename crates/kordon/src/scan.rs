@@ -625,7 +625,7 @@ impl Scanner {
         let started = Instant::now();
         let mut gathered = self.gather(paths, |_| true, |_| true);
         gathered.sources.extend(sources);
-        let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders);
+        let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders, paths);
         report.problems.extend(gathered.problems);
         report.stats.renders = gathered.renders.len();
         report.stats.renders_cached = gathered.renders.iter().filter(|r| r.cached).count();
@@ -871,10 +871,17 @@ impl Scanner {
     /// Scans texts held in memory. A `helm template` render among them (recognised by its
     /// `# Source:` comments) has its findings related to their templates.
     pub fn scan_sources(&self, sources: Vec<Source>) -> ScanReport {
-        self.scan_sources_rendered(sources, &[])
+        self.scan_sources_rendered(sources, &[], &[])
     }
 
-    fn scan_sources_rendered(&self, sources: Vec<Source>, renders: &[Rendered]) -> ScanReport {
+    /// `roots`: the paths asked for, which scope the plain files no project marker places
+    /// ([`crate::scope`]).
+    fn scan_sources_rendered(
+        &self,
+        sources: Vec<Source>,
+        renders: &[Rendered],
+        roots: &[PathBuf],
+    ) -> ScanReport {
         let started = Instant::now();
         let total = sources.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -902,7 +909,7 @@ impl Scanner {
                 })
                 .collect()
         });
-        let mut report = self.scan_in_context(documents, renders);
+        let mut report = self.scan_in_context(documents, renders, roots);
         crate::provenance::attribute(&mut report, renders, self.suppress.baseline.as_ref());
         report.stats.duration = started.elapsed();
         report
@@ -911,12 +918,18 @@ impl Scanner {
     /// Scans documents that are already parsed (with the context paths, when the builder has
     /// some, completing `data.inventory`).
     pub fn scan_documents(&self, documents: Vec<Document>) -> ScanReport {
-        self.scan_in_context(documents, &[])
+        self.scan_in_context(documents, &[], &[])
     }
 
-    fn scan_in_context(&self, documents: Vec<Document>, renders: &[Rendered]) -> ScanReport {
+    fn scan_in_context(
+        &self,
+        documents: Vec<Document>,
+        renders: &[Rendered],
+        roots: &[PathBuf],
+    ) -> ScanReport {
         let context = self.read_context(&documents, renders);
-        let mut report = self.evaluate_documents(documents, Inventory::Scanned(&context.documents));
+        let mut report =
+            self.evaluate_documents(documents, Inventory::Scanned(&context.documents), roots);
         report.stats.context_files = context.files;
         report.problems.extend(context.problems);
         sort_problems(&mut report.problems);
@@ -931,12 +944,17 @@ impl Scanner {
         inventory_documents: Option<&[Document]>,
     ) -> ScanReport {
         match inventory_documents {
-            Some(listed) => self.evaluate_documents(documents, Inventory::Listed(listed)),
+            Some(listed) => self.evaluate_documents(documents, Inventory::Listed(listed), &[]),
             None => self.scan_documents(documents),
         }
     }
 
-    fn evaluate_documents(&self, mut documents: Vec<Document>, basis: Inventory<'_>) -> ScanReport {
+    fn evaluate_documents(
+        &self,
+        mut documents: Vec<Document>,
+        basis: Inventory<'_>,
+        roots: &[PathBuf],
+    ) -> ScanReport {
         let started = Instant::now();
         // Everything downstream follows this order: which of two objects of one name the
         // inventory keeps (the later), the objects' indices, the sources. Sorted by name, the
@@ -944,7 +962,17 @@ impl Scanner {
         documents.sort_by(|a, b| a.source.name.cmp(&b.source.name));
         let mut report = ScanReport::default();
         let mut objects: Vec<(&Document, &Object)> = Vec::new();
-        for document in &documents {
+        // Which objects are applied together ([`crate::scope`]): cross-object rules see only the
+        // objects of the scope of the object they review. A `gator verify` case lists its own.
+        let mut scopes = crate::scope::Scopes::new(roots);
+        let document_keys: Vec<crate::scope::ScopeKey> = match basis {
+            Inventory::Scanned(_) => documents.iter().map(|d| scopes.key(&d.source)).collect(),
+            Inventory::Listed(_) => vec![crate::scope::ScopeKey::Unplaced; documents.len()],
+        };
+        let (document_scopes, scope_count) = crate::scope::number(&document_keys);
+        let scope_count = scope_count.max(1);
+        let mut object_scopes: Vec<usize> = Vec::new();
+        for (document, &scope) in documents.iter().zip(&document_scopes) {
             report.stats.files += 1;
             report.stats.bytes += document.source.text.len();
             report.sources.push(document.source.clone());
@@ -955,6 +983,7 @@ impl Scanner {
             }
             for object in &document.objects {
                 objects.push((document, object));
+                object_scopes.push(scope);
                 report.problems.extend(
                     crate::workload::gaps(object, self.rules.workload_kinds())
                         .into_iter()
@@ -986,24 +1015,66 @@ impl Scanner {
 
         report.problems.extend(self.policy_problems.iter().cloned());
         let plain: Vec<&Object> = objects.iter().map(|(_, o)| *o).collect();
-        let context: Vec<&Object> = match basis {
-            Inventory::Scanned(docs) => docs.iter().flat_map(|d| d.objects.iter()).collect(),
-            Inventory::Listed(_) => Vec::new(),
-        };
-        report.stats.context_objects = context.len();
+        // The context objects of each scope. A context file of a scanned scope completes it; a
+        // plain one of a project nothing was scanned from (`--context ../policies`) was named to
+        // say what else exists, so it completes every scope; a render nothing of was scanned is
+        // applied with none of the scanned objects.
+        let mut context: Vec<Vec<&Object>> = vec![Vec::new(); scope_count];
+        if let Inventory::Scanned(docs) = basis {
+            let scope_of_key: HashMap<&crate::scope::ScopeKey, usize> = document_keys
+                .iter()
+                .zip(document_scopes.iter().copied())
+                .collect();
+            for document in docs {
+                report.stats.context_objects += document.objects.len();
+                let key = scopes.key(&document.source);
+                match scope_of_key.get(&key) {
+                    Some(&scope) => context[scope].extend(document.objects.iter()),
+                    None if matches!(key, crate::scope::ScopeKey::Render(_)) => {}
+                    None => {
+                        for objects in &mut context {
+                            objects.extend(document.objects.iter());
+                        }
+                    }
+                }
+            }
+        }
         // Context first: where an object is both scanned and in context, the scanned one wins.
-        let known: Vec<&Object> = context.iter().chain(plain.iter()).copied().collect();
-        let inventory = match basis {
+        let known: Vec<Vec<&Object>> = context
+            .into_iter()
+            .enumerate()
+            .map(|(scope, mut known)| {
+                known.extend(
+                    plain
+                        .iter()
+                        .zip(&object_scopes)
+                        .filter(|(_, s)| **s == scope)
+                        .map(|(o, _)| *o),
+                );
+                known
+            })
+            .collect();
+        let inventories: Vec<regorus::Value> = match basis {
             Inventory::Listed(docs) => {
                 let listed: Vec<&Object> = docs.iter().flat_map(|d| d.objects.iter()).collect();
-                inventory(&listed, self.default_namespace.as_deref())
+                vec![inventory(&listed, self.default_namespace.as_deref())]
             }
-            Inventory::Scanned(_) => inventory(&known, self.default_namespace.as_deref()),
+            Inventory::Scanned(_) => self.in_pool(|| {
+                known
+                    .par_iter()
+                    .map(|objects| inventory(objects, self.default_namespace.as_deref()))
+                    .collect()
+            }),
         };
-        let namespace_labels: std::collections::BTreeMap<String, Labels> = known
+        let namespace_labels: Vec<std::collections::BTreeMap<String, Labels>> = known
             .iter()
-            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
-            .filter_map(|o| Some((o.name.clone()?, o.labels())))
+            .map(|objects| {
+                objects
+                    .iter()
+                    .filter(|o| o.kind == "Namespace" && o.group().is_empty())
+                    .filter_map(|o| Some((o.name.clone()?, o.labels())))
+                    .collect()
+            })
             .collect();
         let namespace_of = |o: &'_ Object| -> Option<String> {
             o.namespace.clone().or_else(|| {
@@ -1012,7 +1083,13 @@ impl Scanner {
                     .filter(|_| !crate::engine::is_cluster_scoped(&o.kind))
             })
         };
-        let labels_of = |ns: &Option<String>| ns.as_ref().and_then(|ns| namespace_labels.get(ns));
+        let labels_of = |ns: &Option<String>, scope: usize| {
+            ns.as_ref().and_then(|ns| {
+                namespace_labels
+                    .get(scope)
+                    .and_then(|labels| labels.get(ns))
+            })
+        };
         // Generated objects (pod templates reviewed as Pods) exist only for Gatekeeper rules;
         // they are not added to the inventory, as Gatekeeper does not sync them either.
         let generated: Vec<(usize, Generated)> = match &self.expander {
@@ -1045,13 +1122,19 @@ impl Scanner {
             .chain(generated.iter().map(|(_, g)| &g.object))
             .map(namespace_of)
             .collect();
+        let target_scopes: Vec<usize> = object_scopes
+            .iter()
+            .copied()
+            .chain(generated.iter().map(|(parent, _)| object_scopes[*parent]))
+            .collect();
         let mut targets: Vec<Target<'_>> = plain
             .iter()
             .zip(&reviewed_in)
-            .map(|(o, ns)| Target {
+            .zip(&target_scopes)
+            .map(|((o, ns), &scope)| Target {
                 object: o,
                 labels: o.labels(),
-                namespace_labels: labels_of(ns),
+                namespace_labels: labels_of(ns, scope),
                 namespace: ns.as_deref(),
                 ancestors: &[],
             })
@@ -1060,16 +1143,21 @@ impl Scanner {
             generated
                 .iter()
                 .zip(&reviewed_in[plain.len()..])
-                .map(|((_, g), ns)| Target {
+                .zip(&target_scopes[plain.len()..])
+                .map(|(((_, g), ns), &scope)| Target {
                     object: &g.object,
                     labels: g.object.labels(),
-                    namespace_labels: labels_of(ns),
+                    namespace_labels: labels_of(ns, scope),
                     namespace: ns.as_deref(),
                     ancestors: &g.ancestors,
                 }),
         );
-        let verdicts = self.in_pool(|| self.evaluator.evaluate_targets(&targets, &inventory));
-        let related_index = crate::related::ObjectIndex::new(&objects, &reviewed_in[..plain.len()]);
+        let verdicts = self.in_pool(|| {
+            self.evaluator
+                .evaluate_in_scopes(&targets, &target_scopes, &inventories)
+        });
+        let related_index =
+            crate::related::ObjectIndex::new(&objects, &reviewed_in[..plain.len()], &object_scopes);
         self.note_skipped_rules(&targets, &mut report);
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
@@ -1100,8 +1188,11 @@ impl Scanner {
                     });
                     let mut found = Vec::with_capacity(violations.len());
                     for violation in violations {
-                        let related = related_index
-                            .resolve(&violation.details, reviewed_in[verdict.object].as_deref());
+                        let related = related_index.resolve(
+                            &violation.details,
+                            reviewed_in[verdict.object].as_deref(),
+                            target_scopes[verdict.object],
+                        );
                         let mut finding = match generated_from {
                             Some((_, generated)) => make_generated_finding(
                                 rule,

@@ -84,3 +84,30 @@ fn related_objects_of_a_kustomize_build_point_into_the_resource_files() {
         ]
     );
 }
+
+#[test]
+fn an_object_written_without_a_namespace_is_related_to_one_written_default() {
+    let scanner = Scanner::builder().build().expect("builds");
+    let text =
+        std::fs::read_to_string(testdata().join("default-namespace.yaml")).expect("fixture reads");
+    let report = scanner.scan_sources(vec![Source::new("default-namespace.yaml", &text)]);
+    let isolation: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "workload-not-isolated-by-network-policy")
+        .flat_map(|f| {
+            f.related.iter().map(|r| {
+                format!(
+                    "{}:{} {}",
+                    r.location.file, r.location.start.line, r.message
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        isolation,
+        [
+            "default-namespace.yaml:27 NetworkPolicy \"only-others\" of the namespace does not select these pods for Ingress or Egress"
+        ]
+    );
+}

@@ -293,18 +293,40 @@ impl Evaluator {
         self.evaluate_targets(&targets, inventory)
     }
 
-    /// Evaluates every rule on the targets it matches ([`Rule::matches`]). Verdicts come back in
-    /// (rule, target) order; `object` indexes `targets`.
+    /// Evaluates every rule on the targets it matches ([`Rule::matches`]), with one inventory
+    /// for all. Verdicts come back in (rule, target) order; `object` indexes `targets`.
+    #[cfg(test)]
     pub fn evaluate_targets(
         &self,
         targets: &[Target<'_>],
         inventory: &regorus::Value,
     ) -> Vec<Verdict> {
+        let scope_of = vec![0; targets.len()];
+        self.evaluate_in_scopes(targets, &scope_of, std::slice::from_ref(inventory))
+    }
+
+    /// As [`Evaluator::evaluate_targets`], where target `i` is deployed in scope `scope_of[i]`
+    /// and rules that read the inventory see `inventories[scope_of[i]]` when they review it
+    /// (`crate::scope`): their engines are built once per scope that has targets for them.
+    pub fn evaluate_in_scopes(
+        &self,
+        targets: &[Target<'_>],
+        scope_of: &[usize],
+        inventories: &[regorus::Value],
+    ) -> Vec<Verdict> {
+        let no_inventory = [regorus::Value::new_object()];
+        let inventories = if inventories.is_empty() {
+            &no_inventory[..]
+        } else {
+            inventories
+        };
         let reviews: Vec<regorus::Value> = targets
             .par_iter()
             .map(|t| review(t.object, t.namespace))
             .collect();
-        let mut tasks: Vec<(usize, Vec<usize>, bool)> = Vec::new();
+        // (rule, targets, on the VM, scope): a task of a rule that reads the inventory holds
+        // targets of one scope; for the other rules the scope does not matter and is 0.
+        let mut tasks: Vec<(usize, Vec<usize>, bool, usize)> = Vec::new();
         for (rule_index, prepared) in self.rules.iter().enumerate() {
             let matching: Vec<usize> = targets
                 .iter()
@@ -315,19 +337,39 @@ impl Evaluator {
             // The VM is right only with kordon's patches 6 and 7 (regorus as published drops
             // findings on it): a packaged build without the vendored copy stays in the interpreter.
             let on_vm = cfg!(kordon_patched_regorus) && matching.len() >= VM_MIN_OBJECTS;
-            for chunk in matching.chunks(OBJECTS_PER_TASK) {
-                tasks.push((rule_index, chunk.to_vec(), on_vm));
+            if prepared.rule.meta.inventory {
+                let mut by_scope: std::collections::BTreeMap<usize, Vec<usize>> =
+                    std::collections::BTreeMap::new();
+                for index in matching {
+                    by_scope
+                        .entry(scope_of.get(index).copied().unwrap_or(0))
+                        .or_default()
+                        .push(index);
+                }
+                for (scope, indices) in by_scope {
+                    for chunk in indices.chunks(OBJECTS_PER_TASK) {
+                        tasks.push((rule_index, chunk.to_vec(), on_vm, scope));
+                    }
+                }
+            } else {
+                for chunk in matching.chunks(OBJECTS_PER_TASK) {
+                    tasks.push((rule_index, chunk.to_vec(), on_vm, 0));
+                }
             }
         }
-        let per_scan = PerScanEngines {
-            rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
-            groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
-        };
+        let per_scan: Vec<PerScanEngines> = inventories
+            .iter()
+            .map(|_| PerScanEngines {
+                rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
+                groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
+            })
+            .collect();
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
-            .flat_map_iter(|(rule_index, object_indices, on_vm)| {
+            .flat_map_iter(|(rule_index, object_indices, on_vm, scope)| {
                 let prepared = &self.rules[*rule_index];
-                let engine = self.engine_for(*rule_index, inventory, &per_scan);
+                let scope = (*scope).min(inventories.len() - 1);
+                let engine = self.engine_for(*rule_index, &inventories[scope], &per_scan[scope]);
                 let mut out = Vec::with_capacity(object_indices.len());
                 match engine {
                     Err(message) => {
