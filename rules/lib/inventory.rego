@@ -7,30 +7,57 @@ package lib.kordon.inventory
 
 import rego.v1
 
-# Kinds whose objects run pods. Written out rather than read from another package: reading a
-# constant of another package makes the interpreter evaluate every constant of that package.
-pod_owner_kinds := {"Pod", "CronJob", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+import data.lib.kordon.workloads
+
+# The core kinds whose objects run pods, in any API group (older groups such as `extensions`
+# served them too). Written out rather than read from another package: reading a constant of
+# another package makes the interpreter evaluate every constant of that package.
+core_pod_owner_kinds := {"Pod", "CronJob", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+
+# Whether objects of `kind` filed under `version` (an inventory apiVersion key) run pods: the core
+# kinds in any group, and the other kinds of the workload table (OpenShift DeploymentConfig, Argo
+# Rollout, Knative Service, the `workloads:` of .kordon.yaml) by group and kind, so a Knative
+# `serving.knative.dev` Service runs pods and a core Service does not.
+pod_owner(_, kind) if kind in core_pod_owner_kinds
+
+pod_owner(version, kind) if {
+	kind != "PodTemplate"
+	workloads.group_template_paths[concat("/", [api_group(version), kind])]
+}
+
+api_group(version) := group if {
+	[group, _] := split(version, "/")
+} else := ""
 
 # The first kind, in Rego's order, of the pod-running objects of each namespace.
 first_workload_kind[ns] := min(kinds) if {
-	some ns, _ in data.inventory.namespace
+	some ns, versions in data.inventory.namespace
 	kinds := {kind |
-		some kind in pod_owner_kinds
-		some version, _ in data.inventory.namespace[ns]
-		count(data.inventory.namespace[ns][version][kind]) > 0
+		some version, by_kind in versions
+		some kind, named in by_kind
+		count(named) > 0
+		pod_owner(version, kind)
 	}
 	count(kinds) > 0
 }
 
-# The first name, in Rego's order, among the objects of each (namespace, pod-running kind).
+# The first name, in Rego's order, among the pod-running objects of each (namespace, kind).
 first_workload_name[[ns, kind]] := min(names) if {
 	some ns, versions in data.inventory.namespace
-	some kind in pod_owner_kinds
+	kind := pod_owner_kinds_of(versions)[_]
 	names := {name |
-		some kinds in versions
-		some name, _ in object.get(kinds, kind, {})
+		some version, by_kind in versions
+		pod_owner(version, kind)
+		some name, _ in object.get(by_kind, kind, {})
 	}
 	count(names) > 0
+}
+
+# The kinds of pod-running objects among a namespace's objects.
+pod_owner_kinds_of(versions) := {kind |
+	some version, by_kind in versions
+	some kind, _ in by_kind
+	pod_owner(version, kind)
 }
 
 # The label a selector's matchLabels sorts first: every pod it selects carries that label.

@@ -30,3 +30,30 @@ test_budgets_by_first_label if {
 	inventory.unlabelled_budgets.shop == {{}, {"matchExpressions": [{"key": "app", "operator": "Exists"}]}} with data.inventory as objects
 	not inventory.unlabelled_budgets.batch with data.inventory as objects
 }
+
+crd_objects := {"namespace": {
+	"knative": {
+		"serving.knative.dev/v1": {"Service": {"hello": {}}},
+		"v1": {"Service": {"a-plain-service": {}}, "PodTemplate": {"a-template": {}}},
+	},
+	"rollouts": {"argoproj.io/v1alpha1": {"Rollout": {"canary": {}}}, "v1": {"ConfigMap": {"c": {}}}},
+	"openshift": {"apps.openshift.io/v1": {"DeploymentConfig": {"legacy": {}}}},
+	"lookalike": {"example.com/v1": {"Rollout": {"not-argo": {}}}},
+}}
+
+test_workload_custom_resources_run_pods_by_group_and_kind if {
+	inventory.first_workload_kind.knative == "Service" with data.inventory as crd_objects
+	inventory.first_workload_name[["knative", "Service"]] == "hello" with data.inventory as crd_objects
+	inventory.first_workload_kind.rollouts == "Rollout" with data.inventory as crd_objects
+	inventory.first_workload_kind.openshift == "DeploymentConfig" with data.inventory as crd_objects
+	not inventory.first_workload_kind.lookalike with data.inventory as crd_objects
+}
+
+test_pod_owner if {
+	inventory.pod_owner("serving.knative.dev/v1", "Service")
+	not inventory.pod_owner("v1", "Service")
+	inventory.pod_owner("extensions/v1beta1", "Deployment")
+	inventory.pod_owner("argoproj.io/v1alpha1", "Rollout")
+	not inventory.pod_owner("example.com/v1", "Rollout")
+	not inventory.pod_owner("v1", "PodTemplate")
+}

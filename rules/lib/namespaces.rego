@@ -6,10 +6,9 @@ import rego.v1
 
 import data.lib.kordon.inventory
 
-# Kinds whose objects run pods (PodTemplate only describes them).
-# Written out rather than derived from lib.kordon.workloads: reading a constant of another
-# package makes the interpreter evaluate every constant of that package, on every review.
-pod_owner_kinds := {"Pod", "CronJob", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}
+# Whether `obj` runs pods, by group and kind (`inventory.pod_owner`): a Knative Service does, a
+# core Service does not; a PodTemplate only describes pods.
+pod_owner(obj) if inventory.pod_owner(object.get(obj, "apiVersion", ""), obj.kind)
 
 # The namespace a namespaced object lands in ("default" when the manifest does not say).
 namespace_of(obj) := ns if {
@@ -42,8 +41,10 @@ declared(ns) if data.inventory.cluster[_].Namespace[ns]
 # The first workload of a namespace, by kind then name: where a namespace finding lands when
 # the scan has no Namespace object for it.
 first_workload(ns) := min([[kind, name] |
-	some kind in pod_owner_kinds
-	some name, _ in data.inventory.namespace[ns][_][kind]
+	some version, by_kind in data.inventory.namespace[ns]
+	some kind, named in by_kind
+	inventory.pod_owner(version, kind)
+	some name, _ in named
 ])
 
 # Whether namespace `ns` holds a workload that sorts before (kind, name): the test for "is this
@@ -57,7 +58,7 @@ earlier_workload(ns, kind, name) if inventory.first_workload_name[[ns, kind]] < 
 # before the costlier check of which object carries the finding.
 candidate(obj) := obj.metadata.name if obj.kind == "Namespace"
 
-candidate(obj) := namespace_of(obj) if obj.kind in pod_owner_kinds
+candidate(obj) := namespace_of(obj) if pod_owner(obj)
 
 # The namespace `obj` stands for when a finding is about a namespace, and the path to point
 # at; undefined when `obj` is not the object that carries it. A Namespace object carries the
@@ -67,7 +68,7 @@ subject(obj) := {"namespace": obj.metadata.name, "path": ["metadata", "name"], "
 }
 
 subject(obj) := {"namespace": ns, "path": path, "declared": false} if {
-	obj.kind in pod_owner_kinds
+	pod_owner(obj)
 	ns := namespace_of(obj)
 	not declared(ns)
 	not earlier_workload(ns, obj.kind, object.get(obj, ["metadata", "name"], ""))

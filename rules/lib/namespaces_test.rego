@@ -39,3 +39,22 @@ test_candidate if {
 	namespaces.candidate({"kind": "Job", "metadata": {"name": "j"}}) == "default"
 	not namespaces.candidate({"kind": "ConfigMap", "metadata": {"name": "c", "namespace": "shop"}})
 }
+
+crd_inventory := {"namespace": {"serverless": {
+	"serving.knative.dev/v1": {"Service": {"hello": {}}},
+	"v1": {"Service": {"a-plain-service": {}}},
+	"argoproj.io/v1alpha1": {"Rollout": {"canary": {}}},
+}}}
+
+test_workload_custom_resources_carry_namespace_findings if {
+	knative := {"apiVersion": "serving.knative.dev/v1", "kind": "Service", "metadata": {"name": "hello", "namespace": "serverless"}}
+	rollout := {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "canary", "namespace": "serverless"}}
+	plain := {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a-plain-service", "namespace": "serverless"}}
+	namespaces.candidate(knative) == "serverless"
+	namespaces.candidate(rollout) == "serverless"
+	not namespaces.candidate(plain)
+	# "Rollout" sorts before "Service": the Rollout carries the namespace's findings.
+	namespaces.first_workload("serverless") == ["Rollout", "canary"] with data.inventory as crd_inventory
+	namespaces.subject(rollout).path == ["metadata", "namespace"] with data.inventory as crd_inventory
+	not namespaces.subject(knative) with data.inventory as crd_inventory
+}

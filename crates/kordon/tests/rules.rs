@@ -204,3 +204,24 @@ fn no_rule_negates_a_field_of_a_call() {
     }
     assert!(offenders.is_empty(), "{}", offenders.join("\n"));
 }
+
+#[test]
+fn rule_folders_that_would_load_as_nothing_are_located_errors() {
+    let dir = repo_root().join("testdata/broken-rule-dirs");
+    let mut rules = builtin_rules();
+    let errors = rules
+        .add_dir(&dir)
+        .expect_err("the broken folders do not load");
+    let shown: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let location = std::path::Path::new(&e.location)
+                .strip_prefix(&dir)
+                .map_or(e.location.clone(), |p| p.display().to_string());
+            format!("{location}: {}", e.message)
+        })
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
+    // The sound folder beside them still loads.
+    assert!(rules.get("good").is_some());
+}

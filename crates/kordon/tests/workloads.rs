@@ -204,3 +204,32 @@ fn exported_templates_match_the_workload_crds_and_carry_configured_kinds() {
     let report = kordon::gatekeeper::verify_paths(&[out.path().to_path_buf()], None);
     assert!(report.passed(), "{report:#?}");
 }
+
+const NAMESPACE_RULES: &[&str] = &[
+    "namespace-without-network-policy",
+    "namespace-without-limit-range",
+    "namespace-without-resource-quota",
+];
+
+#[test]
+fn workload_custom_resources_carry_the_findings_of_their_namespace() {
+    // `shop` holds a DeploymentConfig and two Rollouts, `media` a Knative Service beside a core
+    // Service of a similar name: only the pod owners stand for their namespace, by group and kind.
+    let report = Scanner::builder()
+        .build()
+        .expect("scanner builds")
+        .scan_paths(&[testdata().join("crd-workloads.yaml")]);
+    assert!(!report.has_errors(), "{:?}", report.problems);
+    insta::assert_snapshot!(outcome(&report, NAMESPACE_RULES));
+}
+
+#[test]
+fn a_configured_custom_resource_carries_the_findings_of_its_namespace() {
+    let dir = testdata().join("custom");
+    let report = Scanner::builder()
+        .rules(configured_rules(&dir))
+        .build()
+        .expect("scanner builds")
+        .scan_paths(&[dir.join("pipeline.yaml")]);
+    insta::assert_snapshot!(outcome(&report, NAMESPACE_RULES));
+}

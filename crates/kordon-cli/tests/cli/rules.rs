@@ -105,3 +105,21 @@ fn unknown_rule_and_category_are_usage_errors() {
     let run = kordon(&["rules", "--framework", "iso"]);
     assert_eq!(run.code, 2, "{run:?}");
 }
+
+#[test]
+fn a_rule_folder_without_metadata_fails_the_scan_naming_it() {
+    let run = crate::support::kordon_in(
+        &crate::support::repo_root(),
+        &[
+            "scan",
+            "--rules",
+            "testdata/broken-rule-dirs",
+            "testdata/partial/app",
+            "--format",
+            "short",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(run.stderr);
+}

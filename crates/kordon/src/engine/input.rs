@@ -61,6 +61,12 @@ const CLUSTER_SCOPED: &[&str] = &[
     "PodSecurityPolicy",
     "ClusterIssuer",
     "ConstraintTemplate",
+    // Network policies of the whole cluster (Calico, Cilium, the AdminNetworkPolicy API).
+    "GlobalNetworkPolicy",
+    "GlobalNetworkSet",
+    "CiliumClusterwideNetworkPolicy",
+    "AdminNetworkPolicy",
+    "BaselineAdminNetworkPolicy",
 ];
 
 /// Whether objects of this kind are cluster-scoped (a fixed list: a scan has no API discovery).

@@ -84,6 +84,53 @@ impl RegoModule {
     }
 }
 
+/// Why a folder of a rule tree cannot load as the rule its Rego says it is, if it cannot. Library
+/// modules are already taken out of `contents`; what is left that is Rego belongs to a rule.
+fn rule_folder_problem(folder: &str, contents: &BTreeMap<String, String>) -> Option<RuleLoadError> {
+    let shown = if folder.is_empty() { "." } else { folder };
+    let rule_rego: Vec<(&String, Option<String>)> = contents
+        .iter()
+        .filter(|(file, _)| file.ends_with(".rego") && !file.starts_with("samples/"))
+        .map(|(file, text)| (file, package_of(text)))
+        // A library's tests sit beside it and are not a rule's.
+        .filter(|(file, package)| {
+            !(file.ends_with("_test.rego")
+                && package.as_deref().is_some_and(|p| p.starts_with("lib.")))
+        })
+        .collect();
+    let (first, package) = rule_rego.first()?;
+    if !contents.contains_key("metadata.yaml") {
+        let hint = if contents.contains_key("metadata.yml") {
+            "; it has `metadata.yml`: kordon reads `metadata.yaml`"
+        } else {
+            ""
+        };
+        return Some(RuleLoadError {
+            location: shown.to_string(),
+            message: format!(
+                "{first} declares package `{}` but the folder has no metadata.yaml, so no rule \
+                 would load from it{hint} (a shared helper's package must start with `lib.`)",
+                package.as_deref().unwrap_or("(none)")
+            ),
+        });
+    }
+    let extra: Vec<&str> = rule_rego
+        .iter()
+        .map(|(file, _)| file.as_str())
+        .filter(|file| !["rule.rego", "rule_test.rego"].contains(file))
+        .collect();
+    if let Some(file) = extra.first() {
+        return Some(RuleLoadError {
+            location: format!("{folder}/{file}"),
+            message: "a rule folder holds its Rego in rule.rego (and tests in rule_test.rego); \
+                      this file would not be read: merge it into rule.rego, or give it a package \
+                      under `lib.` to share it"
+                .into(),
+        });
+    }
+    None
+}
+
 fn package_of(text: &str) -> Option<String> {
     text.lines().find_map(|line| {
         let rest = line.trim_start().strip_prefix("package ")?;
@@ -327,6 +374,17 @@ impl RuleSet {
                 .or_default()
                 .insert(file.to_string(), text.clone());
         }
+        // A folder with Rego that is not a library is a rule: without its metadata, or with Rego
+        // the loader would not read, it would load as nothing and silently never fire.
+        folders.retain(
+            |folder, contents| match rule_folder_problem(folder, contents) {
+                Some(problem) => {
+                    errors.push(problem);
+                    false
+                }
+                None => true,
+            },
+        );
         // Reading the metadata is most of the cost of loading the corpus, and every start of a
         // pre-commit scan pays it: spread it over the cores.
         let loaded: Vec<Result<Rule, RuleLoadError>> = folders
@@ -350,6 +408,15 @@ impl RuleSet {
         if errors.is_empty() {
             Ok(())
         } else {
+            // Located on disk: the folder inside the rule directory, under that directory.
+            if let RuleOrigin::Directory(dir) = &origin {
+                for error in &mut errors {
+                    if !Path::new(&error.location).is_absolute() {
+                        error.location = dir.join(&error.location).display().to_string();
+                    }
+                }
+            }
+            errors.sort_by(|a, b| a.location.cmp(&b.location));
             Err(errors)
         }
     }
@@ -376,6 +443,18 @@ impl RuleSet {
                 message,
             }
         })?;
+        if origin == RuleOrigin::Builtin {
+            let expected = format!("kordon.{}", meta.id.replace('-', "_"));
+            if module.package != expected {
+                return Err(RuleLoadError {
+                    location: format!("{folder}/rule.rego"),
+                    message: format!(
+                        "declares package `{}`; the rule `{}` must declare `package {expected}`",
+                        module.package, meta.id
+                    ),
+                });
+            }
+        }
         let tests = match contents.remove("rule_test.rego") {
             Some(text) => Some(
                 RegoModule::new(format!("{folder}/rule_test.rego"), text).map_err(|message| {
@@ -387,6 +466,18 @@ impl RuleSet {
             ),
             None => None,
         };
+        if let Some(tests) = &tests
+            && tests.package != module.package
+        {
+            return Err(RuleLoadError {
+                location: format!("{folder}/rule_test.rego"),
+                message: format!(
+                    "declares package `{}`, not the rule's `{}`: its tests would not see the \
+                     rule and test nothing",
+                    tests.package, module.package
+                ),
+            });
+        }
         let samples = contents
             .into_iter()
             .filter_map(|(file, text)| file.strip_prefix("samples/").map(|f| (f.to_string(), text)))

@@ -1,0 +1,3 @@
+package kordon.extra
+
+helper := 1
