@@ -111,6 +111,10 @@ pub enum Precision {
     /// field is written differently from the build: a patch or transformer of the
     /// kustomization changes it (the build is a related location).
     Transformed,
+    /// Made by a kustomize generator that kordon could not trace into a file: the location is
+    /// the generator's entry in the kustomization (a `helmCharts:` entry whose chart's template
+    /// line could not be proven, or whose field the kustomization changes afterwards).
+    Generated,
 }
 
 /// The object a finding is about.

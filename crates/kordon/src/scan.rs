@@ -1217,6 +1217,16 @@ impl Scanner {
 }
 
 fn render_problem(problem: render::RenderProblem) -> Problem {
+    if let Some((file, position)) = problem.place {
+        return Problem {
+            level: problem.level,
+            kind: problem.kind,
+            file: Some(file),
+            position: Some(position),
+            rule: None,
+            message: problem.message,
+        };
+    }
     // A template error helm located (a required value, a `fail`, a parse error) is reported at
     // that template line, where the user can open it.
     if let Some((file, line, column)) =

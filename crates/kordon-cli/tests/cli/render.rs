@@ -1094,3 +1094,165 @@ fn missing_dependencies_name_the_chart_yaml_line_and_the_command_to_run() {
     assert_eq!(run.code, 2, "{run:?}");
     insta::assert_snapshot!(problems(&json(&run)));
 }
+
+/// The kubectl the `helmCharts:` tests build with: `KORDON_TEST_KUBECTL` (`.ci/run` sets it to
+/// kubectl v1.35, whose kustomize v5.7 refuses helm v4 by its version check alone), else
+/// `kubectl` on PATH; `None` (the test skips) when there is neither.
+fn test_kubectl() -> Option<PathBuf> {
+    std::env::var_os("KORDON_TEST_KUBECTL")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|d| d.join("kubectl"))
+                .find(|k| k.is_file())
+        })
+        .or_else(|| {
+            eprintln!("skipped: no kubectl (set KORDON_TEST_KUBECTL or put kubectl on PATH)");
+            None
+        })
+}
+
+/// Every finding of the rules in `rules` with where it lands and its related locations.
+fn rule_locations(json: &serde_json::Value, rules: &[&str]) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        if !rules.contains(&f["rule"].as_str().unwrap_or("")) {
+            continue;
+        }
+        out.push_str(&format!(
+            "{} {}:{}:{} [{}] {} {}/{} fix: {}\n",
+            f["rule"].as_str().unwrap_or(""),
+            f["file"].as_str().unwrap_or(""),
+            f["start"]["line"],
+            f["start"]["column"],
+            f["precision"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            f["object"]["kind"].as_str().unwrap_or(""),
+            f["object"]["name"].as_str().unwrap_or(""),
+            !f["fix"].is_null(),
+        ));
+        for r in f["related"].as_array().expect("related") {
+            out.push_str(&format!(
+                "  related {}:{}:{} {}\n",
+                r["file"].as_str().unwrap_or(""),
+                r["line"],
+                r["column"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_kustomization_inflating_charts_is_built_with_helm_and_mapped_into_their_templates() {
+    // inflate/: a chart under charts/ with valuesInline and a patch applied after helm;
+    // legacy/: `helmChartInflationGenerator:` with its own chart home; pull/: a chart only a
+    // repository has, a located error. The vendored charts are scanned through the builds only.
+    let (Some(helm), Some(kubectl)) = (real_helm(), test_kubectl()) else {
+        return;
+    };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/kustomize-helm",
+                "--kustomize-bin",
+                kubectl.to_str().expect("UTF-8 path"),
+                "--no-render-cache",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    let json = json(&run);
+    let placed: String = json["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{} {}\n",
+                p["file"].as_str().unwrap_or(""),
+                p["line"],
+                p["level"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(format!(
+        "problems:\n{}{placed}findings:\n{}",
+        problems(&json),
+        rule_locations(&json, &["privileged-container", "host-network"])
+    ));
+}
+
+#[test]
+fn a_kustomization_inflating_a_chart_without_helm_says_so() {
+    let Some(kubectl) = test_kubectl() else {
+        return;
+    };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &[
+            "scan",
+            "testdata/kustomize-helm/legacy",
+            "--kustomize-bin",
+            kubectl.to_str().expect("UTF-8 path"),
+            "--no-render-cache",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(problems(&json(&run)));
+}
+
+#[test]
+fn an_inflating_build_from_the_render_cache_maps_like_a_fresh_one() {
+    let (Some(helm), Some(kubectl)) = (real_helm(), test_kubectl()) else {
+        return;
+    };
+    let cache = tempfile::tempdir().expect("temporary folder");
+    let scan = || {
+        let mut env = vec![("XDG_CACHE_HOME", cache.path().as_os_str().to_owned())];
+        env.push(("PATH", path_without_helm()));
+        let run = kordon_with_env(
+            &repo_root(),
+            env,
+            &with_helm(
+                &helm,
+                &[
+                    "scan",
+                    "testdata/kustomize-helm/inflate",
+                    "--kustomize-bin",
+                    kubectl.to_str().expect("UTF-8 path"),
+                    "--format",
+                    "json",
+                    "--stats",
+                ],
+            ),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let json = json(&run);
+        (
+            rule_locations(&json, &["privileged-container"]),
+            json["summary"]["stats"]["renders_from_cache"].clone(),
+        )
+    };
+    let (fresh, cached_first) = scan();
+    let (again, cached_second) = scan();
+    assert_eq!(fresh, again);
+    assert!(fresh.contains("templates/workloads.yaml:24"), "{fresh}");
+    assert_eq!(
+        (cached_first, cached_second),
+        (serde_json::json!(0), serde_json::json!(1))
+    );
+}

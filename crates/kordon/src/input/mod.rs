@@ -4,6 +4,7 @@ pub mod changed;
 pub mod chart_archive;
 pub mod helm;
 pub mod kustomize;
+pub mod kustomize_helm;
 pub mod render;
 pub mod render_cache;
 pub mod sandbox;
