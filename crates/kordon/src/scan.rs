@@ -19,7 +19,7 @@ use crate::finding::{
 use crate::gatekeeper::{Expander, Generated, Labels, severity_for_action};
 use crate::input::helm::{SourceComment, rendered_identity, source_comments};
 use crate::input::render::{self, RenderOptions, Rendered};
-use crate::input::{ExcludeSet, InputOptions, discover, read_source};
+use crate::input::{ExcludeSet, InputOptions, discover_with_archives, read_source};
 use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleOrigin, RuleSet};
 use crate::suppress::SuppressOptions;
 
@@ -648,7 +648,7 @@ impl Scanner {
         keep_file: impl Fn(&std::path::Path) -> bool,
         keep_render: impl Fn(&std::path::Path) -> bool,
     ) -> Gathered {
-        let (mut files, walk_problems) = discover(paths, &self.input);
+        let (mut files, walk_problems) = discover_with_archives(paths, &self.input);
         files.retain(|f| !self.is_excluded(f) && keep_file(f));
         let mut problems: Vec<Problem> = walk_problems
             .into_iter()

@@ -382,10 +382,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
     // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
     // so it does not apply), two of the global chart, five of the umbrella, two of the worker
-    // chart's sources and one of the nested chart's; templates were never parsed as YAML (they
-    // would be syntax errors), and the broken chart's stderr is in its error, without helm's
-    // advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 25);
+    // chart's sources and one of the nested chart's, and two of walked/releases/worker-0.2.0.tgz,
+    // a packaged chart outside any chart (the tarballs beside it that hold no chart are skipped
+    // with notes); templates were never parsed as YAML (they would be syntax errors), and the
+    // broken chart's stderr is in its error, without helm's advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 27);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -1254,5 +1255,87 @@ fn an_inflating_build_from_the_render_cache_maps_like_a_fresh_one() {
     assert_eq!(
         (cached_first, cached_second),
         (serde_json::json!(0), serde_json::json!(1))
+    );
+}
+
+#[test]
+fn a_chart_archive_found_by_the_walk_is_rendered_and_other_tarballs_are_skipped_with_a_note() {
+    // walked/releases/worker-0.2.0.tgz is a packaged chart outside any chart; walked/backups
+    // holds a tarball of a web site and a text file named .tgz. The umbrella's charts/*.tgz
+    // stay part of the umbrella's render: not rendered again, not read as files.
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/walked",
+                "testdata/helm/umbrella",
+                "--no-render-cache",
+                "--format",
+                "json",
+                "--stats",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = json(&run);
+    insta::assert_snapshot!(format!(
+        "renders: {}\nproblems:\n{}findings:\n{}",
+        json["summary"]["stats"]["renders"],
+        problems(&json),
+        rule_locations(&json, &["privileged-container"])
+    ));
+}
+
+#[test]
+fn a_packaged_chart_is_served_from_the_render_cache_until_its_bytes_change() {
+    let Some(helm) = real_helm() else { return };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let archive = dir.path().join("worker-0.2.0.tgz");
+    std::fs::copy(
+        repo_root().join("testdata/helm/umbrella/charts/worker-0.2.0.tgz"),
+        &archive,
+    )
+    .expect("copy");
+    let cache = dir.path().join("cache");
+    let scan = || {
+        let run = kordon_with_env(
+            dir.path(),
+            vec![
+                ("XDG_CACHE_HOME", cache.clone().into_os_string()),
+                ("PATH", path_without_helm()),
+            ],
+            &with_helm(&helm, &["scan", ".", "--format", "json", "--stats"]),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let json = json(&run);
+        (
+            rule_locations(&json, &["privileged-container"]),
+            json["summary"]["stats"]["renders_from_cache"].clone(),
+        )
+    };
+    let (fresh, first) = scan();
+    let (again, second) = scan();
+    assert!(fresh.contains("worker-0.2.0.tgz!/worker/"), "{fresh}");
+    assert_eq!(fresh, again);
+    // Other bytes (another chart's archive under the same name) are another render.
+    std::fs::copy(
+        repo_root().join("testdata/helm/packaged/worker/charts/nested-0.3.0.tgz"),
+        &archive,
+    )
+    .expect("copy");
+    let (_, third) = scan();
+    assert_eq!(
+        (first, second, third),
+        (
+            serde_json::json!(0),
+            serde_json::json!(1),
+            serde_json::json!(0)
+        )
     );
 }

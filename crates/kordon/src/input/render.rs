@@ -511,6 +511,26 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
         if kustomization_set.contains(&parent) || consumed_files.contains(&normalized) {
             continue;
         }
+        if file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(super::chart_archive::is_archive_name)
+        {
+            // Not under a chart (those are their parent's subcharts, rendered with it): a
+            // packaged chart of its own, rendered like one named on the command line.
+            // Repositories keep other tarballs too: those are skipped with a note.
+            match packaged_chart(&file) {
+                Ok(()) => plan.charts.push(normalized),
+                Err(why) => plan.problems.push(RenderProblem {
+                    level: ProblemLevel::Note,
+                    kind: ProblemKind::Skipped,
+                    name: display_name(&file),
+                    message: format!("skipped: an archive, but not a packaged Helm chart ({why})"),
+                    place: None,
+                }),
+            }
+            continue;
+        }
         plan.files.push(file);
     }
     plan

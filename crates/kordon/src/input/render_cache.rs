@@ -200,7 +200,13 @@ pub(crate) fn helm_key(chart_dir: &Path, options: &HelmOptions) -> Option<String
         key.part(arg.as_encoded_bytes());
     }
     key.binary(options.binary.as_deref().unwrap_or(Path::new("helm")));
-    if !key.tree(chart_dir) {
+    // A packaged chart is its archive's bytes.
+    let keyed = if chart_dir.is_file() {
+        key.file(chart_dir)
+    } else {
+        key.tree(chart_dir)
+    };
+    if !keyed {
         return None;
     }
     for values in &options.values {
