@@ -1229,8 +1229,13 @@ fn render_problem(problem: render::RenderProblem) -> Problem {
     }
     // A template error helm located (a required value, a `fail`, a parse error) is reported at
     // that template line, where the user can open it.
+    // The chart's name, without the label of a render with values of its own (`web [prod]`).
+    let chart = match problem.name.rsplit_once(" [") {
+        Some((chart, label)) if label.ends_with(']') => chart,
+        _ => problem.name.as_str(),
+    };
     if let Some((file, line, column)) =
-        crate::input::helm::error_location(std::path::Path::new(&problem.name), &problem.message)
+        crate::input::helm::error_location(std::path::Path::new(chart), &problem.message)
     {
         return Problem {
             level: problem.level,

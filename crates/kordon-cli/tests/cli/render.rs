@@ -1339,3 +1339,41 @@ fn a_packaged_chart_is_served_from_the_render_cache_until_its_bytes_change() {
         )
     );
 }
+
+#[test]
+fn a_helm_error_in_a_packaged_template_is_located_at_the_archive_member() {
+    // failing/charts/payments-1.2.3.tgz requires a value the umbrella does not give: the error
+    // is at the member's line, rendered through the umbrella or named as a path itself.
+    let Some(helm) = real_helm() else { return };
+    let placed = |target: &str| {
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(
+                &helm,
+                &["scan", target, "--no-render-cache", "--format", "json"],
+            ),
+            None,
+        );
+        assert_eq!(run.code, 2, "{run:?}");
+        json(&run)["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}:{}:{} {}\n",
+                    p["file"].as_str().unwrap_or(""),
+                    p["line"],
+                    p["column"],
+                    p["level"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<String>()
+    };
+    insta::assert_snapshot!(format!(
+        "{}{}",
+        placed("testdata/helm/failing"),
+        placed("testdata/helm/failing/charts/payments-1.2.3.tgz")
+    ));
+}
