@@ -1377,3 +1377,89 @@ fn a_helm_error_in_a_packaged_template_is_located_at_the_archive_member() {
         placed("testdata/helm/failing/charts/payments-1.2.3.tgz")
     ));
 }
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("fixture folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_subchart_version_bump_keeps_the_fingerprints_of_its_findings() {
+    // worker-0.2.0.tgz becomes worker-0.2.1.tgz, as `helm dependency update` leaves it after a
+    // bump: the archive's name and its Chart.yaml change, its templates do not.
+    let Some(helm) = real_helm() else { return };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let umbrella = dir.path().join("umbrella");
+    copy_tree(&repo_root().join("testdata/helm/umbrella"), &umbrella);
+    let scan = || {
+        let run = kordon_with_path(
+            dir.path(),
+            path_without_helm(),
+            &with_helm(
+                &helm,
+                &["scan", "umbrella", "--no-render-cache", "--format", "json"],
+            ),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let json = json(&run);
+        let mut worker: Vec<(String, String)> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap_or("").contains("worker-0.2."))
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{} {}",
+                        f["rule"].as_str().unwrap_or(""),
+                        f["file"].as_str().unwrap_or("")
+                    ),
+                )
+            })
+            .collect();
+        worker.sort();
+        worker
+    };
+    let before = scan();
+    std::fs::remove_file(umbrella.join("charts/worker-0.2.0.tgz")).expect("remove");
+    let packaged = std::process::Command::new(&helm)
+        .args(["package", "--version", "0.2.1", "--destination"])
+        .arg(umbrella.join("charts"))
+        .arg(repo_root().join("testdata/helm/packaged/worker"))
+        .output()
+        .expect("helm package runs");
+    assert!(packaged.status.success(), "{packaged:?}");
+    let chart_yaml = umbrella.join("Chart.yaml");
+    let text = std::fs::read_to_string(&chart_yaml).expect("Chart.yaml");
+    std::fs::write(
+        &chart_yaml,
+        text.replace(
+            "name: worker\n    version: 0.2.0",
+            "name: worker\n    version: 0.2.1",
+        ),
+    )
+    .expect("write");
+    let after = scan();
+    assert!(before.len() >= 3, "{before:?}");
+    assert!(
+        after
+            .iter()
+            .all(|(_, place)| place.contains("worker-0.2.1.tgz!/")),
+        "{after:?}"
+    );
+    let prints = |found: &[(String, String)]| -> Vec<String> {
+        found.iter().map(|(print, _)| print.clone()).collect()
+    };
+    assert_eq!(prints(&before), prints(&after));
+}
