@@ -269,7 +269,8 @@ pub struct SelectionArgs {
 #[derive(clap::Args)]
 #[command(next_help_heading = "Helm and Kustomize")]
 pub struct RenderArgs {
-    /// The helm binary that renders charts (`helm template`). Default: `helm` on PATH.
+    /// The helm binary that renders charts (`helm template`) and inflates kustomizations'
+    /// `helmCharts:`. Default: `helm` on PATH.
     #[arg(long, value_name = "PATH")]
     pub helm_bin: Option<PathBuf>,
     /// A values file for every chart, as `helm template --values` (repeatable, in order);

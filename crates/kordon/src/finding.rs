@@ -111,6 +111,10 @@ pub enum Precision {
     /// field is written differently from the build: a patch or transformer of the
     /// kustomization changes it (the build is a related location).
     Transformed,
+    /// Made by a kustomize generator that kordon could not trace into a file: the location is
+    /// the generator's entry in the kustomization (a `helmCharts:` entry whose chart's template
+    /// line could not be proven, or whose field the kustomization changes afterwards).
+    Generated,
 }
 
 /// The object a finding is about.
@@ -281,8 +285,44 @@ pub fn fingerprint(parts: &[&str]) -> String {
 }
 
 /// A file's name as it enters a fingerprint: `.` segments and `dir/..` pairs removed, so the
-/// same file named as `./app/x.yaml`, `app/./x.yaml` or `app/x.yaml` keeps one identity.
+/// same file named as `./app/x.yaml`, `app/./x.yaml` or `app/x.yaml` keeps one identity. A
+/// member of a packaged chart (`charts/worker-0.2.0.tgz!/worker/templates/x.yaml`) is named
+/// without the archive's file name, which carries the chart's version: the member's first
+/// folder names the chart, so a subchart bump keeps the identities of unchanged findings.
 pub(crate) fn identity_file(name: &str) -> String {
+    use crate::input::chart_archive::{MEMBER_SEPARATOR, is_archive_name};
+    if name.contains(MEMBER_SEPARATOR) {
+        let parts: Vec<&str> = name.split(MEMBER_SEPARATOR).collect();
+        let last = parts.len() - 1;
+        let unversioned: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                if i < last && is_archive_name(part) {
+                    // Keep the folder the archive sits in (`charts/`), drop its file name.
+                    part.rfind('/')
+                        .map_or(String::new(), |at| part[..=at].to_string())
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect();
+        let mut joined = unversioned.into_iter();
+        let first = joined.next().unwrap_or_default();
+        let mut out = identity_path(&first);
+        if first.ends_with('/') && !out.ends_with('/') {
+            out.push('/');
+        }
+        for part in joined {
+            out.push_str(MEMBER_SEPARATOR);
+            out.push_str(&part);
+        }
+        return out;
+    }
+    identity_path(name)
+}
+
+fn identity_path(name: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
     for part in name.split('/') {
         match part {
@@ -309,5 +349,25 @@ mod tests {
         );
         assert_eq!(identity_file("/abs/x.yaml"), "/abs/x.yaml");
         assert_eq!(identity_file("../up/x.yaml"), "../up/x.yaml");
+    }
+
+    #[test]
+    fn archive_members_are_named_without_the_archive_s_version() {
+        assert_eq!(
+            identity_file("./app/charts/worker-0.2.0.tgz!/worker/templates/x.yaml"),
+            identity_file("app/charts/worker-0.2.1.tgz!/worker/templates/x.yaml"),
+        );
+        assert_eq!(
+            identity_file(
+                "app/charts/worker-0.2.0.tgz!/worker/charts/nested-0.3.0.tgz!/nested/t.yaml"
+            ),
+            "app/charts/!/worker/charts/!/nested/t.yaml"
+        );
+        assert_eq!(identity_file("web-1.0.0.tgz!/web/t.yaml"), "!/web/t.yaml");
+        // Another chart in the same folder stays apart: the member names it.
+        assert_ne!(
+            identity_file("charts/a-1.0.0.tgz!/a/t.yaml"),
+            identity_file("charts/b-1.0.0.tgz!/b/t.yaml")
+        );
     }
 }

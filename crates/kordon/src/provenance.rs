@@ -229,10 +229,13 @@ pub(crate) fn attribute(
                     let rendered = sources.get(&name).cloned();
                     kustomize_built(
                         &mut stand_in,
-                        dir,
-                        file,
-                        build,
-                        rendered,
+                        Built {
+                            dir,
+                            kustomization_file: file,
+                            build,
+                            rendered,
+                        },
+                        &mut charts,
                         &mut files,
                         &mut added,
                     );
@@ -311,7 +314,18 @@ pub(crate) fn attribute(
             }
             Some(RenderKind::Kustomize { dir, file, build }) => {
                 let rendered = sources.get(&name).cloned();
-                kustomize_built(finding, dir, file, build, rendered, &mut files, &mut added);
+                kustomize_built(
+                    finding,
+                    Built {
+                        dir,
+                        kustomization_file: file,
+                        build,
+                        rendered,
+                    },
+                    &mut charts,
+                    &mut files,
+                    &mut added,
+                );
                 false
             }
             None => {
@@ -467,12 +481,23 @@ fn written_fingerprint(finding: &Finding, texts: &HashMap<String, Arc<Source>>) 
 fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     // Per (rule, file, span): the findings kept there, each with the objects it was made on.
-    let mut index: HashMap<(String, String, Span), Vec<KeptAt>> = HashMap::new();
+    let mut index: HashMap<(String, String, Span, String), Vec<KeptAt>> = HashMap::new();
     for finding in findings {
+        // One generator entry makes many objects: only copies of one object are one problem.
+        let generated = if finding.precision == Precision::Generated {
+            format!(
+                "{}/{}",
+                finding.object.kind,
+                finding.object.name.as_deref().unwrap_or("")
+            )
+        } else {
+            String::new()
+        };
         let key = (
             finding.rule_id.clone(),
             finding.location.file.clone(),
             finding.location.span,
+            generated,
         );
         let origin = origin(&finding);
         let kept_here = index.entry(key).or_default();
@@ -1125,16 +1150,49 @@ fn object_at(document: &Document, offset: usize) -> Option<&crate::document::Obj
         .find(|o| offset <= o.root.span.end)
 }
 
+/// A kustomize build kordon made, as [`kustomize_built`] maps out of it.
+struct Built<'a> {
+    /// The kustomization directory, as given or found.
+    dir: &'a Path,
+    kustomization_file: &'a Path,
+    build: &'a crate::input::kustomize::Build,
+    /// The build's text as scanned.
+    rendered: Option<Arc<Source>>,
+}
+
+/// The generator kind kustomize names in the origin of objects inflated from `helmCharts:`.
+const HELM_GENERATOR: &str = "HelmChartInflationGenerator";
+
 fn kustomize_built(
     finding: &mut Finding,
-    dir: &Path,
-    kustomization_file: &Path,
-    build: &crate::input::kustomize::Build,
-    rendered: Option<Arc<Source>>,
+    built: Built<'_>,
+    charts: &mut HashMap<PathBuf, ChartTemplates>,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
 ) {
+    let Built {
+        dir,
+        kustomization_file,
+        build,
+        rendered,
+    } = built;
     let offset = finding.object.location.span.start;
+    if let Some(Origin::Generated {
+        configured_in,
+        generator,
+    }) = build.origin_at(offset)
+        && generator == HELM_GENERATOR
+    {
+        let inflated = Inflated {
+            dir,
+            kustomization_file,
+            configured_in,
+            build,
+            rendered,
+        };
+        helm_inflated(finding, &inflated, charts, files, added);
+        return;
+    }
     let built_by = RelatedLocation {
         location: file_only(&display_name(kustomization_file)),
         message: format!("built by this kustomization (`{}`)", build.command),
@@ -1262,6 +1320,268 @@ fn kustomize_built(
         }
         None => finding.related.push(built_by),
     }
+}
+
+/// An object of a kustomize build inflated from a `helmCharts:` entry.
+struct Inflated<'a> {
+    /// The kustomization directory that was built, as given or found.
+    dir: &'a Path,
+    /// Its kustomization file.
+    kustomization_file: &'a Path,
+    /// The kustomization file that lists the chart (absolute).
+    configured_in: &'a Path,
+    build: &'a crate::input::kustomize::Build,
+    rendered: Option<Arc<Source>>,
+}
+
+/// The `helmCharts:` entries of the kustomization file `file` with where each is written.
+fn chart_entries(
+    file: &Path,
+    shown: &str,
+    files: &mut Files,
+) -> Option<(Arc<Source>, Vec<crate::input::kustomize::HelmChartEntry>)> {
+    let source = files.source(file, shown)?;
+    let entries = crate::input::kustomize::read_kustomization(file.parent()?)
+        .ok()?
+        .helm_charts;
+    Some((source, entries))
+}
+
+/// The same directory, whether or not either path went through links.
+fn same_place(a: &Path, b: &Path) -> bool {
+    crate::input::kustomize::normalize(a) == crate::input::kustomize::normalize(b)
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(a), Ok(b)) if a == b
+        )
+}
+
+/// Maps a finding on an object kustomize inflated from a chart: into the chart's template, at
+/// the line that wrote the field, when the template trace proves it and the kustomization does
+/// not change the field afterwards; else onto the `helmCharts:` entry, as
+/// [`Precision::Generated`]. The build keeps the exact place as a related location.
+fn helm_inflated(
+    finding: &mut Finding,
+    inflated: &Inflated<'_>,
+    charts: &mut HashMap<PathBuf, ChartTemplates>,
+    files: &mut Files,
+    added: &mut Vec<Arc<Source>>,
+) {
+    let offset = finding.object.location.span.start;
+    let shown_file = shown_path(inflated.configured_in, inflated.dir);
+    let entries = chart_entries(inflated.configured_in, &shown_file, files);
+    let built_object = inflated
+        .rendered
+        .as_ref()
+        .and_then(|r| files.document(r))
+        .and_then(|document| {
+            let object = object_at(&document, offset)?;
+            Some((object.kind.clone(), object.name.clone().unwrap_or_default()))
+        });
+    // The render that holds the object: same kind, and its name, or a name kustomize prefixed
+    // or suffixed (the longest such name wins).
+    let mut found: Option<(usize, usize, usize)> = None;
+    if let Some((kind, built_name)) = &built_object {
+        for n in 0..inflated.build.inflations.len() {
+            let Some(document) = inflation_source(inflated, n).and_then(|s| files.document(&s))
+            else {
+                continue;
+            };
+            for (i, object) in document.objects.iter().enumerate() {
+                let name = object.name.as_deref().unwrap_or("");
+                if object.kind != *kind || !built_name.contains(name) {
+                    continue;
+                }
+                let score = if name == built_name {
+                    usize::MAX
+                } else {
+                    name.len()
+                };
+                if found.is_none_or(|(_, _, best)| score > best) {
+                    found = Some((n, i, score));
+                }
+            }
+        }
+    }
+    let entry = found.and_then(|(n, _, _)| {
+        let inflation = &inflated.build.inflations[n];
+        let (source, entries) = entries.as_ref()?;
+        let entry = entries
+            .iter()
+            .filter(|e| same_place(&e.chart_dir, &inflation.chart_dir))
+            .find(|e| e.release_name.is_none() || e.release_name == inflation.release_name)?;
+        Some((source.clone(), entry.clone()))
+    });
+    // Without the render, the entry of the only chart of that kustomization still names it.
+    let entry = entry.or_else(|| {
+        let (source, entries) = entries.as_ref()?;
+        match entries.as_slice() {
+            [only] => Some((source.clone(), only.clone())),
+            _ => None,
+        }
+    });
+    let entry_at = entry.as_ref().map(|(source, entry)| {
+        (
+            location_in(source, entry.span),
+            format!(
+                "the `{}` entry that inflates chart `{}`{}",
+                entry.list,
+                entry.name,
+                entry
+                    .release_name
+                    .as_deref()
+                    .map_or(String::new(), |r| format!(" (release `{r}`)"))
+            ),
+        )
+    });
+    let traced =
+        found.and_then(|(n, i, _)| trace_inflated(finding, inflated, n, i, charts, files, added));
+    let built_at = finding.location.clone();
+    match traced {
+        Some((stand_in, true)) => {
+            finding.location = stand_in.location;
+            finding.precision = stand_in.precision;
+            finding.object.location = stand_in.object.location;
+        }
+        other => {
+            let Some((at, _)) = &entry_at else {
+                // Nowhere better to open: the build keeps the finding.
+                finding.related.push(RelatedLocation {
+                    location: file_only(&shown_file),
+                    message: format!("generated by the {HELM_GENERATOR} configured here"),
+                });
+                return;
+            };
+            finding.location = at.clone();
+            finding.precision = Precision::Generated;
+            if let Some((stand_in, _)) = other {
+                let why = if stand_in.precision == Precision::TemplateFile {
+                    "its line could not be traced"
+                } else {
+                    "the kustomization changes the field after helm rendered it"
+                };
+                let changed = stand_in.precision != Precision::TemplateFile;
+                finding.related.push(RelatedLocation {
+                    location: stand_in.location,
+                    message: format!("the template the object is rendered from ({why})"),
+                });
+                if changed {
+                    // The kustomization listing the chart, else the one built (an overlay of it).
+                    let changing = [
+                        (inflated.configured_in, shown_file.clone()),
+                        (
+                            inflated.kustomization_file,
+                            display_name(inflated.kustomization_file),
+                        ),
+                    ];
+                    if let Some(at) = changing.iter().find_map(|(file, name)| {
+                        files.source(file, name).and_then(|source| {
+                            let key = TRANSFORMING_KEYS.iter().find_map(|key| {
+                                let at = line_key(&source.text, key)?;
+                                Some(Span::new(at, at + key.len()))
+                            })?;
+                            Some(location_in(&source, key))
+                        })
+                    }) {
+                        finding.related.push(RelatedLocation {
+                            location: at,
+                            message:
+                                "the kustomization whose patches or transformers change the field"
+                                    .into(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    finding.fix = None;
+    finding.related.insert(
+        0,
+        RelatedLocation {
+            location: built_at,
+            message: KUSTOMIZE_BUILT_HERE.into(),
+        },
+    );
+    if finding.precision != Precision::Generated
+        && let Some((at, message)) = entry_at
+    {
+        finding.related.push(RelatedLocation {
+            location: at,
+            message,
+        });
+    }
+}
+
+/// The text of the `n`-th `helm template` run of a build, named for the documents cache only
+/// (it is not a file of the report: kustomize printed no such text).
+fn inflation_source(inflated: &Inflated<'_>, n: usize) -> Option<Arc<Source>> {
+    let inflation = inflated.build.inflations.get(n)?;
+    Some(Arc::new(Source::new(
+        format!(
+            "{} (helm template #{n} of kustomize build {})",
+            display_name(&inflation.chart_dir),
+            display_name(inflated.dir)
+        ),
+        inflation.text.as_str(),
+    )))
+}
+
+/// The finding as the template trace maps it from object `index` of the `n`-th kept `helm
+/// template` render, and whether that holds for the build: the template line was proven
+/// ([`Precision::TemplateKey`] or [`Precision::TemplateAncestor`]) and the build has the field
+/// as helm rendered it.
+fn trace_inflated(
+    finding: &Finding,
+    inflated: &Inflated<'_>,
+    n: usize,
+    index: usize,
+    charts: &mut HashMap<PathBuf, ChartTemplates>,
+    files: &mut Files,
+    added: &mut Vec<Arc<Source>>,
+) -> Option<(Finding, bool)> {
+    let inflation = inflated.build.inflations.get(n)?;
+    let source = inflation_source(inflated, n)?;
+    let document = files.document(&source)?;
+    let object = document.objects.get(index)?;
+    let built = inflated.rendered.as_ref().and_then(|r| files.document(r))?;
+    let built_object = object_at(&built, finding.object.location.span.start)?;
+    let here = object.root.resolve(&finding.path);
+    let there = built_object.root.resolve(&finding.path);
+    let unchanged = (here.exact && there.exact && here.node.to_json() == there.node.to_json())
+        || (!here.exact && !there.exact && here.depth == there.depth);
+    let span = if finding.path.is_empty() || here.depth == 0 {
+        object.anchor_span()
+    } else {
+        node_span(&document, here.node, here.key_span)
+    };
+    let comments = source_comments(&inflation.text);
+    let comment = template_at(&comments, object.root.span.start)?;
+    let chart_dir = PathBuf::from(shown_path(&inflation.chart_dir, inflated.dir));
+    let chart = charts
+        .entry(chart_dir.clone())
+        .or_insert_with(|| ChartTemplates::new(&chart_dir));
+    let mut stand_in = finding.clone();
+    stand_in.location = location_in(&source, span);
+    stand_in.object.location = location_in(&source, object.anchor_span());
+    stand_in.related = Vec::new();
+    stand_in.fix = None;
+    helm_rendered(
+        &mut stand_in,
+        &chart_dir,
+        comment,
+        &inflation.text,
+        chart,
+        files,
+        added,
+    );
+    if stand_in.location.file == source.name {
+        return None;
+    }
+    let proven = matches!(
+        stand_in.precision,
+        Precision::TemplateKey | Precision::TemplateAncestor
+    );
+    Some((stand_in, proven && unchanged))
 }
 
 /// A field found in the resource file an object came from.

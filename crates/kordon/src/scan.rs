@@ -19,7 +19,7 @@ use crate::finding::{
 use crate::gatekeeper::{Expander, Generated, Labels, severity_for_action};
 use crate::input::helm::{SourceComment, rendered_identity, source_comments};
 use crate::input::render::{self, RenderOptions, Rendered};
-use crate::input::{ExcludeSet, InputOptions, discover, read_source};
+use crate::input::{ExcludeSet, InputOptions, discover_with_archives, read_source};
 use crate::rules::{DUPLICATE_KEY_RULE, Rule, RuleLoadError, RuleOrigin, RuleSet};
 use crate::suppress::SuppressOptions;
 
@@ -648,7 +648,7 @@ impl Scanner {
         keep_file: impl Fn(&std::path::Path) -> bool,
         keep_render: impl Fn(&std::path::Path) -> bool,
     ) -> Gathered {
-        let (mut files, walk_problems) = discover(paths, &self.input);
+        let (mut files, walk_problems) = discover_with_archives(paths, &self.input);
         files.retain(|f| !self.is_excluded(f) && keep_file(f));
         let mut problems: Vec<Problem> = walk_problems
             .into_iter()
@@ -1308,10 +1308,25 @@ impl Scanner {
 }
 
 fn render_problem(problem: render::RenderProblem) -> Problem {
+    if let Some((file, position)) = problem.place {
+        return Problem {
+            level: problem.level,
+            kind: problem.kind,
+            file: Some(file),
+            position: Some(position),
+            rule: None,
+            message: problem.message,
+        };
+    }
     // A template error helm located (a required value, a `fail`, a parse error) is reported at
     // that template line, where the user can open it.
+    // The chart's name, without the label of a render with values of its own (`web [prod]`).
+    let chart = match problem.name.rsplit_once(" [") {
+        Some((chart, label)) if label.ends_with(']') => chart,
+        _ => problem.name.as_str(),
+    };
     if let Some((file, line, column)) =
-        crate::input::helm::error_location(std::path::Path::new(&problem.name), &problem.message)
+        crate::input::helm::error_location(std::path::Path::new(chart), &problem.message)
     {
         return Problem {
             level: problem.level,

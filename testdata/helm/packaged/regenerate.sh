@@ -11,3 +11,8 @@ rm -f "$here"/worker/charts/*.tgz "$here"/../umbrella/charts/*.tgz
 "$helm" package "$here/nested" --destination "$here/worker/charts" >/dev/null
 "$helm" package "$here/worker" --destination "$here/../umbrella/charts" >/dev/null
 "$helm" package "$here/../helmlib" --destination "$here/../umbrella/charts" >/dev/null
+# The walk fixture keeps a copy of worker's archive outside any chart.
+cp "$here/../umbrella/charts/worker-0.2.0.tgz" "$here/../walked/releases/worker-0.2.0.tgz"
+# An umbrella whose packaged subchart fails to render (a `required` value).
+rm -f "$here"/../failing/charts/*.tgz
+"$helm" package "$here/payments" --destination "$here/../failing/charts" >/dev/null

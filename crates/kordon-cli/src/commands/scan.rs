@@ -435,6 +435,7 @@ fn render_options(
             binary: args.kustomize_bin.clone(),
             unrestricted_loads,
             allow_remote,
+            helm_command: args.helm_bin.clone(),
         },
         cache_dir: if args.no_render_cache || config_render_cache == Some(false) {
             None

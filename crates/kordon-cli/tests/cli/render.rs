@@ -382,10 +382,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
     // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
     // so it does not apply), two of the global chart, five of the umbrella, two of the worker
-    // chart's sources and one of the nested chart's; templates were never parsed as YAML (they
-    // would be syntax errors), and the broken chart's stderr is in its error, without helm's
-    // advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 25);
+    // chart's sources and one of the nested chart's, and two of walked/releases/worker-0.2.0.tgz,
+    // a packaged chart outside any chart (the tarballs beside it that hold no chart are skipped
+    // with notes); templates were never parsed as YAML (they would be syntax errors), and the
+    // broken chart's stderr is in its error, without helm's advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 27);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -1093,4 +1094,372 @@ fn missing_dependencies_name_the_chart_yaml_line_and_the_command_to_run() {
     );
     assert_eq!(run.code, 2, "{run:?}");
     insta::assert_snapshot!(problems(&json(&run)));
+}
+
+/// The kubectl the `helmCharts:` tests build with: `KORDON_TEST_KUBECTL` (`.ci/run` sets it to
+/// kubectl v1.35, whose kustomize v5.7 refuses helm v4 by its version check alone), else
+/// `kubectl` on PATH; `None` (the test skips) when there is neither.
+fn test_kubectl() -> Option<PathBuf> {
+    std::env::var_os("KORDON_TEST_KUBECTL")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|d| d.join("kubectl"))
+                .find(|k| k.is_file())
+        })
+        .or_else(|| {
+            eprintln!("skipped: no kubectl (set KORDON_TEST_KUBECTL or put kubectl on PATH)");
+            None
+        })
+}
+
+/// Every finding of the rules in `rules` with where it lands and its related locations.
+fn rule_locations(json: &serde_json::Value, rules: &[&str]) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        if !rules.contains(&f["rule"].as_str().unwrap_or("")) {
+            continue;
+        }
+        out.push_str(&format!(
+            "{} {}:{}:{} [{}] {} {}/{} fix: {}\n",
+            f["rule"].as_str().unwrap_or(""),
+            f["file"].as_str().unwrap_or(""),
+            f["start"]["line"],
+            f["start"]["column"],
+            f["precision"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            f["object"]["kind"].as_str().unwrap_or(""),
+            f["object"]["name"].as_str().unwrap_or(""),
+            !f["fix"].is_null(),
+        ));
+        for r in f["related"].as_array().expect("related") {
+            out.push_str(&format!(
+                "  related {}:{}:{} {}\n",
+                r["file"].as_str().unwrap_or(""),
+                r["line"],
+                r["column"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_kustomization_inflating_charts_is_built_with_helm_and_mapped_into_their_templates() {
+    // inflate/: a chart under charts/ with valuesInline and a patch applied after helm;
+    // legacy/: `helmChartInflationGenerator:` with its own chart home; pull/: a chart only a
+    // repository has, a located error. The vendored charts are scanned through the builds only.
+    let (Some(helm), Some(kubectl)) = (real_helm(), test_kubectl()) else {
+        return;
+    };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/kustomize-helm",
+                "--kustomize-bin",
+                kubectl.to_str().expect("UTF-8 path"),
+                "--no-render-cache",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    let json = json(&run);
+    let placed: String = json["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{} {}\n",
+                p["file"].as_str().unwrap_or(""),
+                p["line"],
+                p["level"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(format!(
+        "problems:\n{}{placed}findings:\n{}",
+        problems(&json),
+        rule_locations(&json, &["privileged-container", "host-network"])
+    ));
+}
+
+#[test]
+fn a_kustomization_inflating_a_chart_without_helm_says_so() {
+    let Some(kubectl) = test_kubectl() else {
+        return;
+    };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &[
+            "scan",
+            "testdata/kustomize-helm/legacy",
+            "--kustomize-bin",
+            kubectl.to_str().expect("UTF-8 path"),
+            "--no-render-cache",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    insta::assert_snapshot!(problems(&json(&run)));
+}
+
+#[test]
+fn an_inflating_build_from_the_render_cache_maps_like_a_fresh_one() {
+    let (Some(helm), Some(kubectl)) = (real_helm(), test_kubectl()) else {
+        return;
+    };
+    let cache = tempfile::tempdir().expect("temporary folder");
+    let scan = || {
+        let mut env = vec![("XDG_CACHE_HOME", cache.path().as_os_str().to_owned())];
+        env.push(("PATH", path_without_helm()));
+        let run = kordon_with_env(
+            &repo_root(),
+            env,
+            &with_helm(
+                &helm,
+                &[
+                    "scan",
+                    "testdata/kustomize-helm/inflate",
+                    "--kustomize-bin",
+                    kubectl.to_str().expect("UTF-8 path"),
+                    "--format",
+                    "json",
+                    "--stats",
+                ],
+            ),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let json = json(&run);
+        (
+            rule_locations(&json, &["privileged-container"]),
+            json["summary"]["stats"]["renders_from_cache"].clone(),
+        )
+    };
+    let (fresh, cached_first) = scan();
+    let (again, cached_second) = scan();
+    assert_eq!(fresh, again);
+    assert!(fresh.contains("templates/workloads.yaml:24"), "{fresh}");
+    assert_eq!(
+        (cached_first, cached_second),
+        (serde_json::json!(0), serde_json::json!(1))
+    );
+}
+
+#[test]
+fn a_chart_archive_found_by_the_walk_is_rendered_and_other_tarballs_are_skipped_with_a_note() {
+    // walked/releases/worker-0.2.0.tgz is a packaged chart outside any chart; walked/backups
+    // holds a tarball of a web site and a text file named .tgz. The umbrella's charts/*.tgz
+    // stay part of the umbrella's render: not rendered again, not read as files.
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/walked",
+                "testdata/helm/umbrella",
+                "--no-render-cache",
+                "--format",
+                "json",
+                "--stats",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = json(&run);
+    insta::assert_snapshot!(format!(
+        "renders: {}\nproblems:\n{}findings:\n{}",
+        json["summary"]["stats"]["renders"],
+        problems(&json),
+        rule_locations(&json, &["privileged-container"])
+    ));
+}
+
+#[test]
+fn a_packaged_chart_is_served_from_the_render_cache_until_its_bytes_change() {
+    let Some(helm) = real_helm() else { return };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let archive = dir.path().join("worker-0.2.0.tgz");
+    std::fs::copy(
+        repo_root().join("testdata/helm/umbrella/charts/worker-0.2.0.tgz"),
+        &archive,
+    )
+    .expect("copy");
+    let cache = dir.path().join("cache");
+    let scan = || {
+        let run = kordon_with_env(
+            dir.path(),
+            vec![
+                ("XDG_CACHE_HOME", cache.clone().into_os_string()),
+                ("PATH", path_without_helm()),
+            ],
+            &with_helm(&helm, &["scan", ".", "--format", "json", "--stats"]),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let json = json(&run);
+        (
+            rule_locations(&json, &["privileged-container"]),
+            json["summary"]["stats"]["renders_from_cache"].clone(),
+        )
+    };
+    let (fresh, first) = scan();
+    let (again, second) = scan();
+    assert!(fresh.contains("worker-0.2.0.tgz!/worker/"), "{fresh}");
+    assert_eq!(fresh, again);
+    // Other bytes (another chart's archive under the same name) are another render.
+    std::fs::copy(
+        repo_root().join("testdata/helm/packaged/worker/charts/nested-0.3.0.tgz"),
+        &archive,
+    )
+    .expect("copy");
+    let (_, third) = scan();
+    assert_eq!(
+        (first, second, third),
+        (
+            serde_json::json!(0),
+            serde_json::json!(1),
+            serde_json::json!(0)
+        )
+    );
+}
+
+#[test]
+fn a_helm_error_in_a_packaged_template_is_located_at_the_archive_member() {
+    // failing/charts/payments-1.2.3.tgz requires a value the umbrella does not give: the error
+    // is at the member's line, rendered through the umbrella or named as a path itself.
+    let Some(helm) = real_helm() else { return };
+    let placed = |target: &str| {
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(
+                &helm,
+                &["scan", target, "--no-render-cache", "--format", "json"],
+            ),
+            None,
+        );
+        assert_eq!(run.code, 2, "{run:?}");
+        json(&run)["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}:{}:{} {}\n",
+                    p["file"].as_str().unwrap_or(""),
+                    p["line"],
+                    p["column"],
+                    p["level"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<String>()
+    };
+    insta::assert_snapshot!(format!(
+        "{}{}",
+        placed("testdata/helm/failing"),
+        placed("testdata/helm/failing/charts/payments-1.2.3.tgz")
+    ));
+}
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for entry in std::fs::read_dir(from).expect("fixture folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_subchart_version_bump_keeps_the_fingerprints_of_its_findings() {
+    // worker-0.2.0.tgz becomes worker-0.2.1.tgz, as `helm dependency update` leaves it after a
+    // bump: the archive's name and its Chart.yaml change, its templates do not.
+    let Some(helm) = real_helm() else { return };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let umbrella = dir.path().join("umbrella");
+    copy_tree(&repo_root().join("testdata/helm/umbrella"), &umbrella);
+    let scan = || {
+        let run = kordon_with_path(
+            dir.path(),
+            path_without_helm(),
+            &with_helm(
+                &helm,
+                &["scan", "umbrella", "--no-render-cache", "--format", "json"],
+            ),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        let json = json(&run);
+        let mut worker: Vec<(String, String)> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap_or("").contains("worker-0.2."))
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{} {}",
+                        f["rule"].as_str().unwrap_or(""),
+                        f["file"].as_str().unwrap_or("")
+                    ),
+                )
+            })
+            .collect();
+        worker.sort();
+        worker
+    };
+    let before = scan();
+    std::fs::remove_file(umbrella.join("charts/worker-0.2.0.tgz")).expect("remove");
+    let packaged = std::process::Command::new(&helm)
+        .args(["package", "--version", "0.2.1", "--destination"])
+        .arg(umbrella.join("charts"))
+        .arg(repo_root().join("testdata/helm/packaged/worker"))
+        .output()
+        .expect("helm package runs");
+    assert!(packaged.status.success(), "{packaged:?}");
+    let chart_yaml = umbrella.join("Chart.yaml");
+    let text = std::fs::read_to_string(&chart_yaml).expect("Chart.yaml");
+    std::fs::write(
+        &chart_yaml,
+        text.replace(
+            "name: worker\n    version: 0.2.0",
+            "name: worker\n    version: 0.2.1",
+        ),
+    )
+    .expect("write");
+    let after = scan();
+    assert!(before.len() >= 3, "{before:?}");
+    assert!(
+        after
+            .iter()
+            .all(|(_, place)| place.contains("worker-0.2.1.tgz!/")),
+        "{after:?}"
+    );
+    let prints = |found: &[(String, String)]| -> Vec<String> {
+        found.iter().map(|(print, _)| print.clone()).collect()
+    };
+    assert_eq!(prints(&before), prints(&after));
 }

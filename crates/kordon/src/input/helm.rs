@@ -190,7 +190,8 @@ fn helm_error_text(stderr: &str) -> String {
 
 /// The template file and line (1-based) and column a helm error names, as in `execution error at
 /// (app/templates/secret.yaml:4:11): password is required` or `parse error at
-/// (app/templates/cm.yaml:6)`, when that file is in the chart directory `chart_dir`.
+/// (app/templates/cm.yaml:6)`, when that file is in the chart `chart_dir` (a folder or a
+/// packaged chart), on disk or as a member of a packaged chart or subchart (`ARCHIVE!/MEMBER`).
 pub fn error_location(chart_dir: &Path, message: &str) -> Option<(PathBuf, usize, usize)> {
     message.match_indices(" at (").find_map(|(at, marker)| {
         let rest = &message[at + marker.len()..];
@@ -205,8 +206,20 @@ pub fn error_location(chart_dir: &Path, message: &str) -> Option<(PathBuf, usize
             (Some(path), None) => (path, last, 1),
             _ => return None,
         };
-        let file = template_file(chart_dir, path)?;
-        (file.is_file() && line > 0).then_some((file, line, column.max(1)))
+        if line == 0 {
+            return None;
+        }
+        let file = template_file(chart_dir, path)
+            .filter(|f| f.is_file())
+            .or_else(|| {
+                // A template of a packaged chart or subchart: `ARCHIVE!/MEMBER`, as findings name it.
+                let resolved = super::chart_archive::ChartFiles::new(chart_dir).resolve(path)?;
+                let member = resolved
+                    .to_str()
+                    .is_some_and(|n| super::chart_archive::split_member(n).is_some());
+                (member || resolved.is_file()).then_some(resolved)
+            })?;
+        Some((file, line, column.max(1)))
     })
 }
 

@@ -12,6 +12,7 @@ use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use super::kustomize_helm::HelmCommand;
 use super::sandbox::{self, Network, is_remote_reference};
 use crate::document::{Document, Node, ParseLimits, Source, Span, parse_stream};
 
@@ -35,6 +36,9 @@ pub struct KustomizeOptions {
     /// Let kustomizations fetch remote resources and bases (URLs, git repositories). Off by
     /// default: such a kustomization is refused, and the build cannot reach the network.
     pub allow_remote: bool,
+    /// The helm that inflates a kustomization's `helmCharts:` (kustomize's `--helm-command`).
+    /// Default: `helm` on `PATH`.
+    pub helm_command: Option<PathBuf>,
 }
 
 /// The kustomization file of a directory, if it is one.
@@ -55,6 +59,30 @@ pub struct Kustomization {
     pub references: Vec<PathBuf>,
     /// Remote resources, bases and components (URLs, git repositories), as written.
     pub remote: Vec<String>,
+    /// The Helm charts it inflates (`helmCharts:`, or the older `helmChartInflationGenerator:`).
+    pub helm_charts: Vec<HelmChartEntry>,
+}
+
+/// One chart a kustomization inflates with helm.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HelmChartEntry {
+    /// The chart's name (`name:`, or `chartName:` in `helmChartInflationGenerator:`).
+    pub name: String,
+    /// The repository it is pulled from when it is not under the chart home (`repo:`).
+    pub repo: Option<String>,
+    /// `version:`.
+    pub version: Option<String>,
+    /// `releaseName:` (kustomize passes `--generate-name` without one).
+    pub release_name: Option<String>,
+    /// Where kustomize looks for the chart: `CHART_HOME/NAME` (`CHART_HOME/NAME-VERSION/NAME`
+    /// when both `repo` and `version` are set, as kustomize does), joined to the
+    /// kustomization's directory and normalised.
+    pub chart_dir: PathBuf,
+    /// The list the entry is written in: `helmCharts` or `helmChartInflationGenerator`.
+    pub list: &'static str,
+    /// Where the entry is written in the kustomization file (its first key).
+    pub span: Span,
 }
 
 /// Reads the kustomization file of `dir` for its kind and the local paths it refers to.
@@ -125,11 +153,89 @@ pub fn read_kustomization(dir: &Path) -> Result<Kustomization, String> {
             }
         }
     }
+    let helm_charts = helm_chart_entries(dir, &root);
+    for chart in &helm_charts {
+        // The chart is read by the build, not on its own.
+        references.push(chart.chart_dir.clone());
+    }
+    for entry in root.get("helmCharts").map(Node::items).unwrap_or_default() {
+        for key in ["valuesFile", "additionalValuesFiles"] {
+            let value = entry.get(key);
+            let listed = value.map(Node::items).unwrap_or_default();
+            for text in value
+                .and_then(Node::as_str)
+                .into_iter()
+                .chain(listed.iter().filter_map(Node::as_str))
+            {
+                if !text.trim().is_empty() && !is_remote_reference(text) {
+                    references.push(normalize(&dir.join(text.trim())));
+                }
+            }
+        }
+    }
     Ok(Kustomization {
         component: root.get("kind").and_then(Node::as_str) == Some("Component"),
         references,
         remote,
+        helm_charts,
     })
+}
+
+/// The charts of `helmCharts:` and `helmChartInflationGenerator:`, where kustomize looks for
+/// them: under `helmGlobals.chartHome` (default `charts`; in the older list, the last
+/// `chartHome` given).
+fn helm_chart_entries(dir: &Path, root: &Node) -> Vec<HelmChartEntry> {
+    let text = |node: &Node, key: &str| {
+        node.get(key)
+            .and_then(Node::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    let older = root
+        .get("helmChartInflationGenerator")
+        .map(Node::items)
+        .unwrap_or_default();
+    let chart_home = root
+        .get("helmGlobals")
+        .and_then(|g| text(g, "chartHome"))
+        .or_else(|| older.iter().rev().find_map(|o| text(o, "chartHome")))
+        .unwrap_or_else(|| "charts".to_string());
+    let home = normalize(&dir.join(&chart_home));
+    let mut out = Vec::new();
+    let lists: [(&'static str, [&str; 4]); 2] = [
+        ("helmCharts", ["name", "repo", "version", "releaseName"]),
+        (
+            "helmChartInflationGenerator",
+            ["chartName", "chartRepoUrl", "chartVersion", "releaseName"],
+        ),
+    ];
+    for (list, [name_key, repo_key, version_key, release_key]) in lists {
+        for item in root.get(list).map(Node::items).unwrap_or_default() {
+            let Some(name) = text(item, name_key) else {
+                continue;
+            };
+            let repo = text(item, repo_key);
+            let version = text(item, version_key);
+            let home = match (&repo, &version) {
+                (Some(_), Some(version)) => home.join(format!("{name}-{version}")),
+                _ => home.clone(),
+            };
+            let span = item.entries().first().map_or(item.span, |first| {
+                Span::new(first.key_span.start, first.value.span.end)
+            });
+            out.push(HelmChartEntry {
+                chart_dir: normalize(&home.join(&name)),
+                name,
+                repo,
+                version,
+                release_name: text(item, release_key),
+                list,
+                span,
+            });
+        }
+    }
+    out
 }
 
 /// Removes `.` and folds `..` without touching the file system.
@@ -179,6 +285,10 @@ pub struct Build {
     pub command: String,
     /// Remarks on how the build was done (such as relaxed load restrictions), for the report.
     pub notes: Vec<String>,
+    /// The `helm template` runs of the charts it inflated (`helmCharts:`), when they could be
+    /// kept (see [`kustomize_helm`](super::kustomize_helm)).
+    #[serde(default)]
+    pub inflations: Vec<super::kustomize_helm::Inflation>,
 }
 
 impl Build {
@@ -205,13 +315,24 @@ const UNRESTRICTED_LOADS: &str = "--load-restrictor=LoadRestrictionsNone";
 const OUTSIDE_ROOT: &str = "is not in or below";
 
 impl Tool {
-    fn args(&self, dir: &Path, unrestricted: bool) -> (PathBuf, Vec<OsString>) {
+    /// The command line; `helm` is the `--helm-command` of a build that inflates charts.
+    fn args(
+        &self,
+        dir: &Path,
+        unrestricted: bool,
+        helm: Option<&Path>,
+    ) -> (PathBuf, Vec<OsString>) {
         let (bin, mut args): (&PathBuf, Vec<OsString>) = match self {
             Tool::Kubectl(bin) => (bin, vec!["kustomize".into()]),
             Tool::Kustomize(bin) => (bin, vec!["build".into()]),
         };
         if unrestricted {
             args.push(UNRESTRICTED_LOADS.into());
+        }
+        if let Some(helm) = helm {
+            args.push("--enable-helm".into());
+            args.push("--helm-command".into());
+            args.push(helm.as_os_str().to_owned());
         }
         args.push(dir.as_os_str().to_owned());
         (bin.clone(), args)
@@ -223,16 +344,17 @@ fn run(
     dir: &Path,
     unrestricted: bool,
     network: Network,
+    helm: Option<&HelmCommand>,
 ) -> std::io::Result<std::process::Output> {
-    let (bin, args) = tool.args(dir, unrestricted);
+    let (bin, args) = tool.args(dir, unrestricted, helm.map(|h| h.command.as_path()));
     let home = sandbox::renderer_home()?;
     sandbox::renderer_command(&bin, home.path(), network)
         .args(args)
         .output()
 }
 
-fn shown(tool: &Tool, dir: &Path, unrestricted: bool) -> String {
-    let (bin, args) = tool.args(dir, unrestricted);
+fn shown(tool: &Tool, dir: &Path, unrestricted: bool, helm: Option<&HelmCommand>) -> String {
+    let (bin, args) = tool.args(dir, unrestricted, helm.map(|h| h.shown.as_path()));
     format!(
         "{} {}",
         bin.display(),
@@ -249,6 +371,7 @@ fn run_build(
     dir: &Path,
     shown_dir: &Path,
     unrestricted: bool,
+    helm: Option<&HelmCommand>,
 ) -> Result<(String, Tool), String> {
     let candidates: Vec<Tool> = match &options.binary {
         Some(bin) => {
@@ -267,13 +390,13 @@ fn run_build(
         ],
     };
     for tool in candidates {
-        let shown_command = shown(&tool, shown_dir, unrestricted);
+        let shown_command = shown(&tool, shown_dir, unrestricted, helm);
         let network = if options.allow_remote {
             Network::Allowed
         } else {
             Network::Blocked
         };
-        match run(&tool, dir, unrestricted, network) {
+        match run(&tool, dir, unrestricted, network, helm) {
             Ok(output) if output.status.success() => {
                 let text = super::decode(output.stdout)
                     .map_err(|e| format!("`{shown_command}` printed {e}"))?;
@@ -363,8 +486,29 @@ fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
 pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<Build, String> {
     if !options.allow_remote {
         refuse_remote(dir)?;
+        if let Some((file, chart)) = super::kustomize_helm::charts_to_pull(dir).first() {
+            return Err(format!(
+                "{}: {}",
+                super::display_name(file),
+                super::kustomize_helm::pull_message(chart)
+            ));
+        }
     }
-    let mut build = build_with(dir, component, options, options.unrestricted_loads)?;
+    let helm = if super::kustomize_helm::used_charts(dir).is_empty() {
+        None
+    } else {
+        Some(HelmCommand::new(options.helm_command.as_deref())?)
+    };
+    let mut build = build_with(
+        dir,
+        component,
+        options,
+        options.unrestricted_loads,
+        helm.as_ref(),
+    )?;
+    if let Some(helm) = &helm {
+        build.inflations = helm.inflations();
+    }
     if options.unrestricted_loads {
         build.notes.push(format!(
             "built with {UNRESTRICTED_LOADS} (--kustomize-load-restrictor none): the kustomization \
@@ -403,6 +547,7 @@ fn build_with(
     component: bool,
     options: &KustomizeOptions,
     unrestricted: bool,
+    helm: Option<&HelmCommand>,
 ) -> Result<Build, String> {
     let absolute =
         std::fs::canonicalize(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
@@ -420,7 +565,7 @@ fn build_with(
         );
         std::fs::write(overlay_dir.join("kustomization.yaml"), text).ok()?;
         Some(
-            run_build(options, &overlay_dir, dir, unrestricted)
+            run_build(options, &overlay_dir, dir, unrestricted, helm)
                 .map(|(text, tool)| (text, tool, overlay_dir, overlay)),
         )
     })();
@@ -430,19 +575,21 @@ fn build_with(
             Ok(Build {
                 text,
                 origins,
-                command: shown(&tool, dir, unrestricted),
+                command: shown(&tool, dir, unrestricted, helm),
                 notes: Vec::new(),
+                inflations: Vec::new(),
             })
         }
         // Build the directory itself: its error names the user's paths, not the overlay's.
         _ => {
-            let (text, tool) = run_build(options, dir, dir, unrestricted)?;
+            let (text, tool) = run_build(options, dir, dir, unrestricted, helm)?;
             let origins = Vec::new();
             Ok(Build {
                 text,
                 origins,
-                command: shown(&tool, dir, unrestricted),
+                command: shown(&tool, dir, unrestricted, helm),
                 notes: Vec::new(),
+                inflations: Vec::new(),
             })
         }
     }
@@ -624,6 +771,7 @@ metadata:
             origins,
             command: String::new(),
             notes: Vec::new(),
+            inflations: Vec::new(),
         };
         assert_eq!(build.origins.len(), 300);
         for i in [0, 1, 150, 299] {

@@ -4,6 +4,7 @@ pub mod changed;
 pub mod chart_archive;
 pub mod helm;
 pub mod kustomize;
+pub mod kustomize_helm;
 pub mod render;
 pub mod render_cache;
 pub mod sandbox;
@@ -76,6 +77,23 @@ pub(crate) fn is_manifest_name(path: &Path) -> bool {
 /// manifest-named entry that is not a regular file (a FIFO, socket or device) is not read. Both
 /// are reported as skipped.
 pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec<InputProblem>) {
+    walk(paths, options, false)
+}
+
+/// [`discover`], with the packaged Helm charts met while walking (`.tgz`, `.tar.gz`) listed
+/// too, for [`render::plan`] to render or skip.
+pub fn discover_with_archives(
+    paths: &[PathBuf],
+    options: &InputOptions,
+) -> (Vec<PathBuf>, Vec<InputProblem>) {
+    walk(paths, options, true)
+}
+
+fn walk(
+    paths: &[PathBuf],
+    options: &InputOptions,
+    archives: bool,
+) -> (Vec<PathBuf>, Vec<InputProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let walked_roots: Arc<Vec<PathBuf>> = Arc::new(
@@ -126,8 +144,13 @@ pub fn discover(paths: &[PathBuf], options: &InputOptions) -> (Vec<PathBuf>, Vec
                     let Some(file_type) = entry.file_type() else {
                         continue;
                     };
-                    let wanted =
-                        is_manifest_name(entry.path()) || entry.file_name() == "Kustomization";
+                    let wanted = is_manifest_name(entry.path())
+                        || entry.file_name() == "Kustomization"
+                        || (archives
+                            && entry
+                                .file_name()
+                                .to_str()
+                                .is_some_and(chart_archive::is_archive_name));
                     if !wanted || file_type.is_dir() {
                         continue;
                     }

@@ -181,6 +181,9 @@ pub struct RenderProblem {
     pub name: String,
     /// What happened.
     pub message: String,
+    /// The file and position the problem is at, when a place more precise than
+    /// [`name`](Self::name) is known (the `helmCharts:` entry of a chart that cannot be had).
+    pub place: Option<(String, crate::document::Position)>,
 }
 
 /// What discovery found, sorted into plain files and directories to render.
@@ -324,6 +327,7 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                     "templates of the Helm chart in {}: the chart is rendered and scanned instead",
                     display_name(&chart)
                 ),
+                place: None,
             });
             chart_dirs.push(chart);
             template_roots.push(root);
@@ -344,10 +348,15 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
     let mut referenced_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut consumed_files: BTreeSet<PathBuf> = BTreeSet::new();
     let mut components: HashMap<PathBuf, bool> = HashMap::new();
+    // Charts a kustomization inflates (`helmCharts:`), with the kustomization.
+    let mut inflated: HashMap<PathBuf, PathBuf> = HashMap::new();
     for dir in &kustomization_dirs {
         match kustomize::read_kustomization(dir) {
             Ok(kustomization) => {
                 components.insert(dir.clone(), kustomization.component);
+                for chart in &kustomization.helm_charts {
+                    inflated.insert(chart.chart_dir.clone(), dir.clone());
+                }
                 for reference in kustomization.references {
                     if reference != *dir {
                         referenced_dirs.insert(reference.clone());
@@ -360,6 +369,7 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                 kind: ProblemKind::Render,
                 name: display_name(dir),
                 message,
+                place: None,
             }),
         }
     }
@@ -370,7 +380,23 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                 .push((dir.clone(), components.get(dir).copied().unwrap_or(false)));
         }
     }
-    plan.charts = charts.clone();
+    // A chart a kustomization inflates is scanned through that build, with the values the
+    // kustomization gives it: rendered on its own too, its findings would come twice.
+    for chart in &charts {
+        match inflated.get(chart) {
+            Some(kustomization) => plan.problems.push(RenderProblem {
+                level: ProblemLevel::Note,
+                kind: ProblemKind::Skipped,
+                name: shown_dir(chart),
+                message: format!(
+                    "Helm chart inflated by the kustomization in {} (`helmCharts:`): scanned through its build",
+                    shown_dir(kustomization)
+                ),
+                place: None,
+            }),
+            None => plan.charts.push(chart.clone()),
+        }
+    }
 
     for file in files {
         let normalized = normalize(&file);
@@ -430,6 +456,7 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                         "a template of the Helm chart in {}: the chart is rendered and scanned instead",
                         display_name(&named_chart)
                     ),
+                    place: None,
                 });
                 if !plan.charts.contains(&named_chart) {
                     plan.charts.push(named_chart);
@@ -469,6 +496,7 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                         kind: ProblemKind::Skipped,
                         name: display_name(&file),
                         message: format!("not a packaged Helm chart: {why}"),
+                        place: None,
                     }),
                 }
                 continue;
@@ -481,6 +509,26 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
         }
         let parent = parent_dir(&file);
         if kustomization_set.contains(&parent) || consumed_files.contains(&normalized) {
+            continue;
+        }
+        if file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(super::chart_archive::is_archive_name)
+        {
+            // Not under a chart (those are their parent's subcharts, rendered with it): a
+            // packaged chart of its own, rendered like one named on the command line.
+            // Repositories keep other tarballs too: those are skipped with a note.
+            match packaged_chart(&file) {
+                Ok(()) => plan.charts.push(normalized),
+                Err(why) => plan.problems.push(RenderProblem {
+                    level: ProblemLevel::Note,
+                    kind: ProblemKind::Skipped,
+                    name: display_name(&file),
+                    message: format!("skipped: an archive, but not a packaged Helm chart ({why})"),
+                    place: None,
+                }),
+            }
             continue;
         }
         plan.files.push(file);
@@ -600,6 +648,7 @@ pub fn render_chart_job(
         kind,
         name: name.clone(),
         message,
+        place: None,
     };
     let chart = chart_of(dir).map_err(|m| problem(ProblemLevel::Error, ProblemKind::Render, m))?;
     if chart.library {
@@ -719,6 +768,7 @@ pub fn render_kustomization(
         kind,
         name: name.clone(),
         message,
+        place: None,
     };
     if !options.enabled {
         return Err(problem(
@@ -732,11 +782,36 @@ pub fn render_kustomization(
     } else {
         dir.to_path_buf()
     };
+    // `helmCharts:` are inflated by the helm charts are rendered with, unless one is named
+    // for kustomize alone.
+    let mut kustomize_options = options.kustomize.clone();
+    if kustomize_options.helm_command.is_none() {
+        kustomize_options.helm_command = options.helm.binary.clone();
+    }
+    if !kustomize_options.allow_remote
+        && let Some((file, chart)) = super::kustomize_helm::charts_to_pull(&dir).first()
+    {
+        let place = std::fs::read_to_string(file).ok().map(|text| {
+            let lines = crate::document::LineIndex::new(&text);
+            (
+                display_name(file),
+                lines.position(&text, chart.span.start.min(text.len())),
+            )
+        });
+        return Err(RenderProblem {
+            place,
+            ..problem(
+                ProblemLevel::Error,
+                ProblemKind::Render,
+                super::kustomize_helm::pull_message(chart),
+            )
+        });
+    }
     let (build, cached) = super::render_cache::through(
         options.cache_dir.as_deref(),
-        || super::render_cache::kustomize_key(&dir, component, &options.kustomize),
+        || super::render_cache::kustomize_key(&dir, component, &kustomize_options),
         |why| why.contains("` failed: "),
-        || kustomize::build(&dir, component, &options.kustomize),
+        || kustomize::build(&dir, component, &kustomize_options),
     );
     let build = build.map_err(|m| {
         if component {

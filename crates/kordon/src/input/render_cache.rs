@@ -26,7 +26,7 @@ use super::helm::{self, HelmOptions};
 use super::kustomize::{self, KustomizeOptions};
 
 /// The version of the entries' layout: bumped when what is stored changes meaning.
-const LAYOUT: &str = "kordon-render-cache-1";
+const LAYOUT: &str = "kordon-render-cache-2";
 
 /// Where renders are cached by default: `$XDG_CACHE_HOME/kordon/renders`, else
 /// `$HOME/.cache/kordon/renders` (`%LOCALAPPDATA%\kordon\renders` on Windows). `None` when
@@ -200,7 +200,13 @@ pub(crate) fn helm_key(chart_dir: &Path, options: &HelmOptions) -> Option<String
         key.part(arg.as_encoded_bytes());
     }
     key.binary(options.binary.as_deref().unwrap_or(Path::new("helm")));
-    if !key.tree(chart_dir) {
+    // A packaged chart is its archive's bytes.
+    let keyed = if chart_dir.is_file() {
+        key.file(chart_dir)
+    } else {
+        key.tree(chart_dir)
+    };
+    if !keyed {
         return None;
     }
     for values in &options.values {
@@ -230,6 +236,10 @@ pub(crate) fn kustomize_key(
             key.binary(Path::new("kubectl"));
             key.binary(Path::new("kustomize"));
         }
+    }
+    // A build that inflates Helm charts runs helm too.
+    if !super::kustomize_helm::used_charts(dir).is_empty() {
+        key.binary(options.helm_command.as_deref().unwrap_or(Path::new("helm")));
     }
     // The kustomization, and every local folder it uses, transitively: with kustomize's
     // `root-only` restrictor each reads files in or below its own folder only.
