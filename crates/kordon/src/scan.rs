@@ -145,6 +145,10 @@ pub struct ScanReport {
     pub checks: Vec<Check>,
     /// The texts scanned, for rendering snippets.
     pub sources: Vec<Arc<Source>>,
+    /// The scanned texts as parsed, one per source of the scan (the sources a report adds
+    /// later, such as the Helm templates findings were moved into, have none): reporters turn
+    /// fixes into text edits on them without parsing the files again.
+    pub documents: Vec<Arc<Document>>,
     /// Rules a partial scan did not run because they need the complete inventory (and no
     /// context was given), limited to those that would have reviewed some scanned object.
     pub skipped_rules: Vec<String>,
@@ -1302,6 +1306,7 @@ impl Scanner {
         });
         crate::suppress::apply(&mut report, &documents, &self.suppress);
         sort_problems(&mut report.problems);
+        report.documents = documents.into_iter().map(Arc::new).collect();
         report.stats.duration = started.elapsed();
         report
     }

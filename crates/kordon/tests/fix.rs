@@ -224,6 +224,45 @@ fn fixture_files_are_fixed_as_snapshotted() {
     }
 }
 
+/// The JSON and SARIF reporters take a scanned file's parse from the report instead of parsing
+/// the file again; a report without parses (built by hand, or a file added after the scan) has
+/// its files parsed by the reporter. Both ways must give the same edits.
+#[test]
+fn reporters_make_the_same_fix_edits_from_the_scans_parse_as_from_a_new_one() {
+    let scanner = fixture_scanner();
+    let sources: Vec<Source> = fixture_files()
+        .iter()
+        .map(|path| {
+            let file = path.file_name().and_then(|n| n.to_str()).expect("a name");
+            Source::new(
+                format!("cases/{file}"),
+                std::fs::read_to_string(path).expect("readable"),
+            )
+        })
+        .collect();
+    let report = scanner.scan_sources(sources);
+    assert_eq!(report.documents.len(), report.sources.len());
+    let mut unparsed = report.clone();
+    unparsed.documents.clear();
+    let json = kordon::report::render_json(&report);
+    assert_eq!(json, kordon::report::render_json(&unparsed));
+    let options = kordon::report::SarifOptions::default();
+    let sarif = kordon::report::render_sarif(&report, scanner.rules(), &options);
+    assert_eq!(
+        sarif,
+        kordon::report::render_sarif(&unparsed, scanner.rules(), &options)
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let with_edits = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["fix"]["edits"].as_array().is_some_and(|e| !e.is_empty()))
+        .count();
+    assert!(with_edits > 10, "{with_edits} findings with edits");
+    assert!(sarif.contains("\"fixes\""));
+}
+
 fn source_with(source: &Source, text: &str) -> Source {
     Source::new(source.name.clone(), text.to_string())
 }

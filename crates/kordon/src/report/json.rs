@@ -4,8 +4,6 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use crate::document::{Document, ParseLimits};
-
 use crate::finding::Finding;
 use crate::fix::DocumentEditor;
 use crate::scan::ScanReport;
@@ -94,20 +92,7 @@ fn render_json_as(report: &ScanReport, with_stats: bool) -> String {
         .into_iter()
         .map(|(s, n)| (s.to_string(), json!(n)))
         .collect();
-    // Parsed again only for files with fixes, once each, to turn patch ops into text edits.
-    let sources = super::sources_by_name(report);
-    let mut documents: HashMap<&str, Document> = HashMap::new();
-    for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
-        let file = finding.location.file.as_str();
-        if !documents.contains_key(file)
-            && let Some(source) = sources.get(file)
-        {
-            documents.insert(
-                file,
-                Document::parse((*source).clone(), ParseLimits::default()),
-            );
-        }
-    }
+    let documents = super::fix_documents(report, report.findings.iter());
     let editors: HashMap<&str, DocumentEditor<'_>> = documents
         .iter()
         .map(|(&file, document)| (file, DocumentEditor::new(document)))

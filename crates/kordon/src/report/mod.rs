@@ -53,6 +53,41 @@ pub(crate) fn sources_by_name(
     by_name
 }
 
+/// The parsed file of each finding with a fix among `findings`, once per file, by name: the
+/// scan's own parse where the report keeps it ([`ScanReport::documents`]), else (a file the
+/// report added after the scan, a report built by hand) the file parsed now.
+pub(crate) fn fix_documents<'r>(
+    report: &'r ScanReport,
+    findings: impl IntoIterator<Item = &'r crate::finding::Finding>,
+) -> std::collections::HashMap<&'r str, std::sync::Arc<crate::document::Document>> {
+    let sources = sources_by_name(report);
+    let scanned: std::collections::HashMap<*const crate::document::Source, usize> = report
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, document)| (std::sync::Arc::as_ptr(&document.source), index))
+        .collect();
+    let mut documents = std::collections::HashMap::new();
+    for finding in findings.into_iter().filter(|f| f.fix.is_some()) {
+        let file = finding.location.file.as_str();
+        if documents.contains_key(file) {
+            continue;
+        }
+        let Some(&source) = sources.get(file) else {
+            continue;
+        };
+        let document = match scanned.get(&std::sync::Arc::as_ptr(source)) {
+            Some(&index) => report.documents[index].clone(),
+            None => std::sync::Arc::new(crate::document::Document::parse(
+                source.clone(),
+                crate::document::ParseLimits::default(),
+            )),
+        };
+        documents.insert(file, document);
+    }
+    documents
+}
+
 /// Finding counts per severity, most serious first.
 pub fn severity_counts(report: &ScanReport) -> Vec<(Severity, usize)> {
     Severity::ALL

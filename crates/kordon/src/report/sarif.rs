@@ -27,7 +27,7 @@ use serde_sarif::sarif::{
     Suppression as SarifSuppression, Tool, ToolComponent,
 };
 
-use crate::document::{Document, ParseLimits, display_path};
+use crate::document::display_path;
 use crate::finding::{Finding, Location, Severity, SuppressionKind};
 use crate::rules::{Rule, RuleSet};
 use crate::scan::{Problem, ProblemLevel, ScanReport};
@@ -149,20 +149,7 @@ pub fn sarif_log(report: &ScanReport, rules: &RuleSet, options: &SarifOptions) -
     let (chosen, dropped_results) = choose_results(report, options.max_results);
     let mut results = Vec::with_capacity(chosen.len());
     let mut trimmed_locations = 0usize;
-    // Each file with fixes is parsed again once, to turn patch ops into text replacements.
-    let sources = super::sources_by_name(report);
-    let mut documents: BTreeMap<&str, Document> = BTreeMap::new();
-    for finding in chosen.iter().filter(|f| f.fix.is_some()) {
-        let file = finding.location.file.as_str();
-        if !documents.contains_key(file)
-            && let Some(source) = sources.get(file)
-        {
-            documents.insert(
-                file,
-                Document::parse((*source).clone(), ParseLimits::default()),
-            );
-        }
-    }
+    let documents = super::fix_documents(report, chosen.iter().copied());
     let editors: BTreeMap<&str, crate::fix::DocumentEditor<'_>> = documents
         .iter()
         .map(|(&file, document)| (file, crate::fix::DocumentEditor::new(document)))

@@ -33,6 +33,12 @@ const MARKER: &str = "kordon:ignore";
 pub fn find_directives(text: &str) -> (Vec<Directive>, Vec<Malformed>) {
     let mut directives = Vec::new();
     let mut malformed = Vec::new();
+    // Most files have no directive: a substring search (vectorised) rules them out without
+    // splitting them into lines and reading every character for quotes and comments, which
+    // was a serial tenth of a corpus scan's reporting.
+    if !text.contains(MARKER) {
+        return (directives, malformed);
+    }
     let lines: Vec<(usize, &str)> = line_offsets(text);
     let next_code = next_code_lines(&lines);
     for (index, &(start, line)) in lines.iter().enumerate() {
