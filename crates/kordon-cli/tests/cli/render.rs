@@ -1510,3 +1510,63 @@ fn a_finding_merged_across_renders_names_what_each_render_had() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn a_value_set_for_one_chart_reaches_only_that_chart() {
+    // `--set` reaches every chart, so the worker chart's schema refuses web's key;
+    // `--chart-set web KEY=VALUE` gives it to web only, and a value holding `=` stays whole.
+    let Some(helm) = real_helm() else { return };
+    let dir = repo_root().join("testdata/helm/bound");
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "web",
+            "worker",
+            "--config",
+            "/dev/null",
+            "--no-render-cache",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let run = kordon_with_path(&dir, path_without_helm(), &with_helm(&helm, &args), None);
+        let json = json(&run);
+        let mut out = format!("exit {}\n{}", run.code, problems(&json));
+        for f in json["findings"].as_array().expect("findings") {
+            if f["rule"] == "privileged-container" || f["rule"] == "image-pull-policy-not-always" {
+                out.push_str(&format!(
+                    "{} {}:{} {}\n",
+                    f["rule"].as_str().unwrap_or(""),
+                    f["file"].as_str().unwrap_or(""),
+                    f["start"]["line"],
+                    f["message"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        out.replace(helm.to_str().expect("helm path is UTF-8"), "[HELM]")
+    };
+    let every = scan(&["--set", "securityContext.privileged=true"]);
+    let one = scan(&[
+        "--chart-set",
+        "web",
+        "securityContext.privileged=true",
+        "--chart-set",
+        "web",
+        "image=registry.example.com/web:a=b",
+    ]);
+    insta::assert_snapshot!(format!(
+        "--set securityContext.privileged=true:\n{every}\n--chart-set web ...:\n{one}"
+    ));
+    let run = kordon_with_path(
+        &dir,
+        path_without_helm(),
+        &["scan", "web", "--chart-set", "nochart", "a=1"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("nochart is not a Helm chart"),
+        "{}",
+        run.stderr
+    );
+}
