@@ -1272,6 +1272,8 @@ fn a_chart_archive_found_by_the_walk_is_rendered_and_other_tarballs_are_skipped_
             &helm,
             &[
                 "scan",
+                // Named and walked too: still one render.
+                "testdata/helm/walked/releases/worker-0.2.0.tgz",
                 "testdata/helm/walked",
                 "testdata/helm/umbrella",
                 "--no-render-cache",

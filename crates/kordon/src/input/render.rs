@@ -417,6 +417,7 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
         }
     }
 
+    let mut seen_archives: BTreeSet<PathBuf> = BTreeSet::new();
     for file in files {
         let normalized = normalize(&file);
         if template_roots
@@ -508,6 +509,10 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                 .is_some_and(super::chart_archive::is_archive_name)
             {
                 // A packaged chart (`helm package`'s output): helm renders it as it is.
+                // Named and walked (`kordon scan app.tgz .`), or named twice: one render.
+                if plan.charts.contains(&normalized) || !seen_archives.insert(normalized.clone()) {
+                    continue;
+                }
                 match packaged_chart(&file) {
                     Ok(()) => plan.charts.push(normalized),
                     Err(why) => plan.problems.push(RenderProblem {
@@ -538,6 +543,9 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
             // Not under a chart (those are their parent's subcharts, rendered with it): a
             // packaged chart of its own, rendered like one named on the command line.
             // Repositories keep other tarballs too: those are skipped with a note.
+            if plan.charts.contains(&normalized) || !seen_archives.insert(normalized.clone()) {
+                continue;
+            }
             match packaged_chart(&file) {
                 Ok(()) => plan.charts.push(normalized),
                 Err(why) => plan.problems.push(RenderProblem {
@@ -561,6 +569,11 @@ fn packaged_chart(file: &Path) -> Result<(), String> {
     let top = archive.top().unwrap_or_default();
     if archive.members.contains_key(&format!("{top}/Chart.yaml")) {
         Ok(())
+    } else if archive.members.contains_key(top) {
+        // A file at the top (`README.md`): helm packs a chart in one folder.
+        Err(format!(
+            "the archive's first entry, `{top}`, is not in a chart folder"
+        ))
     } else {
         Err(format!("the archive has no `{top}/Chart.yaml`"))
     }
