@@ -280,6 +280,11 @@ pub struct RenderArgs {
     /// A value for every chart, as `helm template --set key=value` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// A value for the chart in directory (or packaged chart) CHART only, as `helm template
+    /// --set KEY=VALUE` after the values for every chart (repeatable). Two arguments, so no
+    /// `=` in a key or value can be taken for the chart.
+    #[arg(long = "chart-set", num_args = 2, value_names = ["CHART", "KEY=VALUE"])]
+    pub chart_set: Vec<String>,
     /// The release name charts are rendered with (default: release-name).
     #[arg(long, value_name = "NAME")]
     pub release_name: Option<String>,

@@ -89,7 +89,8 @@ const KUSTOMIZE_BUILT_HERE: &str = "where the kustomize build has it (exact)";
 
 /// Whether `related` is where a render had the finding (see [`attribute`]).
 pub(crate) fn is_render_place(related: &RelatedLocation) -> bool {
-    related.message == HELM_RENDERED_HERE || related.message == KUSTOMIZE_BUILT_HERE
+    related.message.starts_with(HELM_RENDERED_HERE)
+        || related.message.starts_with(KUSTOMIZE_BUILT_HERE)
 }
 
 fn location_in(source: &Source, span: Span) -> Location {
@@ -482,6 +483,9 @@ fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     // Per (rule, file, span): the findings kept there, each with the objects it was made on.
     let mut index: HashMap<(String, String, Span, String), Vec<KeptAt>> = HashMap::new();
+    // Per merged finding: its message as made, and whether a copy said something else.
+    let mut messages: Vec<String> = Vec::with_capacity(findings.len());
+    let mut diverged: Vec<bool> = Vec::with_capacity(findings.len());
     for finding in findings {
         // One generator entry makes many objects: only copies of one object are one problem.
         let generated = if finding.precision == Precision::Generated {
@@ -507,12 +511,24 @@ fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
         let target = kept_here
             .iter()
             .filter(|(_, origins)| !origins.contains(&origin))
-            .min_by_key(|(at, _)| merged[*at].message != finding.message)
+            .min_by_key(|(at, _)| messages[*at] != finding.message)
             .map(|(at, _)| *at);
         match target {
             Some(at) => {
                 let kept = &mut merged[at];
-                for related in finding.related {
+                // Copies that say different things (another namespace, another value) each keep
+                // theirs, on the place of their render: the merged finding names every one.
+                let differs = messages[at] != finding.message;
+                if differs && !diverged[at] {
+                    diverged[at] = true;
+                    for related in kept.related.iter_mut().filter(|r| is_plain_render_place(r)) {
+                        related.message = format!("{}: {}", related.message, messages[at]);
+                    }
+                }
+                for mut related in finding.related {
+                    if diverged[at] && is_plain_render_place(&related) {
+                        related.message = format!("{}: {}", related.message, finding.message);
+                    }
                     if !kept.related.contains(&related) {
                         kept.related.push(related);
                     }
@@ -523,11 +539,28 @@ fn merge_renders(findings: Vec<Finding>) -> Vec<Finding> {
             }
             None => {
                 kept_here.push((merged.len(), vec![origin]));
+                messages.push(finding.message.clone());
+                diverged.push(false);
                 merged.push(finding);
             }
         }
     }
+    for (finding, diverged) in merged.iter_mut().zip(diverged) {
+        let first = finding.related.iter().find(|r| is_render_place(r));
+        if let (true, Some(first)) = (diverged, first) {
+            let suffix = format!(
+                " (in `{}`; other renders differ, as their related locations say)",
+                first.location.file
+            );
+            finding.message.push_str(&suffix);
+        }
+    }
     merged
+}
+
+/// A render place that does not yet say what its render had (see [`merge_renders`]).
+fn is_plain_render_place(related: &RelatedLocation) -> bool {
+    related.message == HELM_RENDERED_HERE || related.message == KUSTOMIZE_BUILT_HERE
 }
 
 /// Where a finding was made: a file's name and an offset in it.

@@ -418,6 +418,7 @@ fn render_options(
         (false, _) => false,
     };
     let (values, chart_values) = split_values(&args.values)?;
+    let chart_set = chart_sets(&args.chart_set)?;
     let options = RenderOptions {
         enabled: !args.no_render,
         helm: HelmOptions {
@@ -444,8 +445,41 @@ fn render_options(
         },
         charts: Vec::new(),
         chart_values,
+        chart_set,
     };
     Ok((options, widened))
+}
+
+/// `--chart-set CHART KEY=VALUE` pairs, as `(chart, KEY=VALUE)`: CHART must be a chart
+/// directory or a packaged chart, and the value helm's `KEY=VALUE` form.
+fn chart_sets(args: &[String]) -> Result<Vec<(PathBuf, String)>, String> {
+    args.chunks(2)
+        .map(|pair| {
+            let [chart, set] = pair else {
+                return Err("--chart-set takes two arguments: CHART KEY=VALUE".to_string());
+            };
+            let chart = PathBuf::from(chart);
+            let is_chart = chart.join("Chart.yaml").is_file()
+                || (chart.is_file()
+                    && chart
+                        .to_str()
+                        .is_some_and(kordon::input::chart_archive::is_archive_name));
+            if !is_chart {
+                return Err(format!(
+                    "--chart-set {} {set}: {} is not a Helm chart (a directory with Chart.yaml,                      or a packaged .tgz)",
+                    chart.display(),
+                    chart.display()
+                ));
+            }
+            if !set.contains('=') || set.starts_with('=') {
+                return Err(format!(
+                    "--chart-set {} {set}: the value must be KEY=VALUE, as `helm template --set` takes it",
+                    chart.display()
+                ));
+            }
+            Ok((chart, set.clone()))
+        })
+        .collect()
 }
 
 /// Values files for one chart each, as `(chart directory, file)`.

@@ -382,11 +382,12 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
     // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
     // so it does not apply), two of the global chart, five of the umbrella, two of the worker
-    // chart's sources and one of the nested chart's, and two of walked/releases/worker-0.2.0.tgz,
+    // chart's sources and one of the nested chart's, one of bound-namespaces (rendered once:
+    // its `.kordon.yaml` does not apply either), two of walked/releases/worker-0.2.0.tgz,
     // a packaged chart outside any chart (the tarballs beside it that hold no chart are skipped
     // with notes); templates were never parsed as YAML (they would be syntax errors), and the
     // broken chart's stderr is in its error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 27);
+    assert_eq!(json["summary"]["objects"], 28);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -1271,6 +1272,8 @@ fn a_chart_archive_found_by_the_walk_is_rendered_and_other_tarballs_are_skipped_
             &helm,
             &[
                 "scan",
+                // Named and walked too: still one render.
+                "testdata/helm/walked/releases/worker-0.2.0.tgz",
                 "testdata/helm/walked",
                 "testdata/helm/umbrella",
                 "--no-render-cache",
@@ -1462,4 +1465,110 @@ fn a_subchart_version_bump_keeps_the_fingerprints_of_its_findings() {
         found.iter().map(|(print, _)| print.clone()).collect()
     };
     assert_eq!(prints(&before), prints(&after));
+}
+
+#[test]
+fn a_finding_merged_across_renders_names_what_each_render_had() {
+    // `.kordon.yaml` renders `api` in shop-eu and in shop-us: the namespace findings of its one
+    // template line merge, and each render's place says which namespace it is about.
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "testdata/helm/bound-namespaces",
+                "--no-render-cache",
+                "--format",
+                "json",
+            ],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = json(&run);
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        let rule = f["rule"].as_str().unwrap_or("");
+        if rule != "namespace-without-limit-range" && rule != "cpu-limit-missing" {
+            continue;
+        }
+        out.push_str(&format!(
+            "{rule} {}:{}: {}\n",
+            f["file"].as_str().unwrap_or(""),
+            f["start"]["line"],
+            f["message"].as_str().unwrap_or("")
+        ));
+        for r in f["related"].as_array().expect("related") {
+            out.push_str(&format!(
+                "  related {}:{} {}\n",
+                r["file"].as_str().unwrap_or(""),
+                r["line"],
+                r["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_value_set_for_one_chart_reaches_only_that_chart() {
+    // `--set` reaches every chart, so the worker chart's schema refuses web's key;
+    // `--chart-set web KEY=VALUE` gives it to web only, and a value holding `=` stays whole.
+    let Some(helm) = real_helm() else { return };
+    let dir = repo_root().join("testdata/helm/bound");
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "web",
+            "worker",
+            "--config",
+            "/dev/null",
+            "--no-render-cache",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let run = kordon_with_path(&dir, path_without_helm(), &with_helm(&helm, &args), None);
+        let json = json(&run);
+        let mut out = format!("exit {}\n{}", run.code, problems(&json));
+        for f in json["findings"].as_array().expect("findings") {
+            if f["rule"] == "privileged-container" || f["rule"] == "image-pull-policy-not-always" {
+                out.push_str(&format!(
+                    "{} {}:{} {}\n",
+                    f["rule"].as_str().unwrap_or(""),
+                    f["file"].as_str().unwrap_or(""),
+                    f["start"]["line"],
+                    f["message"].as_str().unwrap_or("")
+                ));
+            }
+        }
+        out.replace(helm.to_str().expect("helm path is UTF-8"), "[HELM]")
+    };
+    let every = scan(&["--set", "securityContext.privileged=true"]);
+    let one = scan(&[
+        "--chart-set",
+        "web",
+        "securityContext.privileged=true",
+        "--chart-set",
+        "web",
+        "image=registry.example.com/web:a=b",
+    ]);
+    insta::assert_snapshot!(format!(
+        "--set securityContext.privileged=true:\n{every}\n--chart-set web ...:\n{one}"
+    ));
+    let run = kordon_with_path(
+        &dir,
+        path_without_helm(),
+        &["scan", "web", "--chart-set", "nochart", "a=1"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("nochart is not a Helm chart"),
+        "{}",
+        run.stderr
+    );
 }

@@ -42,6 +42,10 @@ pub struct RenderOptions {
     /// Values files for one chart only (`-F CHART=FILE`), as `(chart directory, file)`: read
     /// after every other values file of each render of that chart.
     pub chart_values: Vec<(PathBuf, PathBuf)>,
+    /// `--set KEY=VALUE` for one chart only (`--chart-set CHART KEY=VALUE`), as `(chart
+    /// directory or packaged chart, KEY=VALUE)`: after every other `--set` of each render of
+    /// that chart.
+    pub chart_set: Vec<(PathBuf, String)>,
 }
 
 impl Default for RenderOptions {
@@ -53,6 +57,7 @@ impl Default for RenderOptions {
             cache_dir: None,
             charts: Vec::new(),
             chart_values: Vec::new(),
+            chart_set: Vec::new(),
         }
     }
 }
@@ -100,13 +105,20 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 }
 
 /// The renders of the chart in `dir`: one per [`RenderOptions::charts`] entry naming it, else
-/// one with the common options; each with the chart's own `-F CHART=FILE` files last.
+/// one with the common options; each with the chart's own `-F CHART=FILE` files and
+/// `--chart-set CHART KEY=VALUE` values last.
 pub fn chart_jobs(dir: &Path, options: &RenderOptions) -> Vec<ChartJob> {
     let own_files: Vec<PathBuf> = options
         .chart_values
         .iter()
         .filter(|(chart, _)| same_dir(chart, dir))
         .map(|(_, file)| file.clone())
+        .collect();
+    let own_sets: Vec<String> = options
+        .chart_set
+        .iter()
+        .filter(|(chart, _)| same_dir(chart, dir))
+        .map(|(_, set)| set.clone())
         .collect();
     let entries: Vec<&ChartRender> = options
         .charts
@@ -117,6 +129,7 @@ pub fn chart_jobs(dir: &Path, options: &RenderOptions) -> Vec<ChartJob> {
     if entries.is_empty() {
         let mut helm = common.clone();
         helm.values.extend(own_files);
+        helm.set.extend(own_sets);
         return vec![ChartJob {
             dir: dir.to_path_buf(),
             helm,
@@ -136,7 +149,13 @@ pub fn chart_jobs(dir: &Path, options: &RenderOptions) -> Vec<ChartJob> {
                 .chain(&own_files)
                 .cloned()
                 .collect();
-            helm.set = entry.set.iter().chain(&common.set).cloned().collect();
+            helm.set = entry
+                .set
+                .iter()
+                .chain(&common.set)
+                .chain(&own_sets)
+                .cloned()
+                .collect();
             helm.release_name = common
                 .release_name
                 .clone()
@@ -398,6 +417,7 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
         }
     }
 
+    let mut seen_archives: BTreeSet<PathBuf> = BTreeSet::new();
     for file in files {
         let normalized = normalize(&file);
         if template_roots
@@ -489,6 +509,10 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
                 .is_some_and(super::chart_archive::is_archive_name)
             {
                 // A packaged chart (`helm package`'s output): helm renders it as it is.
+                // Named and walked (`kordon scan app.tgz .`), or named twice: one render.
+                if plan.charts.contains(&normalized) || !seen_archives.insert(normalized.clone()) {
+                    continue;
+                }
                 match packaged_chart(&file) {
                     Ok(()) => plan.charts.push(normalized),
                     Err(why) => plan.problems.push(RenderProblem {
@@ -519,6 +543,9 @@ pub fn plan(files: Vec<PathBuf>, roots: &[PathBuf]) -> Plan {
             // Not under a chart (those are their parent's subcharts, rendered with it): a
             // packaged chart of its own, rendered like one named on the command line.
             // Repositories keep other tarballs too: those are skipped with a note.
+            if plan.charts.contains(&normalized) || !seen_archives.insert(normalized.clone()) {
+                continue;
+            }
             match packaged_chart(&file) {
                 Ok(()) => plan.charts.push(normalized),
                 Err(why) => plan.problems.push(RenderProblem {
@@ -542,6 +569,11 @@ fn packaged_chart(file: &Path) -> Result<(), String> {
     let top = archive.top().unwrap_or_default();
     if archive.members.contains_key(&format!("{top}/Chart.yaml")) {
         Ok(())
+    } else if archive.members.contains_key(top) {
+        // A file at the top (`README.md`): helm packs a chart in one folder.
+        Err(format!(
+            "the archive's first entry, `{top}`, is not in a chart folder"
+        ))
     } else {
         Err(format!("the archive has no `{top}/Chart.yaml`"))
     }
@@ -731,6 +763,11 @@ pub fn render_chart_job(
         {
             "; the -F/--values files are given to every chart of the scan: give them to one chart \
              with -F CHART=FILE, or bind values to a chart with `helm.charts` in .kordon.yaml"
+        } else if !options.helm.set.is_empty()
+            && m.contains("meet the specifications of the schema")
+        {
+            "; --set values are given to every chart of the scan: give them to one chart with \
+             --chart-set CHART KEY=VALUE, or bind them to a chart with `helm.charts` in .kordon.yaml"
         } else {
             ""
         };
@@ -895,6 +932,10 @@ mod chart_job_tests {
                 },
             ],
             chart_values: vec![(fixture("web"), "own.yaml".into())],
+            chart_set: vec![
+                (fixture("web"), "c=x=y".into()),
+                (fixture("worker"), "w=1".into()),
+            ],
             ..RenderOptions::default()
         };
         let jobs = chart_jobs(&fixture("web"), &options);
@@ -914,8 +955,8 @@ mod chart_job_tests {
         assert_eq!(
             shown,
             [
-                r#"Some("prod.yaml") values=["prod.yaml", "every.yaml", "own.yaml"] set=["b=2", "a=1"] ns=Some("flag-ns") release=Some("web")"#,
-                r#"Some("prod.yaml #2") values=["prod.yaml", "every.yaml", "own.yaml"] set=["a=1"] ns=Some("flag-ns") release=None"#,
+                r#"Some("prod.yaml") values=["prod.yaml", "every.yaml", "own.yaml"] set=["b=2", "a=1", "c=x=y"] ns=Some("flag-ns") release=Some("web")"#,
+                r#"Some("prod.yaml #2") values=["prod.yaml", "every.yaml", "own.yaml"] set=["a=1", "c=x=y"] ns=Some("flag-ns") release=None"#,
             ]
         );
         // A chart without entries: one render, with its own `-F CHART=FILE` files only.
@@ -927,5 +968,6 @@ mod chart_job_tests {
         assert_eq!(plain.len(), 1);
         assert_eq!(plain[0].label, None);
         assert_eq!(plain[0].helm.values, vec![PathBuf::from("every.yaml")]);
+        assert_eq!(plain[0].helm.set, ["a=1", "w=1"]);
     }
 }
