@@ -50,6 +50,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suppress;
+mod values_fix;
 pub mod workload;
 
 pub use document::{Document, Object, Source};
@@ -61,7 +62,7 @@ pub use input::render::RenderOptions;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 pub use finding::{
-    Applicability, Finding, Fix, Location, PatchOp, Precision, Severity, Suppression,
+    Applicability, Finding, Fix, FixTarget, Location, PatchOp, Precision, Severity, Suppression,
     SuppressionKind,
 };
 pub use rules::{Rule, RuleMeta, RuleSet};

@@ -76,6 +76,8 @@ struct TemplateLine {
     dot: Option<String>,
     /// `---` at the start of the line: a document boundary.
     separator: bool,
+    /// Inside a `range`: the line may write several rendered lines.
+    in_range: bool,
     /// The name of the `define` this line opens.
     defines: Option<String>,
     /// The line closes the innermost `define`.
@@ -144,7 +146,40 @@ fn values_key(expression: &str) -> Option<String> {
     (!key.is_empty()).then(|| key.to_string())
 }
 
-/// The values keys an action reads (`.Values.a.b` → `a.b`; `.x` inside `with .Values.a` → `a.x`).
+/// The key `(index .Values.a N).b` names (`a[N].b`), when the `.Values.a` at `at` of `body` is
+/// the list argument of such an `index`.
+fn indexed_key(body: &str, at: usize, key: &str) -> Option<String> {
+    let before = body[..at].trim_end();
+    if !(before.ends_with("(index") || before == "index" || before.ends_with(" index")) {
+        return None;
+    }
+    let after = body[at..].strip_prefix("$").unwrap_or(&body[at..]);
+    let after = after.get(".Values.".len() + key.len()..)?;
+    let digits_start = after.len() - after.trim_start().len();
+    let rest = &after[digits_start..];
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    if digits == 0 || digits_start == 0 {
+        return None;
+    }
+    let index: usize = rest[..digits].parse().ok()?;
+    let mut out = format!("{key}[{index}]");
+    if let Some(field) = rest[digits..].strip_prefix(").") {
+        let end = field
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(field.len());
+        let field = field[..end].trim_end_matches('.');
+        if !field.is_empty() {
+            out = format!("{out}.{field}");
+        }
+    }
+    Some(out)
+}
+
+/// The values keys an action reads (`.Values.a.b` → `a.b`; `.x` inside `with .Values.a` → `a.x`;
+/// `.x` inside `range .Values.a` → `a[].x`, an element of the list not yet known;
+/// `(index .Values.a 0).x` → `a[0].x`).
 pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
     let mut keys = Vec::new();
     let mut rest = action_line;
@@ -153,8 +188,9 @@ pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
         let end = after.find("}}").map_or(after.len(), |e| e + 2);
         let body = action_body(&after[..end]);
         for (i, _) in body.match_indices(".Values.") {
+            let start = if body[..i].ends_with('$') { i - 1 } else { i };
             if let Some(key) = values_key(&body[i..]) {
-                keys.push(key);
+                keys.push(indexed_key(body, start, &key).unwrap_or(key));
             }
         }
         if let Some(dot) = dot {
@@ -181,6 +217,8 @@ pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
 
 enum Block {
     Dot(Option<String>),
+    /// A `range`: its body is written once per item.
+    Range(Option<String>),
     Define,
     Other,
 }
@@ -291,11 +329,13 @@ impl Template {
                 Kind::Silent
             };
             let dot = blocks.iter().rev().find_map(|b| match b {
-                Block::Dot(d) => Some(d.clone()),
+                Block::Dot(d) | Block::Range(d) => Some(d.clone()),
                 Block::Define => Some(None),
                 Block::Other => None,
             });
+            let in_range = blocks.iter().any(|b| matches!(b, Block::Range(_)));
             lines.push(TemplateLine {
+                in_range,
                 kind,
                 indent,
                 pieces,
@@ -354,10 +394,25 @@ fn track_blocks(
 ) {
     let word = first_word(body);
     let argument = body[word.len()..].trim();
+    let current = blocks.iter().rev().find_map(|b| match b {
+        Block::Dot(d) | Block::Range(d) => Some(d.clone()),
+        Block::Define => Some(None),
+        Block::Other => None,
+    });
     match word {
-        "with" => blocks.push(Block::Dot(values_key(argument))),
-        // Inside a range `.` is an element: no key names it.
-        "range" => blocks.push(Block::Dot(None)),
+        "with" => blocks.push(Block::Dot(dot_key(argument, current.flatten().as_deref()))),
+        // Inside a range `.` is an element of the list, which one not known here (`a[]`).
+        "range" => {
+            // `range $i, $item := .Values.a` ranges over `.Values.a` as well.
+            let list = argument
+                .rsplit_once(":=")
+                .map_or(argument, |(_, list)| list.trim());
+            blocks.push(Block::Range(
+                dot_key(list, current.flatten().as_deref())
+                    .filter(|key| !key.contains("[]"))
+                    .map(|key| format!("{key}[]")),
+            ))
+        }
         "define" => {
             blocks.push(Block::Define);
             *defines = argument
@@ -372,6 +427,21 @@ fn track_blocks(
         }
         _ => {}
     }
+}
+
+/// The values key `argument` of a `with` or `range` names: `.Values.a`, or `.b` where `.` is
+/// the key `current`.
+fn dot_key(argument: &str, current: Option<&str>) -> Option<String> {
+    if let Some(key) = values_key(argument) {
+        return Some(key);
+    }
+    let field = argument.strip_prefix('.')?;
+    let simple = !field.is_empty()
+        && field.chars().next().is_some_and(char::is_lowercase)
+        && field
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    Some(format!("{}.{field}", current?)).filter(|_| simple)
 }
 
 /// Whether `text` (a rendered line without its indentation) fits the line's pieces, each action
@@ -444,6 +514,10 @@ struct Alignment {
     score: u64,
     matched: Vec<Option<usize>>,
     ambiguous: Vec<bool>,
+    /// For an ambiguous rendered line, the one template line any best alignment matched it
+    /// with, when that line is inside a `range`: the body is aligned with one item, but it
+    /// wrote every item, so the line is likely (not proven) the writer.
+    in_range: Vec<Option<usize>>,
 }
 
 fn align(
@@ -469,13 +543,69 @@ fn align(
         let indent_bonus = u64::from(rendered.indent[r_from + r] == line.indent);
         (line.literal_len as u64) * 2 + 1 + indent_bonus
     };
-    let width = n + 1;
-    let mut table = vec![0u64; (rows + 1) * width];
     let mut scores = vec![0u64; rows * n];
     for r in 0..rows {
         for c in 0..n {
-            let s = score_of(r, c);
-            scores[r * n + c] = s;
+            scores[r * n + c] = score_of(r, c);
+        }
+    }
+    // The alignment that matches every line as late as it can, and (on the reversed lines)
+    // the one that matches every line as early as it can, plus a third leaning the other way
+    // at each tie: a rendered line is attributed only where they all agree. A template line
+    // that fits two rendered lines equally well (a container's `privileged:` and a copied
+    // sidecar's) is then not claimed by either.
+    let (score, latest, leaning) = lcs(&scores, rows, n, false);
+    let (_, earliest, _) = lcs(&scores, rows, n, true);
+    let column = |m: Option<usize>| m.map(|c| columns[c]);
+    let ambiguous: Vec<bool> = (0..rows)
+        .map(|r| latest[r] != earliest[r] || latest[r] != leaning[r])
+        .collect();
+    let matched = (0..rows)
+        .map(|r| {
+            if ambiguous[r] {
+                None
+            } else {
+                column(latest[r])
+            }
+        })
+        .collect();
+    let in_range = (0..rows)
+        .map(|r| {
+            let mut seen = [latest[r], earliest[r], leaning[r]].into_iter().flatten();
+            let first = seen.next()?;
+            let line = columns[first];
+            (ambiguous[r] && seen.all(|c| c == first) && template.lines[line].in_range)
+                .then_some(line)
+        })
+        .collect();
+    Some(Alignment {
+        score,
+        matched,
+        ambiguous,
+        in_range,
+    })
+}
+
+/// A weighted longest common subsequence of rendered lines (rows) and template lines
+/// (columns), `scores[r * n + c]` the weight of matching row `r` with column `c` (0: no
+/// match). Returns the best score and two best alignments (the column of each row): one that
+/// takes a match wherever it can while backtracking from the end, and one that prefers to
+/// leave a template line out. With `reversed`, both lines are taken from the end, so the
+/// alignments are the earliest instead of the latest.
+fn lcs(
+    scores: &[u64],
+    rows: usize,
+    n: usize,
+    reversed: bool,
+) -> (u64, Vec<Option<usize>>, Vec<Option<usize>>) {
+    let row = |r: usize| if reversed { rows - 1 - r } else { r };
+    let col = |c: usize| if reversed { n - 1 - c } else { c };
+    let score = |r: usize, c: usize| scores[row(r) * n + col(c)];
+    let width = n + 1;
+    let mut table = vec![0u64; (rows + 1) * width];
+    for r in 0..rows {
+        for c in 0..n {
+            let s = score(r, c);
             let diagonal = if s > 0 { table[r * width + c] + s } else { 0 };
             let up = table[r * width + c + 1];
             let left = table[(r + 1) * width + c];
@@ -487,15 +617,13 @@ fn align(
         let (mut r, mut c) = (rows, n);
         while r > 0 && c > 0 {
             let here = table[r * width + c];
-            let s = scores[(r - 1) * n + (c - 1)];
+            let s = score(r - 1, c - 1);
             let take = s > 0 && here == table[(r - 1) * width + (c - 1)] + s;
             let skip_template = here == table[r * width + c - 1];
             let skip_rendered = here == table[(r - 1) * width + c];
-            // The latest alignment matches template lines as late as it can (it leaves
-            // rendered lines unmatched before template lines); the earliest the reverse.
             if prefer_match {
                 if take {
-                    matched[r - 1] = Some(columns[c - 1]);
+                    matched[row(r - 1)] = Some(col(c - 1));
                     r -= 1;
                     c -= 1;
                 } else if skip_rendered {
@@ -506,7 +634,7 @@ fn align(
             } else if skip_template {
                 c -= 1;
             } else if take {
-                matched[r - 1] = Some(columns[c - 1]);
+                matched[row(r - 1)] = Some(col(c - 1));
                 r -= 1;
                 c -= 1;
             } else {
@@ -515,19 +643,7 @@ fn align(
         }
         matched
     };
-    let latest = backtrack(true);
-    let earliest = backtrack(false);
-    let ambiguous = latest.iter().zip(&earliest).map(|(a, b)| a != b).collect();
-    let matched = latest
-        .iter()
-        .zip(&earliest)
-        .map(|(a, b)| if a == b { *a } else { None })
-        .collect();
-    Some(Alignment {
-        score: table[rows * width + n],
-        matched,
-        ambiguous,
-    })
+    (table[rows * width + n], backtrack(true), backtrack(false))
 }
 
 /// The templates of one chart, read once, with every `define` they hold.
@@ -723,23 +839,29 @@ impl ChartTemplates {
         if let Some(line) = alignment.matched[local] {
             return at(line, Precision::TemplateKey, false, self);
         }
+        if let Some(line) = alignment.in_range[local] {
+            return at(line, Precision::TemplateAncestor, false, self);
+        }
         // Not written literally: the aligned lines around it bound the template lines that
         // can have printed it.
-        let previous = (0..local).rev().find(|&r| alignment.matched[r].is_some());
-        let next = (local + 1..alignment.matched.len()).find(|&r| alignment.matched[r].is_some());
-        let gap_from = previous
-            .and_then(|r| alignment.matched[r])
-            .map_or(section.0, |l| l + 1);
+        // A line of a `range` body bounds the gap as an aligned line does: it wrote its
+        // rendered line in whichever item, so the action printing below it is known.
+        let anchor = |r: usize| alignment.matched[r].or(alignment.in_range[r]);
+        let previous = (0..local).rev().find(|&r| anchor(r).is_some());
+        let next = (local + 1..alignment.matched.len()).find(|&r| anchor(r).is_some());
+        let gap_from = previous.and_then(anchor).map_or(section.0, |l| l + 1);
+        // The next item of a `range` starts over at the top of its body.
         let gap_to = next
-            .and_then(|r| alignment.matched[r])
-            .map_or(section.1, |l| l);
+            .and_then(anchor)
+            .filter(|&l| l >= gap_from)
+            .unwrap_or(section.1);
         let ambiguous_here = alignment.ambiguous[local]
             || (previous.map_or(0, |p| p + 1)..local).any(|r| alignment.ambiguous[r]);
         let template = &self.templates[index];
         let mut candidates: Vec<usize> = (gap_from..gap_to.max(gap_from))
             .filter(|&i| template.lines[i].kind == Kind::Output)
             .collect();
-        if let Some(line) = previous.and_then(|r| alignment.matched[r])
+        if let Some(line) = previous.and_then(anchor)
             && template.lines[line].ends_with_output
         {
             candidates.insert(0, line);
@@ -930,6 +1052,21 @@ items:
     }
 
     #[test]
+    fn a_line_that_fits_two_rendered_lines_equally_claims_neither() {
+        // The helper's `privileged:` line fits its own rendered line and the copied sidecar's:
+        // both alignments score the same, so neither rendered line is attributed to it.
+        let template = "containers:\n  - name: helper\n    securityContext:\n      runAsNonRoot: true\n      privileged: {{ .Values.p }}\n  {{- toYaml .Values.sidecars | nindent 2 }}\n";
+        let render = "containers:\n  - name: helper\n    securityContext:\n      runAsNonRoot: true\n      privileged: true\n  - name: logs\n    securityContext:\n      privileged: false\n";
+        let (line, precision) = trace(template, render, "privileged: false");
+        assert_ne!(
+            (line.as_str(), precision),
+            ("privileged: {{ .Values.p }}", Precision::TemplateKey)
+        );
+        let (_, precision) = trace(template, render, "privileged: true");
+        assert_ne!(precision, Precision::TemplateKey);
+    }
+
+    #[test]
     fn values_read_follow_with_blocks() {
         assert_eq!(
             values_read("{{- toYaml . | nindent 8 }}", Some("podSecurityContext")),
@@ -938,6 +1075,40 @@ items:
         assert_eq!(
             values_read("runAsUser: {{ .Values.sc.runAsUser }}", None),
             vec!["sc.runAsUser".to_string()]
+        );
+    }
+
+    #[test]
+    fn values_read_through_list_items() {
+        assert_eq!(
+            values_read(
+                "privileged: {{ (index .Values.sidecars 1).securityContext.privileged }}",
+                None
+            ),
+            vec!["sidecars[1].securityContext.privileged".to_string()]
+        );
+        assert_eq!(
+            values_read("image: {{ index $.Values.images 0 }}", None),
+            vec!["images[0]".to_string()]
+        );
+        let template = Template::parse(
+            Path::new("t.yaml"),
+            "{{- range $i, $c := .Values.extra }}\n- name: {{ .name }}\n  {{- with .securityContext }}\n  x: {{ toYaml . }}\n  {{- end }}\n{{- end }}\n",
+        );
+        let dots: Vec<Option<&str>> = template.lines.iter().map(|l| l.dot.as_deref()).collect();
+        assert_eq!(
+            dots[..5],
+            [
+                Some("extra[]"),
+                Some("extra[]"),
+                Some("extra[].securityContext"),
+                Some("extra[].securityContext"),
+                Some("extra[]"),
+            ]
+        );
+        assert_eq!(
+            values_read("- name: {{ .name }}", Some("extra[]")),
+            vec!["extra[].name".to_string()]
         );
     }
 }
