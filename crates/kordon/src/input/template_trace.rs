@@ -89,6 +89,8 @@ struct TemplateLine {
 pub struct Template {
     path: PathBuf,
     lines: Vec<TemplateLine>,
+    /// The lines of each `range` action and of its `end`.
+    ranges: Vec<(usize, usize)>,
 }
 
 /// The inside of an action, without the delimiters, trim markers and blanks.
@@ -124,8 +126,30 @@ fn prints(body: &str) -> bool {
             .starts_with([':', '='].as_slice()))
 }
 
-/// The quoted name after `include` / `template` at the start of an action.
+/// The quoted name after `include` / `template` at the start of an action, unless the action
+/// re-serializes what the `define` wrote (`include "x" . | fromYaml | toYaml`): its lines are
+/// then not the body's, and aligning them with it would claim lines at random.
 fn included_name(body: &str) -> Option<String> {
+    let reserialized = body
+        .split(|c: char| c.is_whitespace() || c == '|' || c == '(' || c == ')')
+        .any(|word| {
+            matches!(
+                word,
+                "fromYaml"
+                    | "fromYamlArray"
+                    | "fromJson"
+                    | "fromJsonArray"
+                    | "toYaml"
+                    | "toJson"
+                    | "toPrettyJson"
+                    | "toRawJson"
+                    | "mustToJson"
+                    | "mustToPrettyJson"
+            )
+        });
+    if reserialized {
+        return None;
+    }
     let rest = body
         .strip_prefix("include")
         .or_else(|| body.strip_prefix("template"))?;
@@ -228,6 +252,8 @@ impl Template {
     pub fn parse(path: &Path, text: &str) -> Template {
         let mut lines = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
+        let mut range_starts: Vec<usize> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
         // Inside an action that started on an earlier line.
         let mut open_action = String::new();
         for raw in text.split('\n') {
@@ -253,7 +279,9 @@ impl Template {
                             let action = std::mem::take(&mut open_action);
                             // The action is attributed to the line it started on: this one only
                             // continues it.
-                            track_blocks(&mut blocks, action_body(&action), &mut None, &mut false);
+                            let body = action_body(&action);
+                            note_range(body, lines.len(), &mut range_starts, &mut ranges);
+                            track_blocks(&mut blocks, body, &mut None, &mut false);
                         }
                         None => {
                             open_action.push_str(rest);
@@ -267,6 +295,10 @@ impl Template {
                     Some(start) => {
                         literal.push_str(&rest[..start]);
                         let after = &rest[start..];
+                        // `{{-` removes the blanks before it from the output.
+                        if after.starts_with("{{-") {
+                            literal.truncate(literal.trim_end().len());
+                        }
                         match after.find("}}") {
                             Some(end) => {
                                 let body = action_body(&after[..end + 2]);
@@ -281,6 +313,7 @@ impl Template {
                                         includes = included_name(body);
                                     }
                                 }
+                                note_range(body, lines.len(), &mut range_starts, &mut ranges);
                                 track_blocks(&mut blocks, body, &mut defines, &mut closes_define);
                                 ends_with_output = printing;
                                 rest = &after[end + 2..];
@@ -351,6 +384,7 @@ impl Template {
         Template {
             path: path.to_path_buf(),
             lines,
+            ranges,
         }
     }
 
@@ -383,6 +417,22 @@ impl Template {
             }
         }
         out
+    }
+}
+
+/// Keeps the lines where `range` blocks open and close. Every block that `end` closes is
+/// counted, so a `range` pairs with its own `end`.
+fn note_range(body: &str, line: usize, open: &mut Vec<usize>, ranges: &mut Vec<(usize, usize)>) {
+    const NOT_A_RANGE: usize = usize::MAX;
+    match first_word(body) {
+        "range" => open.push(line),
+        "with" | "if" | "define" | "block" => open.push(NOT_A_RANGE),
+        "end" => {
+            if let Some(start) = open.pop().filter(|&s| s != NOT_A_RANGE) {
+                ranges.push((start, line));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -447,7 +497,13 @@ fn dot_key(argument: &str, current: Option<&str>) -> Option<String> {
 /// Whether `text` (a rendered line without its indentation) fits the line's pieces, each action
 /// standing for any text.
 fn fits(pieces: &[Piece], text: &str) -> bool {
-    let text = text.trim_end();
+    // `key: {{ toYaml .x | nindent 4 }}` renders `key: ` and the value on the next lines: the
+    // blank after the colon is the template's own, so it is kept when an action ends the line.
+    let text = if matches!(pieces.last(), Some(Piece::Action)) {
+        text
+    } else {
+        text.trim_end()
+    };
     let mut position = 0;
     let mut after_action = false;
     let count = pieces.len();
@@ -554,8 +610,25 @@ fn align(
     // at each tie: a rendered line is attributed only where they all agree. A template line
     // that fits two rendered lines equally well (a container's `privileged:` and a copied
     // sidecar's) is then not claimed by either.
-    let (score, latest, leaning) = lcs(&scores, rows, n, false);
-    let (_, earliest, _) = lcs(&scores, rows, n, true);
+    // A `range` body writes its lines once per item: after its last text line the alignment
+    // may start over at its first (`loops[first]` holds the last).
+    let mut loops: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(start, end) in &template.ranges {
+        let body: Vec<usize> = (0..n)
+            .filter(|&c| columns[c] > start && columns[c] < end)
+            .collect();
+        if let (Some(&first), Some(&last)) = (body.first(), body.last()) {
+            loops[first].push(last);
+        }
+    }
+    let mut reversed_loops: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (first, lasts) in loops.iter().enumerate() {
+        for &last in lasts {
+            reversed_loops[n - 1 - last].push(n - 1 - first);
+        }
+    }
+    let (score, latest, leaning) = lcs(&scores, rows, n, false, &loops);
+    let (_, earliest, _) = lcs(&scores, rows, n, true, &reversed_loops);
     let column = |m: Option<usize>| m.map(|c| columns[c]);
     let ambiguous: Vec<bool> = (0..rows)
         .map(|r| latest[r] != earliest[r] || latest[r] != leaning[r])
@@ -588,15 +661,18 @@ fn align(
 
 /// A weighted longest common subsequence of rendered lines (rows) and template lines
 /// (columns), `scores[r * n + c]` the weight of matching row `r` with column `c` (0: no
-/// match). Returns the best score and two best alignments (the column of each row): one that
-/// takes a match wherever it can while backtracking from the end, and one that prefers to
-/// leave a template line out. With `reversed`, both lines are taken from the end, so the
-/// alignments are the earliest instead of the latest.
+/// match), where a row matched with column `c` may follow one matched up to any column of
+/// `loops[c]` (a `range` body starting over). Returns the best score and two best alignments
+/// (the column of each row): one that takes a match wherever it can while backtracking from the
+/// end (and starts a body over when it can), and one that prefers to leave a template line out
+/// (and not to start over). With `reversed`, both lines are taken from the end (and `loops` must
+/// be given for that order), so the alignments are the earliest instead of the latest.
 fn lcs(
     scores: &[u64],
     rows: usize,
     n: usize,
     reversed: bool,
+    loops: &[Vec<usize>],
 ) -> (u64, Vec<Option<usize>>, Vec<Option<usize>>) {
     let row = |r: usize| if reversed { rows - 1 - r } else { r };
     let col = |c: usize| if reversed { n - 1 - c } else { c };
@@ -606,7 +682,16 @@ fn lcs(
     for r in 0..rows {
         for c in 0..n {
             let s = score(r, c);
-            let diagonal = if s > 0 { table[r * width + c] + s } else { 0 };
+            let diagonal = if s > 0 {
+                let again = loops[c]
+                    .iter()
+                    .map(|&last| table[r * width + last + 1])
+                    .max()
+                    .unwrap_or(0);
+                table[r * width + c].max(again) + s
+            } else {
+                0
+            };
             let up = table[r * width + c + 1];
             let left = table[(r + 1) * width + c];
             table[(r + 1) * width + c + 1] = diagonal.max(up).max(left);
@@ -618,14 +703,29 @@ fn lcs(
         while r > 0 && c > 0 {
             let here = table[r * width + c];
             let s = score(r - 1, c - 1);
-            let take = s > 0 && here == table[(r - 1) * width + (c - 1)] + s;
+            // Where a match here continues from: the previous column, or the end of a
+            // `range` body that starts over here.
+            let from = (s > 0)
+                .then(|| {
+                    let straight = (here == table[(r - 1) * width + (c - 1)] + s).then_some(c - 1);
+                    let again = loops[c - 1]
+                        .iter()
+                        .find(|&&last| here == table[(r - 1) * width + last + 1] + s)
+                        .map(|&last| last + 1);
+                    if prefer_match {
+                        again.or(straight)
+                    } else {
+                        straight.or(again)
+                    }
+                })
+                .flatten();
             let skip_template = here == table[r * width + c - 1];
             let skip_rendered = here == table[(r - 1) * width + c];
             if prefer_match {
-                if take {
+                if let Some(next) = from {
                     matched[row(r - 1)] = Some(col(c - 1));
                     r -= 1;
-                    c -= 1;
+                    c = next;
                 } else if skip_rendered {
                     r -= 1;
                 } else {
@@ -633,10 +733,10 @@ fn lcs(
                 }
             } else if skip_template {
                 c -= 1;
-            } else if take {
+            } else if let Some(next) = from {
                 matched[row(r - 1)] = Some(col(c - 1));
                 r -= 1;
-                c -= 1;
+                c = next;
             } else {
                 r -= 1;
             }
@@ -1064,6 +1164,86 @@ items:
         );
         let (_, precision) = trace(template, render, "privileged: true");
         assert_ne!(precision, Precision::TemplateKey);
+    }
+
+    #[test]
+    fn a_range_body_writes_every_item_not_a_look_alike_in_a_false_if() {
+        // Two items of the range; the metrics port, in a false `if`, looks like an item.
+        let template = "ports:\n{{- range $k, $v := .Values.ports }}\n  - name: {{ $k }}\n    containerPort: {{ $v }}\n    protocol: TCP\n{{- end }}\n{{- if .Values.metrics.enabled }}\n  - name: {{ .Values.metrics.name }}\n    containerPort: {{ .Values.metrics.port }}\n    protocol: TCP\n{{- end }}\n  - name: webhook\n    containerPort: {{ .Values.webhook }}\n    protocol: TCP\n";
+        let render = "ports:\n  - name: http\n    containerPort: 80\n    protocol: TCP\n  - name: https\n    containerPort: 443\n    protocol: TCP\n  - name: webhook\n    containerPort: 8443\n    protocol: TCP\n";
+        let (line, precision) = trace(template, render, "containerPort: 443");
+        assert_ne!(
+            (line.as_str(), precision),
+            (
+                "containerPort: {{ .Values.metrics.port }}",
+                Precision::TemplateKey
+            )
+        );
+        assert_eq!(
+            trace(template, render, "containerPort: 80").0,
+            "containerPort: {{ $v }}"
+        );
+        assert_eq!(
+            trace(template, render, "containerPort: 8443"),
+            (
+                "containerPort: {{ .Values.webhook }}".to_string(),
+                Precision::TemplateKey
+            )
+        );
+    }
+
+    #[test]
+    fn a_key_whose_value_an_action_prints_below_it_is_its_line() {
+        let template = "spec:\n  image: x\n  pullPolicy: {{ .Values.policy }}\n  lifecycle: {{ toYaml .Values.lifecycle | nindent 4 }}\n  args: {{ include \"args\" . | nindent 4 }}\n";
+        let render = "spec:\n  image: x\n  pullPolicy: Always\n  lifecycle: \n    preStop: {}\n  args: \n    - run\n";
+        assert_eq!(
+            trace(template, render, "args:"),
+            (
+                "args: {{ include \"args\" . | nindent 4 }}".to_string(),
+                Precision::TemplateKey
+            )
+        );
+        assert_ne!(
+            trace(template, render, "preStop: {}").0,
+            "pullPolicy: {{ .Values.policy }}"
+        );
+        // `{{-` trims the blank after the colon from the render.
+        let template = "spec:\n  pullPolicy: {{ .Values.policy }}\n  securityContext: {{- include \"sc\" . | nindent 4 }}\n";
+        let render = "spec:\n  pullPolicy: Always\n  securityContext:\n    runAsGroup: 0\n";
+        assert_eq!(
+            trace(template, render, "securityContext:"),
+            (
+                "securityContext: {{- include \"sc\" . | nindent 4 }}".to_string(),
+                Precision::TemplateKey
+            )
+        );
+    }
+
+    #[test]
+    fn a_define_whose_output_is_re_serialized_is_not_aligned_with_its_body() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).expect("templates");
+        std::fs::write(
+            templates.join("_pod.tpl"),
+            "{{- define \"pod\" }}\nspec:\n  volumes:\n    - name: x\n      hostPath:\n        path: /x\n  containers:\n    - name: app\n      image: a\n{{- end }}\n",
+        )
+        .expect("write");
+        let path = templates.join("deployment.yaml");
+        let template = "kind: Deployment\nspec:\n  template: {{ include \"pod\" . | fromYaml | toYaml | nindent 4 }}\n";
+        std::fs::write(&path, template).expect("write");
+        // Sorted keys: `containers` now comes first. The render's lines are the action's,
+        // whatever of the body they happen to look like.
+        let render = "kind: Deployment\nspec:\n  template: \n    spec:\n      containers:\n      - image: a\n        name: app\n      volumes:\n      - hostPath:\n          path: /x\n        name: x\n";
+        let mut chart = ChartTemplates::new(dir.path());
+        let target = render
+            .split('\n')
+            .position(|l| l.trim() == "path: /x")
+            .expect("line");
+        let traced = chart.trace(&path, render, target).expect("traced");
+        assert_eq!(traced.file, path);
+        assert_eq!(traced.line, 2);
+        assert_eq!(traced.precision, Precision::TemplateAncestor);
     }
 
     #[test]
