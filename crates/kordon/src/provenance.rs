@@ -1269,8 +1269,9 @@ fn values_fixes(
     out
 }
 
-/// How many keys are confirmed one render each when a chart refuses them all at once.
-const MAX_SEPARATE_PROBES: usize = 12;
+/// How many probe renders a chart gets at most: one with every key, and when the chart refuses
+/// that, halves of the keys until the ones it refuses are left out.
+const MAX_PROBE_RENDERS: usize = 24;
 
 /// A value of the same type as `value` that differs from it, or `None` for a null.
 fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value> {
@@ -1407,17 +1408,28 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
             options.values.push(file.path().to_path_buf());
             crate::input::helm::render_chart(chart, &options).ok()
         };
-        // All keys at once; when the chart refuses that (a schema, a `fail`), each alone.
+        // All keys at once; when the chart refuses that (a schema, a `fail`), each half in
+        // turn, so the keys it refuses are found in a few renders and the others still count.
         let mut renders: Vec<(Vec<Probe>, String)> = Vec::new();
-        match render_with(&probes) {
-            Some(text) => renders.push((probes.clone(), text)),
-            None => {
-                for probe in probes.iter().take(MAX_SEPARATE_PROBES) {
-                    let one = vec![probe.clone()];
-                    if let Some(text) = render_with(&one) {
-                        renders.push((one, text));
-                    }
+        let mut pending_sets: Vec<Vec<Probe>> = vec![probes.clone()];
+        let mut renders_left = MAX_PROBE_RENDERS;
+        while let Some(set) = pending_sets.pop() {
+            if set.is_empty() {
+                continue;
+            }
+            if renders_left == 0 {
+                break;
+            }
+            renders_left -= 1;
+            match render_with(&set) {
+                Some(text) => renders.push((set, text)),
+                None if set.len() > 1 => {
+                    let mut first = set;
+                    let second = first.split_off(first.len() / 2);
+                    pending_sets.push(second);
+                    pending_sets.push(first);
                 }
+                None => {}
             }
         }
         for (set, text) in renders {
