@@ -1092,12 +1092,19 @@ fn values_candidate(
                             (_, true) => break,
                             (_, false) => continue,
                         };
+                        // The rendered item: the nearest list item above the part of the
+                        // field the item's keys name (a template may write the item's
+                        // `privileged` under a `securityContext:` of its own).
                         let Some(item_path) = finding
                             .path
                             .len()
                             .checked_sub(rest.len())
-                            .map(|n| &finding.path[..n])
-                            .filter(|p| matches!(p.last(), Some(PathSegment::Index(_))))
+                            .and_then(|n| {
+                                finding.path[..n]
+                                    .iter()
+                                    .rposition(|s| matches!(s, PathSegment::Index(_)))
+                            })
+                            .map(|at| &finding.path[..=at])
                         else {
                             break;
                         };

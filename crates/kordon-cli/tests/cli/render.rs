@@ -382,10 +382,11 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     // Six objects of the app and operator charts, six of the fidelity chart, one of the random
     // chart, two of the bound charts (once each: their `.kordon.yaml` is below the scan root,
     // so it does not apply), two of the global chart, five of the umbrella, two of the worker
-    // chart's sources, one of the nested chart's and two of the valuesfix chart; templates were never parsed as YAML (they
+    // chart's sources, one of the nested chart's, two of the valuesfix chart and one of the
+    // manyprobes chart; templates were never parsed as YAML (they
     // would be syntax errors), and the broken chart's stderr is in its error, without helm's
     // advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 27);
+    assert_eq!(json["summary"]["objects"], 28);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -1199,4 +1200,36 @@ fn a_fix_of_a_value_the_template_copies_edits_the_values_file_and_is_proven() {
         .filter(|part| part.starts_with("prod.yaml"))
         .collect();
     insta::assert_snapshot!("user_values_file_diff", prod_diff);
+}
+
+#[test]
+fn a_probe_the_schema_refuses_costs_no_other_key_its_link() {
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &["scan", "testdata/helm/manyprobes", "--format", "json"],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    // Fourteen items of a `range`, each linked to its own values item (more than one render
+    // per key would reach), while `pullPolicy`, whose probe the schema refuses, stays at its
+    // template line.
+    let json = json(&run);
+    let mut out = values_fixes(&json);
+    for f in json["findings"].as_array().expect("findings") {
+        if f["rule"] == "image-pull-policy-not-always" {
+            out.push_str(&format!(
+                "{}:{} [{}] {}\n",
+                f["file"].as_str().unwrap_or(""),
+                f["start"]["line"],
+                f["precision"].as_str().unwrap_or(""),
+                f["rule"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    insta::assert_snapshot!(out);
 }
