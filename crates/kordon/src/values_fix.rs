@@ -221,6 +221,8 @@ impl Proof<'_, '_> {
     fn render_with(&self, changes: &[&Change]) -> Option<String> {
         let mut options = self.options.clone();
         let mut temporary = Vec::new();
+        // Inserted after every replacement, so the indices of the `--values` files still hold.
+        let mut chart_values = None;
         for (index, (file, given)) in self.files.iter().enumerate() {
             let ops: Vec<PatchOp> = changes
                 .iter()
@@ -235,11 +237,14 @@ impl Proof<'_, '_> {
             let path: PathBuf = copy.path().to_path_buf();
             match given {
                 Some(at) => *options.values.get_mut(*at)? = path,
-                // The chart's own values, overridden by their edited copy: a values file that
-                // sets every key the chart's does, before the user's files.
-                None => options.values.insert(0, path),
+                None => chart_values = Some(path),
             }
             temporary.push(copy);
+        }
+        // The chart's own values, overridden by their edited copy: a values file that sets
+        // every key the chart's does, before the user's files.
+        if let Some(path) = chart_values {
+            options.values.insert(0, path);
         }
         let rendered = render_chart(self.chart_dir, &options).ok();
         drop(temporary);

@@ -1192,14 +1192,48 @@ fn a_fix_of_a_value_the_template_copies_edits_the_values_file_and_is_proven() {
         diff.stderr,
         fixed.code
     ));
-    // A user's `-F` file that sets the winning value is the file edited.
-    let with_prod = scan(&["-F", "prod.yaml", "--diff", "--unsafe-fixes"]);
-    let prod_diff: String = with_prod
-        .stdout
-        .split("--- a/")
-        .filter(|part| part.starts_with("prod.yaml"))
-        .collect();
-    insta::assert_snapshot!("user_values_file_diff", prod_diff);
+    // A user's `-F` file that sets the winning value is the file edited, together with the
+    // chart's `values.yaml` for the keys it sets (both edits proven in one render).
+    let fresh = values_fix_chart();
+    let with_prod = kordon_with_path(
+        fresh.path(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "valuesfix",
+                "-F",
+                "prod.yaml",
+                "--diff",
+                "--unsafe-fixes",
+            ],
+        ),
+        None,
+    );
+    insta::assert_snapshot!("user_values_file_diff", with_prod.stdout);
+    // `--fix` writes the `-F` file too, though it is not under the scanned path.
+    let fixed = kordon_with_path(
+        fresh.path(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "valuesfix",
+                "-F",
+                "prod.yaml",
+                "--fix",
+                "--unsafe-fixes",
+            ],
+        ),
+        None,
+    );
+    let prod = std::fs::read_to_string(fresh.path().join("prod.yaml")).expect("prod.yaml");
+    assert!(
+        prod.contains("hostNetwork: false\n") && prod.contains("allowPrivilegeEscalation: false"),
+        "{prod}\n{fixed:?}"
+    );
 }
 
 #[test]
