@@ -107,6 +107,11 @@ pub enum Precision {
     /// given with `--values`) whose value the template copies into the field: re-rendering with
     /// that key changed to a probe value put the probe value in the field.
     Values,
+    /// Mapped from a Helm render to a values block (a mapping of the chart's `values.yaml` or a
+    /// `--values` file) that the template copies whole into the field's parent, where the field
+    /// itself is absent: re-rendering with the field added to that block put it in the object.
+    /// The location is the block's key, since the field has no line of its own yet.
+    ValuesAncestor,
     /// Mapped from a kustomize build into the resource file the object came from, where this
     /// field is written differently from the build: a patch or transformer of the
     /// kustomization changes it (the build is a related location).
@@ -181,6 +186,22 @@ pub struct Fix {
     pub applicability: Applicability,
     /// The patch operations.
     pub ops: Vec<PatchOp>,
+    /// What the operations' paths start from.
+    pub target: FixTarget,
+}
+
+/// What the paths of a fix's operations start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum FixTarget {
+    /// The finding's object, in the file the finding is in.
+    #[default]
+    Object,
+    /// The whole of a Helm values file (its first YAML document), where the finding is: the
+    /// rule's patch of the rendered object, moved onto the values key the template copies into
+    /// the field, and proven by rendering the chart again with the edited file.
+    ValuesFile,
 }
 
 /// A rule's verdict on one field of one object.

@@ -51,6 +51,7 @@ pub mod rules;
 pub mod scan;
 mod scope;
 pub mod suppress;
+mod values_fix;
 pub mod workload;
 
 pub use document::{Document, Object, Source};
@@ -62,7 +63,7 @@ pub use input::render::RenderOptions;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 pub use finding::{
-    Applicability, Finding, Fix, Location, PatchOp, Precision, Severity, Suppression,
+    Applicability, Finding, Fix, FixTarget, Location, PatchOp, Precision, Severity, Suppression,
     SuppressionKind,
 };
 pub use rules::{Rule, RuleMeta, RuleSet};

@@ -143,6 +143,7 @@ pub(crate) fn attribute(
     report: &mut ScanReport,
     renders: &[Rendered],
     baseline: Option<&Baseline>,
+    rescan: &dyn Fn(Source) -> Vec<Finding>,
 ) {
     let by_name: HashMap<&str, &Rendered> = renders
         .iter()
@@ -224,6 +225,7 @@ pub(crate) fn attribute(
                         chart,
                         &mut files,
                         &mut added,
+                        None,
                     );
                 }
                 Some(RenderKind::Kustomize { dir, file, build }) => {
@@ -266,30 +268,50 @@ pub(crate) fn attribute(
                 let identity = comments
                     .get(&name)
                     .and_then(|c| rendered_identity(c, offset));
-                let rendered_value =
-                    sources
-                        .get(&name)
-                        .and_then(|s| files.document(s))
-                        .and_then(|d| {
-                            let object = object_at(&d, offset)?;
-                            let resolved = object.root.resolve(&finding.path);
-                            resolved.exact.then(|| resolved.node.to_json())
-                        });
-                let fix_value = finding.fix.as_ref().and_then(|fix| {
-                    fix.ops
-                        .iter()
-                        .find(|op| op.path == finding.path)
-                        .and_then(|op| op.value.clone())
-                });
+                // The rendered object, and for a field it lacks the first line under the
+                // nearest parent it has (what writes the parent's content, e.g. a `toYaml`).
+                let rendered = sources
+                    .get(&name)
+                    .and_then(|s| files.document(s))
+                    .and_then(|d| {
+                        let object = object_at(&d, offset)?;
+                        let child = (finding.precision == Precision::Ancestor)
+                            .then(|| first_child_offset(object.root.resolve(&finding.path).node))
+                            .flatten();
+                        Some((object.root.to_json(), child))
+                    });
+                let (object_json, child) = rendered.unzip();
+                let rendered_value = object_json
+                    .as_ref()
+                    .and_then(|o| json_at(o, &finding.path))
+                    .cloned();
+                let fix = finding
+                    .fix
+                    .as_ref()
+                    .and_then(|fix| Some((desired_value(fix, &finding.path)?, fix.clone())));
                 let chart = charts
                     .entry(chart_dir.clone())
                     .or_insert_with(|| ChartTemplates::new(chart_dir));
                 let render = sources.get(&name).map(|s| s.text.as_str()).unwrap_or("");
-                let traced = helm_rendered(
-                    finding, chart_dir, comment, render, chart, &mut files, &mut added,
+                let (traced, traced_child) = helm_rendered(
+                    finding,
+                    chart_dir,
+                    comment,
+                    render,
+                    chart,
+                    &mut files,
+                    &mut added,
+                    child.flatten(),
                 );
-                if let (Some((line, dot)), Some(identity), Some(value)) =
-                    (traced, identity, rendered_value)
+                // A field the render has is traced to its own line; one it lacks, to the line
+                // that wrote its parent's content.
+                let reading = match (&rendered_value, traced, traced_child) {
+                    (Some(_), Some(line), _) => Some(line),
+                    (None, _, Some(line)) => Some(line),
+                    _ => None,
+                };
+                if let (Some((line, dot)), Some(identity), Some(object_json)) =
+                    (reading, identity, object_json)
                     && let Some(candidate) = values_candidate(
                         chart,
                         chart_dir,
@@ -298,16 +320,20 @@ pub(crate) fn attribute(
                         &line,
                         dot.as_deref(),
                         finding,
+                        &object_json,
+                        rendered_value.is_none(),
                         &mut files,
                     )
                 {
                     candidates.push(Pending {
                         position,
                         identity,
-                        rendered: value,
-                        fix_value,
+                        render: name.clone(),
+                        rendered: rendered_value,
+                        fix,
                         template_line: line,
                         path: finding.path.clone(),
+                        rule_id: finding.rule_id.clone(),
                         candidate,
                     });
                 }
@@ -367,19 +393,22 @@ pub(crate) fn attribute(
     }
     // Values keys the templates read, confirmed by rendering again with them changed.
     let confirmed = confirm_values(&candidates);
-    let mut links: HashMap<usize, (&Pending, Confirmation)> = candidates
-        .iter()
-        .zip(confirmed)
-        .filter_map(|(p, c)| c.map(|c| (p.position, (p, c))))
-        .collect();
+    let mut fixes = values_fixes(&candidates, &confirmed, &sources, rescan);
+    let mut links: HashMap<usize, (&Pending, Confirmation, Option<crate::finding::Fix>)> =
+        candidates
+            .iter()
+            .zip(confirmed)
+            .zip(fixes.iter_mut())
+            .filter_map(|((p, c), fix)| c.map(|c| (p.position, (p, c, fix.take()))))
+            .collect();
     for (position, finding) in report
         .findings
         .iter_mut()
         .chain(report.suppressed.iter_mut())
         .enumerate()
     {
-        if let Some((pending, confirmation)) = links.remove(&position) {
-            link_values(finding, pending, confirmation, &mut added);
+        if let Some((pending, confirmation, fix)) = links.remove(&position) {
+            link_values(finding, pending, confirmation, fix, &mut added);
         }
     }
     for source in added {
@@ -632,7 +661,8 @@ fn helm_rendered(
     chart: &mut ChartTemplates,
     files: &mut Files,
     added: &mut Vec<Arc<Source>>,
-) -> Option<(String, Option<String>)> {
+    child: Option<usize>,
+) -> (Option<WrittenBy>, Option<WrittenBy>) {
     let template = comment.template.as_str();
     let file = chart
         .resolve(template)
@@ -654,7 +684,7 @@ fn helm_rendered(
                 ),
             },
         );
-        return None;
+        return (None, None);
     };
     let document = render
         .get(comment.document.start..comment.document.end)
@@ -671,6 +701,7 @@ fn helm_rendered(
     };
     let field = traced_location(finding.location.span.start, files);
     let named = traced_location(finding.object.location.span.start, files);
+    let under = child.and_then(|offset| traced_location(offset, files));
     let (location, precision) = match &field {
         Some((traced, at)) => (
             location_in(at, line_span(&at.text, traced.line)),
@@ -709,54 +740,109 @@ fn helm_rendered(
             message: HELM_RENDERED_HERE.into(),
         },
     );
-    let written = field.as_ref().map(|(traced, at)| {
-        let span = line_span(&at.text, traced.line);
-        (
-            at.text[span.start..span.end].to_string(),
-            traced.dot.clone(),
-        )
-    });
-    for (_, at) in [field, named].into_iter().flatten() {
+    let written_by = |traced: &Option<(Traced, Arc<Source>)>| {
+        traced.as_ref().map(|(traced, at)| {
+            let span = line_span(&at.text, traced.line);
+            (
+                at.text[span.start..span.end].to_string(),
+                traced.dot.clone(),
+            )
+        })
+    };
+    let written = (written_by(&field), written_by(&under));
+    for (_, at) in [field, named, under].into_iter().flatten() {
         added.push(at);
     }
     added.push(source);
     written
 }
 
+/// A template line that wrote a rendered line, and what `.` is on it when it is a values key.
+type WrittenBy = (String, Option<String>);
+
+/// Where the first entry or item under `node` starts, when it has one.
+fn first_child_offset(node: &crate::document::Node) -> Option<usize> {
+    use crate::document::NodeValue;
+    match &node.value {
+        NodeValue::Map(entries) => entries.first().map(|e| e.key_span.start),
+        NodeValue::Seq(items) => items.first().map(|i| i.span.start),
+        _ => None,
+    }
+}
+
+/// The value at `path` of a JSON value, when the whole path is there.
+fn json_at<'v>(
+    value: &'v serde_json::Value,
+    path: &[crate::document::PathSegment],
+) -> Option<&'v serde_json::Value> {
+    use crate::document::PathSegment;
+    path.iter().try_fold(value, |at, segment| match segment {
+        PathSegment::Key(k) => at.get(k.as_str()),
+        PathSegment::Index(i) => at.get(*i),
+    })
+}
+
+/// The value a fix gives the finding's field: the fix must be one add or replace at the field
+/// or at one of its parents (whose new value holds the field).
+fn desired_value(
+    fix: &crate::finding::Fix,
+    path: &[crate::document::PathSegment],
+) -> Option<serde_json::Value> {
+    let [op] = fix.ops.as_slice() else {
+        return None;
+    };
+    if op.op == crate::finding::PatchKind::Remove || fix.target != crate::finding::FixTarget::Object
+    {
+        return None;
+    }
+    let rest = path.strip_prefix(op.path.as_slice())?;
+    json_at(op.value.as_ref()?, rest).cloned()
+}
+
 /// Adds the values key of a confirmed link to a finding mapped into a template: as the primary
 /// location when the template copies the value through (the template line becomes related),
-/// else as a related location.
+/// else as a related location. `fix` is the finding's fix moved onto the values file, when
+/// rendering with it was proven to resolve the finding.
 fn link_values(
     finding: &mut Finding,
     pending: &Pending,
     confirmation: Confirmation,
+    fix: Option<crate::finding::Fix>,
     added: &mut Vec<Arc<Source>>,
 ) {
     let candidate = &pending.candidate;
     let at = location_in(&candidate.file, candidate.span);
     added.push(candidate.file.clone());
-    let shown = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
     match confirmation {
         Confirmation::Copied => {
-            let advice = pending.fix_value.as_ref().map_or(String::new(), |v| {
-                format!("; set `{}: {}` to fix it", candidate.key, shown(v))
+            let advice = pending.fix.as_ref().map_or(String::new(), |(v, _)| {
+                format!("; set `{}: {}` to fix it", candidate.key, shown_value(v))
             });
             let template = std::mem::replace(&mut finding.location, at);
-            finding.precision = Precision::Values;
+            let message = if candidate.present {
+                finding.precision = Precision::Values;
+                format!(
+                    "the template line that copies `{}` into the field (`{}`){advice}",
+                    candidate.key,
+                    pending.template_line.trim()
+                )
+            } else {
+                finding.precision = Precision::ValuesAncestor;
+                format!(
+                    "the template line that copies `{}` into the object, where `{}` is not set (`{}`){advice}",
+                    candidate.block,
+                    candidate.key,
+                    pending.template_line.trim()
+                )
+            };
             finding.related.insert(
                 0,
                 RelatedLocation {
                     location: template,
-                    message: format!(
-                        "the template line that copies `{}` into the field (`{}`){advice}",
-                        candidate.key,
-                        pending.template_line.trim()
-                    ),
+                    message,
                 },
             );
+            finding.fix = fix;
         }
         Confirmation::Influenced => finding.related.push(RelatedLocation {
             location: at,
@@ -768,16 +854,41 @@ fn link_values(
     }
 }
 
+/// A value as a user writes it after `key: `.
+fn shown_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// A values key a template line reads for a finding, to be confirmed.
 struct Candidate {
-    /// The dotted key, e.g. `agent.securityContext.runAsUser`.
+    /// The key as the top chart's values name it, e.g. `agent.securityContext.runAsUser` or
+    /// `sidecars[1].securityContext.privileged`.
     key: String,
+    /// The same as a path.
+    full: Vec<crate::document::PathSegment>,
+    /// The key as `file` names it (a subchart's own `values.yaml` lacks the subchart's name).
+    in_file: Vec<crate::document::PathSegment>,
+    /// `false` when the file lacks the key and `span` is the block the template copies whole,
+    /// where the key would go.
+    present: bool,
+    /// The block the key is missing from, as the top chart names it (when not `present`).
+    block: String,
     /// The values file that sets it (the last `--values` file that does, else `values.yaml`).
     file: Arc<Source>,
-    /// The `key: value` entry in that file.
+    /// Its place among the `--values` files; `None` for a chart's own `values.yaml`.
+    given: Option<usize>,
+    /// How many subcharts down the file belongs (0: the rendered chart or a `--values` file).
+    depth: usize,
+    /// The `key: value` entry in that file (the block's, when not `present`).
     span: Span,
-    /// What the file sets it to.
+    /// What the file sets it to (null when not `present`).
     value: serde_json::Value,
+    /// The list the key goes through, as the top chart names it, with its value in the file: a
+    /// values file that overrides one item must hold the whole list, since Helm replaces lists.
+    list: Option<(Vec<crate::document::PathSegment>, serde_json::Value)>,
     chart_dir: PathBuf,
     options: crate::input::helm::HelmOptions,
 }
@@ -788,14 +899,17 @@ struct Pending {
     position: usize,
     /// The rendered object's identity (template and document order).
     identity: String,
-    /// The field's value in the render.
-    rendered: serde_json::Value,
-    /// The value the rule's fix would write into the field.
-    fix_value: Option<serde_json::Value>,
+    /// The name of the render the finding was made in.
+    render: String,
+    /// The field's value in the render (`None`: the render lacks it).
+    rendered: Option<serde_json::Value>,
+    /// The value the rule's fix would write into the field, and the fix.
+    fix: Option<(serde_json::Value, crate::finding::Fix)>,
     /// The template line that reads the key.
     template_line: String,
     /// The finding's field.
     path: Vec<crate::document::PathSegment>,
+    rule_id: String,
     candidate: Candidate,
 }
 
@@ -807,10 +921,92 @@ enum Confirmation {
     Influenced,
 }
 
+/// A step of a values key: a key or index, or an item of a list whose place is not known yet
+/// (the `.` of a `range`, or the first item a `toYaml` of a list printed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeyStep {
+    Path(crate::document::PathSegment),
+    Item,
+}
+
+/// `a.b[0].c` / `a[].c` as steps.
+fn parse_key(key: &str) -> Option<Vec<KeyStep>> {
+    use crate::document::PathSegment;
+    let mut steps = Vec::new();
+    for part in key.split('.') {
+        let (name, mut indices) = part.split_once('[').map_or((part, ""), |(n, rest)| {
+            (n, &part[n.len()..][..rest.len() + 1])
+        });
+        if name.is_empty() {
+            return None;
+        }
+        steps.push(KeyStep::Path(PathSegment::Key(name.to_string())));
+        while let Some(rest) = indices.strip_prefix('[') {
+            let close = rest.find(']')?;
+            steps.push(match &rest[..close] {
+                "" => KeyStep::Item,
+                n => KeyStep::Path(PathSegment::Index(n.parse().ok()?)),
+            });
+            indices = &rest[close + 1..];
+        }
+        if !indices.is_empty() {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// True when every key of `part` is in `whole` with the same value (lists and scalars equal).
+fn json_within(part: &serde_json::Value, whole: &serde_json::Value) -> bool {
+    match (part, whole) {
+        (serde_json::Value::Object(p), serde_json::Value::Object(w)) => p
+            .iter()
+            .all(|(k, v)| w.get(k).is_some_and(|there| json_within(v, there))),
+        _ => part == whole,
+    }
+}
+
+/// The one item of a values list that the rendered item `rendered` came from: the item whose
+/// `rest` is the rendered field (or lacks it, as the render does) and whose `name`, when both
+/// have one, is the rendered item's. `None` when no item or several fit.
+fn matching_item(
+    items: &[crate::document::Node],
+    rest: &[crate::document::PathSegment],
+    rendered: &serde_json::Value,
+    field: Option<&serde_json::Value>,
+) -> Option<usize> {
+    let copies: Vec<usize> = (0..items.len())
+        .filter(|&j| items[j].to_json() == *rendered)
+        .collect();
+    if let [only] = copies.as_slice() {
+        return Some(*only);
+    }
+    let fitting: Vec<usize> = (0..items.len())
+        .filter(|&j| {
+            let item = items[j].to_json();
+            let at = json_at(&item, rest);
+            let field_fits = match field {
+                Some(value) => at == Some(value),
+                None => at.is_none(),
+            };
+            let name_fits = match (rendered.get("name"), item.get("name")) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            field_fits && name_fits
+        })
+        .collect();
+    match fitting.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
 /// The values key behind `finding`: a `.Values` key its template line reads (`.Values.a.b`, or
-/// `.` inside `{{ with .Values.a }}`), followed by the end of the finding's path, that a values
-/// file sets to a scalar. The longest such key wins: `securityContext.runAsUser` over
-/// `securityContext`.
+/// `.` inside `{{ with .Values.a }}`, or an item of `{{ range .Values.a }}`), followed by the
+/// end of the finding's path, that a values file sets to a scalar. The longest such key wins:
+/// `securityContext.runAsUser` over `securityContext`. When the render lacks the field
+/// (`absent`), the key is the field inside the values block the template copies whole.
 #[allow(clippy::too_many_arguments)]
 fn values_candidate(
     chart: &mut ChartTemplates,
@@ -820,9 +1016,11 @@ fn values_candidate(
     line: &str,
     dot: Option<&str>,
     finding: &Finding,
+    object: &serde_json::Value,
+    absent: bool,
     files: &mut Files,
 ) -> Option<Candidate> {
-    use crate::document::PathSegment;
+    use crate::document::{NodeValue, PathSegment};
     let read = crate::input::template_trace::values_read(line, dot);
     if read.is_empty() {
         return None;
@@ -837,11 +1035,12 @@ fn values_candidate(
     }
     // The user's files override the chart's, the later ones the earlier; each with the prefix
     // its keys carry.
-    let mut sources: Vec<(PathBuf, usize)> = options
+    let mut sources: Vec<(PathBuf, usize, Option<usize>)> = options
         .values
         .iter()
+        .enumerate()
         .rev()
-        .map(|f| (f.clone(), 0))
+        .map(|(i, f)| (f.clone(), 0, Some(i)))
         .collect();
     // Each chart's own `values.yaml`, found as its templates are: on disk or in an archive.
     let top = template.split('/').next().unwrap_or("");
@@ -851,15 +1050,23 @@ fn values_candidate(
             .resolve(&format!("{chart_path}/values.yaml"))
             .unwrap_or_else(|| chart_dir.join("values.yaml")),
         0,
+        None,
     ));
     for (depth, sub) in subcharts.iter().enumerate() {
         chart_path = format!("{chart_path}/charts/{sub}");
         if let Some(file) = chart.resolve(&format!("{chart_path}/values.yaml")) {
-            sources.push((file, depth + 1));
+            sources.push((file, depth + 1, None));
         }
     }
-    let mut loaded: Vec<(Arc<Source>, Arc<Document>, crate::document::Node, usize)> = Vec::new();
-    for (file, depth) in sources {
+    type Loaded = (
+        Arc<Source>,
+        Arc<Document>,
+        crate::document::Node,
+        usize,
+        Option<usize>,
+    );
+    let mut loaded: Vec<Loaded> = Vec::new();
+    for (file, depth, given) in sources {
         let Some(source) = files.chart_source(chart, &file) else {
             continue;
         };
@@ -874,53 +1081,162 @@ fn values_candidate(
             .and_then(Result::ok)
             .and_then(|d| d.root)
         {
-            loaded.push((source, document, root, depth));
+            loaded.push((source, document, root, depth, given));
         }
     }
     let set_by_user = |key: &str| {
-        options
-            .set
+        options.set.iter().any(|s| {
+            s.split_once('=')
+                .is_some_and(|(k, _)| k == key || key.starts_with(&format!("{k}.")))
+        })
+    };
+    let segments = |steps: &[KeyStep]| -> Option<Vec<PathSegment>> {
+        steps
             .iter()
-            .any(|s| s.split_once('=').is_some_and(|(k, _)| k == key))
+            .map(|s| match s {
+                KeyStep::Path(p) => Some(p.clone()),
+                KeyStep::Item => None,
+            })
+            .collect()
     };
     for key in &read {
-        let base: Vec<PathSegment> = key
-            .split('.')
-            .map(|k| PathSegment::Key(k.to_string()))
+        let Some(base) = parse_key(key) else {
+            continue;
+        };
+        // `global` is shared by every chart of the release under the same name: the top
+        // chart's `global.x` is the subchart's `global.x`, not `<subchart>.global.x`.
+        let global = key == "global" || key.starts_with("global.") || key.starts_with("global[");
+        let prefix: Vec<KeyStep> = subcharts
+            .iter()
+            .filter(|_| !global)
+            .map(|s| KeyStep::Path(PathSegment::Key((*s).to_string())))
             .collect();
+        let item_in_key = base.contains(&KeyStep::Item);
         for keep in (0..=finding.path.len()).rev() {
             let tail = &finding.path[finding.path.len() - keep..];
-            if tail.iter().any(|s| matches!(s, PathSegment::Index(_))) {
+            let mut full: Vec<KeyStep> = prefix.iter().chain(&base).cloned().collect();
+            for (i, segment) in tail.iter().enumerate() {
+                full.push(match segment {
+                    // A list printed by `toYaml` starts at the render's index: an item's place
+                    // in the render is not its place in the values.
+                    PathSegment::Index(_) if i == 0 && !item_in_key => KeyStep::Item,
+                    other => KeyStep::Path(other.clone()),
+                });
+            }
+            if full.iter().filter(|s| **s == KeyStep::Item).count() > 1 {
                 continue;
             }
-            let own: Vec<PathSegment> = base.iter().chain(tail).cloned().collect();
-            // `global` is shared by every chart of the release under the same name: the top
-            // chart's `global.x` is the subchart's `global.x`, not `<subchart>.global.x`.
-            let global = key == "global" || key.starts_with("global.");
-            // The key as the top chart's values (and `--set`) name it.
-            let full: Vec<PathSegment> = subcharts
-                .iter()
-                .filter(|_| !global)
-                .map(|s| PathSegment::Key((*s).to_string()))
-                .chain(own.iter().cloned())
-                .collect();
-            for (source, document, root, depth) in &loaded {
-                let in_file = if global { &full[..] } else { &full[*depth..] };
-                let resolved = root.resolve(in_file);
-                if resolved.exact
-                    && resolved.node.is_scalar()
-                    && !resolved.node.via_alias
-                    && !set_by_user(&crate::document::display_path(&full))
-                {
-                    let span = node_span(document, resolved.node, resolved.key_span);
-                    return Some(Candidate {
-                        key: crate::document::display_path(&full),
+            // How much of the key the template reads (the block it copies, when the field
+            // is absent): the key, and the item a `toYaml` of a list printed.
+            let item_in_tail = !item_in_key && matches!(tail.first(), Some(PathSegment::Index(_)));
+            let read_len = prefix.len() + base.len() + usize::from(item_in_tail);
+            for (source, document, root, depth, given) in &loaded {
+                let skip = if global {
+                    0
+                } else {
+                    (*depth).min(prefix.len())
+                };
+                let steps = &full[skip..];
+                let mut list = None;
+                let path: Vec<PathSegment> = match steps.iter().position(|s| *s == KeyStep::Item) {
+                    None => segments(steps)?,
+                    Some(at) => {
+                        let list_path = segments(&steps[..at])?;
+                        let rest = segments(&steps[at + 1..])?;
+                        let found = root.resolve(&list_path);
+                        let items = match (&found.node.value, found.exact) {
+                            (NodeValue::Seq(items), true) => items,
+                            // The file sets the key to something else, which wins.
+                            (_, true) => break,
+                            (_, false) => continue,
+                        };
+                        // The rendered item: the nearest list item above the part of the
+                        // field the item's keys name (a template may write the item's
+                        // `privileged` under a `securityContext:` of its own).
+                        let Some(item_path) = finding
+                            .path
+                            .len()
+                            .checked_sub(rest.len())
+                            .and_then(|n| {
+                                finding.path[..n]
+                                    .iter()
+                                    .rposition(|s| matches!(s, PathSegment::Index(_)))
+                            })
+                            .map(|at| &finding.path[..=at])
+                        else {
+                            break;
+                        };
+                        let Some(rendered_item) = json_at(object, item_path) else {
+                            break;
+                        };
+                        let field = json_at(object, &finding.path);
+                        let Some(index) = matching_item(items, &rest, rendered_item, field) else {
+                            break;
+                        };
+                        let mut list_full = segments(&full[..skip])?;
+                        list_full.extend(list_path.iter().cloned());
+                        list = Some((list_full, found.node.to_json()));
+                        let mut path = list_path;
+                        path.push(PathSegment::Index(index));
+                        path.extend(rest);
+                        path
+                    }
+                };
+                let mut full_path = segments(&full[..skip])?;
+                full_path.extend(path.iter().cloned());
+                let shown = crate::document::display_path(&full_path);
+                let resolved = root.resolve(&path);
+                let make = |present: bool, span: Span, value: serde_json::Value, block: String| {
+                    Candidate {
+                        key: shown.clone(),
+                        full: full_path.clone(),
+                        in_file: path.clone(),
+                        present,
+                        block,
                         file: source.clone(),
+                        given: *given,
+                        depth: *depth,
                         span,
-                        value: resolved.node.to_json(),
+                        value,
+                        list: list.clone(),
                         chart_dir: chart_dir.to_path_buf(),
                         options: options.clone(),
-                    });
+                    }
+                };
+                if resolved.exact {
+                    if !absent
+                        && resolved.node.is_scalar()
+                        && !resolved.node.via_alias
+                        && !set_by_user(&shown)
+                    {
+                        let span = node_span(document, resolved.node, resolved.key_span);
+                        return Some(make(true, span, resolved.node.to_json(), String::new()));
+                    }
+                    // This file sets the key, so no file below it does.
+                    break;
+                }
+                let in_block = read_len.saturating_sub(skip);
+                if absent
+                    && resolved.depth >= in_block
+                    && matches!(resolved.node.value, NodeValue::Map(_))
+                    && !resolved.node.via_alias
+                    && !set_by_user(&shown)
+                {
+                    // The block must be what the render holds there (the template copies it
+                    // whole), or the key is only a namesake.
+                    let block = root.resolve(&path[..in_block]).node.to_json();
+                    let rendered_block = finding
+                        .path
+                        .len()
+                        .checked_sub(path.len() - in_block)
+                        .and_then(|n| json_at(object, &finding.path[..n]));
+                    if rendered_block.is_some_and(|r| json_within(&block, r)) {
+                        let span = node_span(document, resolved.node, resolved.key_span);
+                        let block_key = crate::document::display_path(
+                            &full_path[..full_path.len() - (path.len() - resolved.depth)],
+                        );
+                        return Some(make(false, span, serde_json::Value::Null, block_key));
+                    }
                 }
             }
         }
@@ -928,8 +1244,99 @@ fn values_candidate(
     None
 }
 
-/// How many keys are confirmed one render each when a chart refuses them all at once.
-const MAX_SEPARATE_PROBES: usize = 12;
+/// The fixes moved onto values files for the confirmed candidates whose rule offers a fix,
+/// each proven by rendering the chart with the edited file (see [`crate::values_fix`]).
+fn values_fixes(
+    pending: &[Pending],
+    confirmed: &[Option<Confirmation>],
+    renders: &HashMap<String, Arc<Source>>,
+    rescan: &dyn Fn(Source) -> Vec<Finding>,
+) -> Vec<Option<crate::finding::Fix>> {
+    use crate::finding::{Fix, FixTarget, PatchKind, PatchOp};
+    let mut proposals = Vec::new();
+    let mut proposed: Vec<usize> = Vec::new();
+    for (i, (p, confirmation)) in pending.iter().zip(confirmed).enumerate() {
+        let candidate = &p.candidate;
+        let (Some(Confirmation::Copied), Some((value, _)), Some(render)) =
+            (confirmation, &p.fix, renders.get(&p.render))
+        else {
+            continue;
+        };
+        // Only a file the user can edit and whose edit reaches the render as written: a
+        // `--values` file or the rendered chart's `values.yaml` on disk, never an archive
+        // member or a subchart's defaults.
+        if candidate.file.path.is_none() || candidate.depth > 0 {
+            continue;
+        }
+        proposals.push(crate::values_fix::Proposal {
+            chart_dir: &candidate.chart_dir,
+            options: &candidate.options,
+            file: &candidate.file,
+            given: candidate.given,
+            op: PatchOp {
+                op: if candidate.present {
+                    PatchKind::Replace
+                } else {
+                    PatchKind::Add
+                },
+                path: candidate.in_file.clone(),
+                value: Some(value.clone()),
+            },
+            render: render.text.as_str(),
+            identity: &p.identity,
+            field: &p.path,
+            value,
+            rule_id: &p.rule_id,
+            safe: p
+                .fix
+                .as_ref()
+                .is_some_and(|(_, fix)| fix.applicability == crate::finding::Applicability::Safe),
+        });
+        proposed.push(i);
+    }
+    let mut out = vec![None; pending.len()];
+    if proposals.is_empty() {
+        return out;
+    }
+    let proven = crate::values_fix::prove(&proposals, rescan);
+    for ((proposal, i), ok) in proposals.into_iter().zip(proposed).zip(proven) {
+        let Some((value, rule_fix)) = &pending[i].fix else {
+            continue;
+        };
+        if !ok {
+            continue;
+        }
+        let candidate = &pending[i].candidate;
+        let mut fix = Fix {
+            title: format!(
+                "{}: set `{}: {}` in {}",
+                rule_fix.title,
+                candidate.key,
+                shown_value(value),
+                candidate.file.name
+            ),
+            applicability: rule_fix.applicability,
+            ops: vec![proposal.op],
+            target: FixTarget::ValuesFile,
+        };
+        if !candidate.present {
+            fix.title = format!(
+                "{}: add `{}: {}` under `{}` in {}",
+                rule_fix.title,
+                candidate.key,
+                shown_value(value),
+                candidate.block,
+                candidate.file.name
+            );
+        }
+        out[i] = Some(fix);
+    }
+    out
+}
+
+/// How many probe renders a chart gets at most: one with every key, and when the chart refuses
+/// that, halves of the keys until the ones it refuses are left out.
+const MAX_PROBE_RENDERS: usize = 24;
 
 /// A value of the same type as `value` that differs from it, or `None` for a null.
 fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value> {
@@ -948,9 +1355,76 @@ fn probe_value(value: &serde_json::Value, n: usize) -> Option<serde_json::Value>
     }
 }
 
+/// Sets `path` of `root` to `value`, making the mappings on the way; an index must exist.
+pub(crate) fn set_json(
+    root: &mut serde_json::Value,
+    path: &[crate::document::PathSegment],
+    value: serde_json::Value,
+) -> Option<()> {
+    use crate::document::PathSegment;
+    let Some((last, parents)) = path.split_last() else {
+        *root = value;
+        return Some(());
+    };
+    let mut at = root;
+    for segment in parents {
+        at = match segment {
+            PathSegment::Key(k) => {
+                if !at.is_object() {
+                    *at = serde_json::json!({});
+                }
+                at.as_object_mut()?
+                    .entry(k.clone())
+                    .or_insert_with(|| serde_json::json!({}))
+            }
+            PathSegment::Index(i) => at.get_mut(*i)?,
+        };
+    }
+    match last {
+        PathSegment::Key(k) => {
+            if !at.is_object() {
+                *at = serde_json::json!({});
+            }
+            at.as_object_mut()?.insert(k.clone(), value);
+        }
+        PathSegment::Index(i) => *at.get_mut(*i)? = value,
+    }
+    Some(())
+}
+
+/// A probe: a candidate's key set to a value it does not have.
+#[derive(Clone)]
+struct Probe {
+    key: String,
+    full: Vec<crate::document::PathSegment>,
+    value: serde_json::Value,
+    list: Option<(Vec<crate::document::PathSegment>, serde_json::Value)>,
+}
+
+/// A values file (JSON, which YAML reads) setting every probe; `None` when one cannot be set.
+fn probe_file(probes: &[Probe]) -> Option<tempfile::NamedTempFile> {
+    let mut root = serde_json::json!({});
+    for probe in probes {
+        if let Some((list_path, list)) = &probe.list
+            && json_at(&root, list_path).is_none()
+        {
+            set_json(&mut root, list_path, list.clone())?;
+        }
+        set_json(&mut root, &probe.full, probe.value.clone())?;
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix("kordon-probe-")
+        .suffix(".yaml")
+        .tempfile()
+        .ok()?;
+    std::io::Write::write_all(&mut file, root.to_string().as_bytes()).ok()?;
+    Some(file)
+}
+
 /// Renders each chart once more with every candidate key set to a probe value, and says for
 /// each candidate whether its field followed. A chart that fails to render that way (a schema
 /// refusing the probe, a value that switches a template off) confirms none of its candidates.
+/// A key the values lack is probed with the value the rule's fix would give the field.
 fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
     let mut out = vec![None; pending.len()];
     // One probe render per render of a chart: a chart rendered with several values files
@@ -968,39 +1442,59 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
                 pending[i].candidate.chart_dir == chart && &pending[i].candidate.options == base
             })
             .collect();
-        let mut probes: Vec<(String, serde_json::Value)> = Vec::new();
+        let mut probes: Vec<Probe> = Vec::new();
         for &i in &here {
             let candidate = &pending[i].candidate;
-            if probes.iter().any(|(k, _)| k == &candidate.key) {
+            if probes.iter().any(|p| p.key == candidate.key) {
                 continue;
             }
-            if let Some(probe) = probe_value(&candidate.value, probes.len()) {
-                probes.push((candidate.key.clone(), probe));
+            let value = if candidate.present {
+                probe_value(&candidate.value, probes.len())
+            } else {
+                Some(pending[i].fix.as_ref().map_or_else(
+                    || serde_json::Value::String(format!("kordon-probe-{}", probes.len())),
+                    |(value, _)| value.clone(),
+                ))
+            };
+            if let Some(value) = value {
+                probes.push(Probe {
+                    key: candidate.key.clone(),
+                    full: candidate.full.clone(),
+                    value,
+                    list: candidate.list.clone(),
+                });
             }
         }
-        let render_with = |set: &[(String, serde_json::Value)]| -> Option<String> {
+        let render_with = |set: &[Probe]| -> Option<String> {
+            // A file, not `--set`: `--set` cannot change one item of a list without replacing
+            // the list, and it reads some strings as numbers.
+            let file = probe_file(set)?;
             let mut options = base.clone();
-            for (key, probe) in set {
-                let shown = match probe {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                // `--set` reads `kordon-probe-N` as a string, numbers and booleans as such.
-                options.set.push(format!("{key}={shown}"));
-            }
+            options.values.push(file.path().to_path_buf());
             crate::input::helm::render_chart(chart, &options).ok()
         };
-        // All keys at once; when the chart refuses that (a schema, a `fail`), each alone.
-        let mut renders: Vec<(Vec<(String, serde_json::Value)>, String)> = Vec::new();
-        match render_with(&probes) {
-            Some(text) => renders.push((probes.clone(), text)),
-            None => {
-                for probe in probes.iter().take(MAX_SEPARATE_PROBES) {
-                    let one = vec![probe.clone()];
-                    if let Some(text) = render_with(&one) {
-                        renders.push((one, text));
-                    }
+        // All keys at once; when the chart refuses that (a schema, a `fail`), each half in
+        // turn, so the keys it refuses are found in a few renders and the others still count.
+        let mut renders: Vec<(Vec<Probe>, String)> = Vec::new();
+        let mut pending_sets: Vec<Vec<Probe>> = vec![probes.clone()];
+        let mut renders_left = MAX_PROBE_RENDERS;
+        while let Some(set) = pending_sets.pop() {
+            if set.is_empty() {
+                continue;
+            }
+            if renders_left == 0 {
+                break;
+            }
+            renders_left -= 1;
+            match render_with(&set) {
+                Some(text) => renders.push((set, text)),
+                None if set.len() > 1 => {
+                    let mut first = set;
+                    let second = first.split_off(first.len() / 2);
+                    pending_sets.push(second);
+                    pending_sets.push(first);
                 }
+                None => {}
             }
         }
         for (set, text) in renders {
@@ -1018,8 +1512,8 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
                 let p = &pending[i];
                 let probe = set
                     .iter()
-                    .find(|(k, _)| k == &p.candidate.key)
-                    .map(|(_, v)| v);
+                    .find(|probe| probe.key == p.candidate.key)
+                    .map(|probe| &probe.value);
                 let (Some(probe), Some(object)) = (probe, by_identity.get(&p.identity)) else {
                     continue;
                 };
@@ -1028,9 +1522,9 @@ fn confirm_values(pending: &[Pending]) -> Vec<Option<Confirmation>> {
                 out[i] = match now {
                     // A probe equal to the rendered value proves nothing: the file that was
                     // probed may not be the one that set it (a subchart's default overridden).
-                    _ if probe == &p.rendered => None,
+                    _ if Some(probe) == p.rendered.as_ref() => None,
                     Some(v) if &v == probe => Some(Confirmation::Copied),
-                    Some(v) if v != p.rendered => Some(Confirmation::Influenced),
+                    Some(v) if Some(&v) != p.rendered.as_ref() => Some(Confirmation::Influenced),
                     _ => None,
                 };
             }
@@ -1606,6 +2100,7 @@ fn trace_inflated(
         chart,
         files,
         added,
+        None,
     );
     if stand_in.location.file == source.name {
         return None;

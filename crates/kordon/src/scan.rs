@@ -634,9 +634,15 @@ impl Scanner {
         report.stats.renders = gathered.renders.len();
         report.stats.renders_cached = gathered.renders.iter().filter(|r| r.cached).count();
         report.stats.render_time = gathered.render_time;
+        // The values files a render was given are the user's too: `--fix` may edit them.
+        let values_files = gathered.renders.iter().flat_map(|r| match &r.kind {
+            crate::input::render::RenderKind::Helm { options, .. } => options.values.as_slice(),
+            _ => &[],
+        });
         report.roots = paths
             .iter()
             .filter(|p| p.as_os_str() != "-")
+            .chain(values_files)
             .filter_map(|p| std::fs::canonicalize(p).ok())
             .collect();
         sort_problems(&mut report.problems);
@@ -914,7 +920,17 @@ impl Scanner {
                 .collect()
         });
         let mut report = self.scan_in_context(documents, renders, roots);
-        crate::provenance::attribute(&mut report, renders, self.suppress.baseline.as_ref());
+        // A values fix is proven on a render of the edited chart, scanned by these rules.
+        let rescan = |source: Source| {
+            self.scan_documents(vec![Document::parse(Arc::new(source), self.limits)])
+                .findings
+        };
+        crate::provenance::attribute(
+            &mut report,
+            renders,
+            self.suppress.baseline.as_ref(),
+            &rescan,
+        );
         report.stats.duration = started.elapsed();
         report
     }
@@ -1562,6 +1578,7 @@ fn make_finding(
                     .unwrap_or_else(|| "apply the suggested patch".into()),
                 applicability,
                 ops,
+                target: crate::finding::FixTarget::Object,
             }),
     };
     let shown_path = display_path(&path);

@@ -385,9 +385,10 @@ fn walking_charts_renders_each_once_and_surfaces_a_failing_render() {
     // chart's sources and one of the nested chart's, one of bound-namespaces (rendered once:
     // its `.kordon.yaml` does not apply either), two of walked/releases/worker-0.2.0.tgz,
     // a packaged chart outside any chart (the tarballs beside it that hold no chart are skipped
-    // with notes); templates were never parsed as YAML (they would be syntax errors), and the
-    // broken chart's stderr is in its error, without helm's advice to pass --debug.
-    assert_eq!(json["summary"]["objects"], 28);
+    // with notes), two of the valuesfix chart and one of the manyprobes chart; templates were
+    // never parsed as YAML (they would be syntax errors), and the broken chart's stderr is in its
+    // error, without helm's advice to pass --debug.
+    assert_eq!(json["summary"]["objects"], 31);
     let helm_shown = helm.to_str().expect("helm path is UTF-8");
     insta::assert_snapshot!(problems(&json).replace(helm_shown, "HELM"));
 }
@@ -1571,4 +1572,176 @@ fn a_value_set_for_one_chart_reaches_only_that_chart() {
         "{}",
         run.stderr
     );
+}
+
+/// A copy of the `valuesfix` chart and a user's values file for it, in a fresh directory.
+fn values_fix_chart() -> tempfile::TempDir {
+    let chart = repo_root().join("testdata/helm/valuesfix");
+    let read = |path: &Path| std::fs::read_to_string(path).expect("fixture file");
+    let mut files: Vec<(String, String)> = ["Chart.yaml", "values.yaml"]
+        .iter()
+        .map(|f| (format!("valuesfix/{f}"), read(&chart.join(f))))
+        .collect();
+    for template in ["deployment.yaml", "daemonset.yaml"] {
+        files.push((
+            format!("valuesfix/templates/{template}"),
+            read(&chart.join("templates").join(template)),
+        ));
+    }
+    files.push((
+        "prod.yaml".into(),
+        read(&repo_root().join("testdata/helm/values/valuesfix-prod.yaml")),
+    ));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    crate::support::tree(&borrowed)
+}
+
+/// The findings with a values location, one line each: where, precision, rule, field, and the
+/// fix's title (or that none was proven).
+fn values_fixes(json: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for f in json["findings"].as_array().expect("findings") {
+        let precision = f["precision"].as_str().unwrap_or("");
+        if !precision.starts_with("values") {
+            continue;
+        }
+        out.push_str(&format!(
+            "{}:{} [{precision}] {} {}\n  fix: {}\n",
+            f["file"].as_str().unwrap_or(""),
+            f["start"]["line"],
+            f["rule"].as_str().unwrap_or(""),
+            f["path"].as_str().unwrap_or(""),
+            f["fix"]["title"].as_str().unwrap_or("none proven"),
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_fix_of_a_value_the_template_copies_edits_the_values_file_and_is_proven() {
+    let Some(helm) = real_helm() else { return };
+    let dir = values_fix_chart();
+    let scan = |args: &[&str]| {
+        let mut all = vec!["scan", "valuesfix"];
+        all.extend(args);
+        kordon_with_path(
+            dir.path(),
+            path_without_helm(),
+            &with_helm(&helm, &all),
+            None,
+        )
+    };
+    // Keys the templates copy (through `toYaml` blocks, list items of `toYaml` and `range`)
+    // carry a fix of the values file; `shared.hostPID` also feeds an annotation, so editing
+    // it would change more than the field: no fix is offered for it.
+    let before = scan(&["--format", "json"]);
+    assert_eq!(before.code, 1, "{before:?}");
+    let listed = values_fixes(&json(&before));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&scan(&["--format", "sarif"]).stdout).expect("sarif");
+    let changed: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| {
+            let change = &r["fixes"][0]["artifactChanges"][0];
+            let uri = change["artifactLocation"]["uri"].as_str()?;
+            Some(format!(
+                "{} {uri} {} replacement(s)",
+                r["ruleId"].as_str().unwrap_or(""),
+                change["replacements"].as_array().map_or(0, Vec::len)
+            ))
+        })
+        .collect();
+    let diff = scan(&["--diff"]);
+    let fixed = scan(&["--fix", "--unsafe-fixes", "--format", "json"]);
+    let values = std::fs::read_to_string(dir.path().join("valuesfix/values.yaml")).expect("values");
+    // Every fixed finding is gone from a fresh scan; what stays has no proven fix.
+    let after = scan(&["--format", "json"]);
+    let left = values_fixes(&json(&after));
+    insta::assert_snapshot!(format!(
+        "{listed}\nsarif fixes:\n{}\n\n--diff: exit {}\n{}{}\n--fix: exit {}\n{values}\nafter:\n{left}",
+        changed.join("\n"),
+        diff.code,
+        diff.stdout,
+        diff.stderr,
+        fixed.code
+    ));
+    // A user's `-F` file that sets the winning value is the file edited, together with the
+    // chart's `values.yaml` for the keys it sets (both edits proven in one render).
+    let fresh = values_fix_chart();
+    let with_prod = kordon_with_path(
+        fresh.path(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "valuesfix",
+                "-F",
+                "prod.yaml",
+                "--diff",
+                "--unsafe-fixes",
+            ],
+        ),
+        None,
+    );
+    insta::assert_snapshot!("user_values_file_diff", with_prod.stdout);
+    // `--fix` writes the `-F` file too, though it is not under the scanned path.
+    let fixed = kordon_with_path(
+        fresh.path(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &[
+                "scan",
+                "valuesfix",
+                "-F",
+                "prod.yaml",
+                "--fix",
+                "--unsafe-fixes",
+            ],
+        ),
+        None,
+    );
+    let prod = std::fs::read_to_string(fresh.path().join("prod.yaml")).expect("prod.yaml");
+    assert!(
+        prod.contains("hostNetwork: false\n") && prod.contains("allowPrivilegeEscalation: false"),
+        "{prod}\n{fixed:?}"
+    );
+}
+
+#[test]
+fn a_probe_the_schema_refuses_costs_no_other_key_its_link() {
+    let Some(helm) = real_helm() else { return };
+    let run = kordon_with_path(
+        &repo_root(),
+        path_without_helm(),
+        &with_helm(
+            &helm,
+            &["scan", "testdata/helm/manyprobes", "--format", "json"],
+        ),
+        None,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    // Fourteen items of a `range`, each linked to its own values item (more than one render
+    // per key would reach), while `pullPolicy`, whose probe the schema refuses, stays at its
+    // template line.
+    let json = json(&run);
+    let mut out = values_fixes(&json);
+    for f in json["findings"].as_array().expect("findings") {
+        if f["rule"] == "image-pull-policy-not-always" {
+            out.push_str(&format!(
+                "{}:{} [{}] {}\n",
+                f["file"].as_str().unwrap_or(""),
+                f["start"]["line"],
+                f["precision"].as_str().unwrap_or(""),
+                f["rule"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    insta::assert_snapshot!(out);
 }

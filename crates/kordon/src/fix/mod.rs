@@ -26,7 +26,7 @@ use serde::Serialize;
 pub use write::{FileFix, FixRun, fix_report, fix_source, verify_fixed, write_fixed};
 
 use crate::document::{Document, ParseLimits, Source, Span};
-use crate::finding::{Applicability, Finding, Location};
+use crate::finding::{Applicability, Finding, FixTarget, Location};
 
 /// A replacement of the bytes `start..end` of the original text (an insertion when they are
 /// equal).
@@ -138,6 +138,9 @@ pub struct DocumentEditor<'d> {
     editor: edit::Editor<'d>,
     document: &'d Document,
     objects: HashMap<Span, usize>,
+    /// The file's first YAML document, for fixes of a Helm values file (which holds no
+    /// Kubernetes object): read on the first such fix.
+    values_root: std::sync::OnceLock<Option<crate::document::Node>>,
 }
 
 impl<'d> DocumentEditor<'d> {
@@ -152,6 +155,7 @@ impl<'d> DocumentEditor<'d> {
             editor: edit::Editor::new(&document.source.text),
             document,
             objects,
+            values_root: std::sync::OnceLock::new(),
         }
     }
 
@@ -163,6 +167,24 @@ impl<'d> DocumentEditor<'d> {
     /// The text edits that carry out `finding`'s fix on the file.
     pub fn fix_edits(&self, finding: &Finding) -> Result<Vec<TextEdit>, String> {
         let fix = finding.fix.as_ref().ok_or("the finding has no fix")?;
+        if fix.target == FixTarget::ValuesFile {
+            let root = self
+                .values_root
+                .get_or_init(|| {
+                    crate::document::parse_stream(
+                        &self.document.source.text,
+                        ParseLimits::default(),
+                    )
+                    .documents
+                    .into_iter()
+                    .next()
+                    .and_then(Result::ok)
+                    .and_then(|d| d.root)
+                })
+                .as_ref()
+                .ok_or("the values file no longer parses")?;
+            return self.editor.edits(root, &fix.ops);
+        }
         let object = self
             .objects
             .get(&finding.object.location.span)
@@ -170,6 +192,15 @@ impl<'d> DocumentEditor<'d> {
             .ok_or("the object is no longer where the finding says it is")?;
         self.editor.edits(&object.root, &fix.ops)
     }
+}
+
+/// The text edits that carry out `ops` on the values file `text` whose first document is `root`.
+pub(crate) fn values_edits(
+    text: &str,
+    root: &crate::document::Node,
+    ops: &[crate::finding::PatchOp],
+) -> Result<Vec<TextEdit>, String> {
+    edit::Editor::new(text).edits(root, ops)
 }
 
 /// Applies the fixes of `findings` made in the file `name` to its `text`, in one pass: fixes that
@@ -183,6 +214,7 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
     // Ordered by (start, end, arrival), so the conflict test and each insertion look only at
     // neighbours: a sorted vector's insertions made many fixes to one file quadratic.
     let mut accepted: BTreeMap<(usize, usize, usize), TextEdit> = BTreeMap::new();
+    let mut made: std::collections::HashSet<TextEdit> = std::collections::HashSet::new();
     let mut outcome = FixOutcome::default();
     for finding in findings.iter().filter(|f| f.location.file == name) {
         let Some(fix) = &finding.fix else { continue };
@@ -204,12 +236,18 @@ pub fn apply_fixes(text: &str, name: &str, findings: &[Finding], mode: FixMode) 
                 continue;
             }
         };
-        if edits.iter().any(|e| conflicts_with_sorted(&accepted, e)) {
+        // Findings of several renders of one template can share a values key: their fixes
+        // are one edit, made once.
+        let already_made = !edits.is_empty() && edits.iter().all(|e| made.contains(e));
+        if !already_made && edits.iter().any(|e| conflicts_with_sorted(&accepted, e)) {
             outcome.skipped.push(skip(SkipReason::Conflict));
             continue;
         }
-        for e in &edits {
-            accepted.insert((e.start, e.end, accepted.len()), e.clone());
+        if !already_made {
+            for e in &edits {
+                accepted.insert((e.start, e.end, accepted.len()), e.clone());
+                made.insert(e.clone());
+            }
         }
         outcome.applied.push(AppliedFix {
             rule_id: finding.rule_id.clone(),

@@ -50,7 +50,15 @@ pub fn fix_source(
         attempted.extend(round.applied.iter().map(|a| a.fingerprint.clone()));
         applied.extend(round.applied);
         text = round.new_text;
+        // A values file holds no object for the re-scan to find again: its fixes are carried
+        // to the next round, their paths being from the file's root.
+        let carried: Vec<Finding> = current
+            .iter()
+            .filter(|f| is_values_fix(f) && !attempted.contains(&f.fingerprint))
+            .cloned()
+            .collect();
         current = rescan(scanner, source, &text).findings;
+        current.extend(carried);
     }
     let skipped = current
         .iter()
@@ -71,6 +79,52 @@ pub fn fix_source(
         new_text: text,
         applied,
         skipped,
+    }
+}
+
+fn is_values_fix(finding: &Finding) -> bool {
+    finding
+        .fix
+        .as_ref()
+        .is_some_and(|fix| fix.target == crate::finding::FixTarget::ValuesFile)
+}
+
+/// For a values file: the fixed text must read as the original values with exactly the
+/// applied fixes' keys changed (what rendering the chart again proved at scan time).
+fn check_values_fixed(
+    source: &Source,
+    findings: &[Finding],
+    outcome: &FixOutcome,
+) -> Result<(), String> {
+    let applied: BTreeSet<&str> = outcome
+        .applied
+        .iter()
+        .map(|a| a.fingerprint.as_str())
+        .collect();
+    let ops: Vec<crate::finding::PatchOp> = findings
+        .iter()
+        .filter(|f| is_values_fix(f) && applied.contains(f.fingerprint.as_str()))
+        .filter_map(|f| f.fix.as_ref())
+        .flat_map(|fix| fix.ops.iter().cloned())
+        .collect();
+    if ops.is_empty() {
+        return Ok(());
+    }
+    let before = crate::values_fix::first_root(&source.text)
+        .ok_or("the values file does not parse")?
+        .to_json();
+    let expected = crate::values_fix::values_with(&before, &ops)
+        .ok_or("the fixes cannot be applied to the values")?;
+    let after = crate::values_fix::first_root(&outcome.new_text)
+        .ok_or("the fixed values file no longer parses")?
+        .to_json();
+    if after == expected {
+        Ok(())
+    } else {
+        Err(
+            "the fixed values file does not read as the original with only the fixed keys changed"
+                .into(),
+        )
     }
 }
 
@@ -390,7 +444,9 @@ pub fn fix_report(scanner: &Scanner, report: &ScanReport, mode: FixMode, write: 
         if outcome.applied.is_empty() {
             continue;
         }
-        let checked = if write {
+        let checked = if let Err(why) = check_values_fixed(source, &findings, &outcome) {
+            Err(why)
+        } else if write {
             write_fixed(scanner, source, &outcome)
         } else {
             verify_fixed(scanner, source, &outcome.new_text, &outcome)

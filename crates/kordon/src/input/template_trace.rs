@@ -76,6 +76,8 @@ struct TemplateLine {
     dot: Option<String>,
     /// `---` at the start of the line: a document boundary.
     separator: bool,
+    /// Inside a `range`: the line may write several rendered lines.
+    in_range: bool,
     /// The name of the `define` this line opens.
     defines: Option<String>,
     /// The line closes the innermost `define`.
@@ -87,6 +89,8 @@ struct TemplateLine {
 pub struct Template {
     path: PathBuf,
     lines: Vec<TemplateLine>,
+    /// The lines of each `range` action and of its `end`.
+    ranges: Vec<(usize, usize)>,
 }
 
 /// The inside of an action, without the delimiters, trim markers and blanks.
@@ -122,8 +126,30 @@ fn prints(body: &str) -> bool {
             .starts_with([':', '='].as_slice()))
 }
 
-/// The quoted name after `include` / `template` at the start of an action.
+/// The quoted name after `include` / `template` at the start of an action, unless the action
+/// re-serializes what the `define` wrote (`include "x" . | fromYaml | toYaml`): its lines are
+/// then not the body's, and aligning them with it would claim lines at random.
 fn included_name(body: &str) -> Option<String> {
+    let reserialized = body
+        .split(|c: char| c.is_whitespace() || c == '|' || c == '(' || c == ')')
+        .any(|word| {
+            matches!(
+                word,
+                "fromYaml"
+                    | "fromYamlArray"
+                    | "fromJson"
+                    | "fromJsonArray"
+                    | "toYaml"
+                    | "toJson"
+                    | "toPrettyJson"
+                    | "toRawJson"
+                    | "mustToJson"
+                    | "mustToPrettyJson"
+            )
+        });
+    if reserialized {
+        return None;
+    }
     let rest = body
         .strip_prefix("include")
         .or_else(|| body.strip_prefix("template"))?;
@@ -144,7 +170,40 @@ fn values_key(expression: &str) -> Option<String> {
     (!key.is_empty()).then(|| key.to_string())
 }
 
-/// The values keys an action reads (`.Values.a.b` → `a.b`; `.x` inside `with .Values.a` → `a.x`).
+/// The key `(index .Values.a N).b` names (`a[N].b`), when the `.Values.a` at `at` of `body` is
+/// the list argument of such an `index`.
+fn indexed_key(body: &str, at: usize, key: &str) -> Option<String> {
+    let before = body[..at].trim_end();
+    if !(before.ends_with("(index") || before == "index" || before.ends_with(" index")) {
+        return None;
+    }
+    let after = body[at..].strip_prefix("$").unwrap_or(&body[at..]);
+    let after = after.get(".Values.".len() + key.len()..)?;
+    let digits_start = after.len() - after.trim_start().len();
+    let rest = &after[digits_start..];
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    if digits == 0 || digits_start == 0 {
+        return None;
+    }
+    let index: usize = rest[..digits].parse().ok()?;
+    let mut out = format!("{key}[{index}]");
+    if let Some(field) = rest[digits..].strip_prefix(").") {
+        let end = field
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(field.len());
+        let field = field[..end].trim_end_matches('.');
+        if !field.is_empty() {
+            out = format!("{out}.{field}");
+        }
+    }
+    Some(out)
+}
+
+/// The values keys an action reads (`.Values.a.b` → `a.b`; `.x` inside `with .Values.a` → `a.x`;
+/// `.x` inside `range .Values.a` → `a[].x`, an element of the list not yet known;
+/// `(index .Values.a 0).x` → `a[0].x`).
 pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
     let mut keys = Vec::new();
     let mut rest = action_line;
@@ -153,8 +212,9 @@ pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
         let end = after.find("}}").map_or(after.len(), |e| e + 2);
         let body = action_body(&after[..end]);
         for (i, _) in body.match_indices(".Values.") {
+            let start = if body[..i].ends_with('$') { i - 1 } else { i };
             if let Some(key) = values_key(&body[i..]) {
-                keys.push(key);
+                keys.push(indexed_key(body, start, &key).unwrap_or(key));
             }
         }
         if let Some(dot) = dot {
@@ -181,6 +241,8 @@ pub fn values_read(action_line: &str, dot: Option<&str>) -> Vec<String> {
 
 enum Block {
     Dot(Option<String>),
+    /// A `range`: its body is written once per item.
+    Range(Option<String>),
     Define,
     Other,
 }
@@ -190,6 +252,8 @@ impl Template {
     pub fn parse(path: &Path, text: &str) -> Template {
         let mut lines = Vec::new();
         let mut blocks: Vec<Block> = Vec::new();
+        let mut range_starts: Vec<usize> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
         // Inside an action that started on an earlier line.
         let mut open_action = String::new();
         for raw in text.split('\n') {
@@ -215,7 +279,9 @@ impl Template {
                             let action = std::mem::take(&mut open_action);
                             // The action is attributed to the line it started on: this one only
                             // continues it.
-                            track_blocks(&mut blocks, action_body(&action), &mut None, &mut false);
+                            let body = action_body(&action);
+                            note_range(body, lines.len(), &mut range_starts, &mut ranges);
+                            track_blocks(&mut blocks, body, &mut None, &mut false);
                         }
                         None => {
                             open_action.push_str(rest);
@@ -229,6 +295,10 @@ impl Template {
                     Some(start) => {
                         literal.push_str(&rest[..start]);
                         let after = &rest[start..];
+                        // `{{-` removes the blanks before it from the output.
+                        if after.starts_with("{{-") {
+                            literal.truncate(literal.trim_end().len());
+                        }
                         match after.find("}}") {
                             Some(end) => {
                                 let body = action_body(&after[..end + 2]);
@@ -243,6 +313,7 @@ impl Template {
                                         includes = included_name(body);
                                     }
                                 }
+                                note_range(body, lines.len(), &mut range_starts, &mut ranges);
                                 track_blocks(&mut blocks, body, &mut defines, &mut closes_define);
                                 ends_with_output = printing;
                                 rest = &after[end + 2..];
@@ -291,11 +362,13 @@ impl Template {
                 Kind::Silent
             };
             let dot = blocks.iter().rev().find_map(|b| match b {
-                Block::Dot(d) => Some(d.clone()),
+                Block::Dot(d) | Block::Range(d) => Some(d.clone()),
                 Block::Define => Some(None),
                 Block::Other => None,
             });
+            let in_range = blocks.iter().any(|b| matches!(b, Block::Range(_)));
             lines.push(TemplateLine {
+                in_range,
                 kind,
                 indent,
                 pieces,
@@ -311,6 +384,7 @@ impl Template {
         Template {
             path: path.to_path_buf(),
             lines,
+            ranges,
         }
     }
 
@@ -346,6 +420,22 @@ impl Template {
     }
 }
 
+/// Keeps the lines where `range` blocks open and close. Every block that `end` closes is
+/// counted, so a `range` pairs with its own `end`.
+fn note_range(body: &str, line: usize, open: &mut Vec<usize>, ranges: &mut Vec<(usize, usize)>) {
+    const NOT_A_RANGE: usize = usize::MAX;
+    match first_word(body) {
+        "range" => open.push(line),
+        "with" | "if" | "define" | "block" => open.push(NOT_A_RANGE),
+        "end" => {
+            if let Some(start) = open.pop().filter(|&s| s != NOT_A_RANGE) {
+                ranges.push((start, line));
+            }
+        }
+        _ => {}
+    }
+}
+
 fn track_blocks(
     blocks: &mut Vec<Block>,
     body: &str,
@@ -354,10 +444,25 @@ fn track_blocks(
 ) {
     let word = first_word(body);
     let argument = body[word.len()..].trim();
+    let current = blocks.iter().rev().find_map(|b| match b {
+        Block::Dot(d) | Block::Range(d) => Some(d.clone()),
+        Block::Define => Some(None),
+        Block::Other => None,
+    });
     match word {
-        "with" => blocks.push(Block::Dot(values_key(argument))),
-        // Inside a range `.` is an element: no key names it.
-        "range" => blocks.push(Block::Dot(None)),
+        "with" => blocks.push(Block::Dot(dot_key(argument, current.flatten().as_deref()))),
+        // Inside a range `.` is an element of the list, which one not known here (`a[]`).
+        "range" => {
+            // `range $i, $item := .Values.a` ranges over `.Values.a` as well.
+            let list = argument
+                .rsplit_once(":=")
+                .map_or(argument, |(_, list)| list.trim());
+            blocks.push(Block::Range(
+                dot_key(list, current.flatten().as_deref())
+                    .filter(|key| !key.contains("[]"))
+                    .map(|key| format!("{key}[]")),
+            ))
+        }
         "define" => {
             blocks.push(Block::Define);
             *defines = argument
@@ -374,10 +479,31 @@ fn track_blocks(
     }
 }
 
+/// The values key `argument` of a `with` or `range` names: `.Values.a`, or `.b` where `.` is
+/// the key `current`.
+fn dot_key(argument: &str, current: Option<&str>) -> Option<String> {
+    if let Some(key) = values_key(argument) {
+        return Some(key);
+    }
+    let field = argument.strip_prefix('.')?;
+    let simple = !field.is_empty()
+        && field.chars().next().is_some_and(char::is_lowercase)
+        && field
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    Some(format!("{}.{field}", current?)).filter(|_| simple)
+}
+
 /// Whether `text` (a rendered line without its indentation) fits the line's pieces, each action
 /// standing for any text.
 fn fits(pieces: &[Piece], text: &str) -> bool {
-    let text = text.trim_end();
+    // `key: {{ toYaml .x | nindent 4 }}` renders `key: ` and the value on the next lines: the
+    // blank after the colon is the template's own, so it is kept when an action ends the line.
+    let text = if matches!(pieces.last(), Some(Piece::Action)) {
+        text
+    } else {
+        text.trim_end()
+    };
     let mut position = 0;
     let mut after_action = false;
     let count = pieces.len();
@@ -444,6 +570,10 @@ struct Alignment {
     score: u64,
     matched: Vec<Option<usize>>,
     ambiguous: Vec<bool>,
+    /// For an ambiguous rendered line, the one template line any best alignment matched it
+    /// with, when that line is inside a `range`: the body is aligned with one item, but it
+    /// wrote every item, so the line is likely (not proven) the writer.
+    in_range: Vec<Option<usize>>,
 }
 
 fn align(
@@ -469,14 +599,99 @@ fn align(
         let indent_bonus = u64::from(rendered.indent[r_from + r] == line.indent);
         (line.literal_len as u64) * 2 + 1 + indent_bonus
     };
-    let width = n + 1;
-    let mut table = vec![0u64; (rows + 1) * width];
     let mut scores = vec![0u64; rows * n];
     for r in 0..rows {
         for c in 0..n {
-            let s = score_of(r, c);
-            scores[r * n + c] = s;
-            let diagonal = if s > 0 { table[r * width + c] + s } else { 0 };
+            scores[r * n + c] = score_of(r, c);
+        }
+    }
+    // The alignment that matches every line as late as it can, and (on the reversed lines)
+    // the one that matches every line as early as it can, plus a third leaning the other way
+    // at each tie: a rendered line is attributed only where they all agree. A template line
+    // that fits two rendered lines equally well (a container's `privileged:` and a copied
+    // sidecar's) is then not claimed by either.
+    // A `range` body writes its lines once per item: after its last text line the alignment
+    // may start over at its first (`loops[first]` holds the last).
+    let mut loops: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(start, end) in &template.ranges {
+        let body: Vec<usize> = (0..n)
+            .filter(|&c| columns[c] > start && columns[c] < end)
+            .collect();
+        if let (Some(&first), Some(&last)) = (body.first(), body.last()) {
+            loops[first].push(last);
+        }
+    }
+    let mut reversed_loops: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (first, lasts) in loops.iter().enumerate() {
+        for &last in lasts {
+            reversed_loops[n - 1 - last].push(n - 1 - first);
+        }
+    }
+    let (score, latest, leaning) = lcs(&scores, rows, n, false, &loops);
+    let (_, earliest, _) = lcs(&scores, rows, n, true, &reversed_loops);
+    let column = |m: Option<usize>| m.map(|c| columns[c]);
+    let ambiguous: Vec<bool> = (0..rows)
+        .map(|r| latest[r] != earliest[r] || latest[r] != leaning[r])
+        .collect();
+    let matched = (0..rows)
+        .map(|r| {
+            if ambiguous[r] {
+                None
+            } else {
+                column(latest[r])
+            }
+        })
+        .collect();
+    let in_range = (0..rows)
+        .map(|r| {
+            let mut seen = [latest[r], earliest[r], leaning[r]].into_iter().flatten();
+            let first = seen.next()?;
+            let line = columns[first];
+            (ambiguous[r] && seen.all(|c| c == first) && template.lines[line].in_range)
+                .then_some(line)
+        })
+        .collect();
+    Some(Alignment {
+        score,
+        matched,
+        ambiguous,
+        in_range,
+    })
+}
+
+/// A weighted longest common subsequence of rendered lines (rows) and template lines
+/// (columns), `scores[r * n + c]` the weight of matching row `r` with column `c` (0: no
+/// match), where a row matched with column `c` may follow one matched up to any column of
+/// `loops[c]` (a `range` body starting over). Returns the best score and two best alignments
+/// (the column of each row): one that takes a match wherever it can while backtracking from the
+/// end (and starts a body over when it can), and one that prefers to leave a template line out
+/// (and not to start over). With `reversed`, both lines are taken from the end (and `loops` must
+/// be given for that order), so the alignments are the earliest instead of the latest.
+fn lcs(
+    scores: &[u64],
+    rows: usize,
+    n: usize,
+    reversed: bool,
+    loops: &[Vec<usize>],
+) -> (u64, Vec<Option<usize>>, Vec<Option<usize>>) {
+    let row = |r: usize| if reversed { rows - 1 - r } else { r };
+    let col = |c: usize| if reversed { n - 1 - c } else { c };
+    let score = |r: usize, c: usize| scores[row(r) * n + col(c)];
+    let width = n + 1;
+    let mut table = vec![0u64; (rows + 1) * width];
+    for r in 0..rows {
+        for c in 0..n {
+            let s = score(r, c);
+            let diagonal = if s > 0 {
+                let again = loops[c]
+                    .iter()
+                    .map(|&last| table[r * width + last + 1])
+                    .max()
+                    .unwrap_or(0);
+                table[r * width + c].max(again) + s
+            } else {
+                0
+            };
             let up = table[r * width + c + 1];
             let left = table[(r + 1) * width + c];
             table[(r + 1) * width + c + 1] = diagonal.max(up).max(left);
@@ -487,17 +702,30 @@ fn align(
         let (mut r, mut c) = (rows, n);
         while r > 0 && c > 0 {
             let here = table[r * width + c];
-            let s = scores[(r - 1) * n + (c - 1)];
-            let take = s > 0 && here == table[(r - 1) * width + (c - 1)] + s;
+            let s = score(r - 1, c - 1);
+            // Where a match here continues from: the previous column, or the end of a
+            // `range` body that starts over here.
+            let from = (s > 0)
+                .then(|| {
+                    let straight = (here == table[(r - 1) * width + (c - 1)] + s).then_some(c - 1);
+                    let again = loops[c - 1]
+                        .iter()
+                        .find(|&&last| here == table[(r - 1) * width + last + 1] + s)
+                        .map(|&last| last + 1);
+                    if prefer_match {
+                        again.or(straight)
+                    } else {
+                        straight.or(again)
+                    }
+                })
+                .flatten();
             let skip_template = here == table[r * width + c - 1];
             let skip_rendered = here == table[(r - 1) * width + c];
-            // The latest alignment matches template lines as late as it can (it leaves
-            // rendered lines unmatched before template lines); the earliest the reverse.
             if prefer_match {
-                if take {
-                    matched[r - 1] = Some(columns[c - 1]);
+                if let Some(next) = from {
+                    matched[row(r - 1)] = Some(col(c - 1));
                     r -= 1;
-                    c -= 1;
+                    c = next;
                 } else if skip_rendered {
                     r -= 1;
                 } else {
@@ -505,29 +733,17 @@ fn align(
                 }
             } else if skip_template {
                 c -= 1;
-            } else if take {
-                matched[r - 1] = Some(columns[c - 1]);
+            } else if let Some(next) = from {
+                matched[row(r - 1)] = Some(col(c - 1));
                 r -= 1;
-                c -= 1;
+                c = next;
             } else {
                 r -= 1;
             }
         }
         matched
     };
-    let latest = backtrack(true);
-    let earliest = backtrack(false);
-    let ambiguous = latest.iter().zip(&earliest).map(|(a, b)| a != b).collect();
-    let matched = latest
-        .iter()
-        .zip(&earliest)
-        .map(|(a, b)| if a == b { *a } else { None })
-        .collect();
-    Some(Alignment {
-        score: table[rows * width + n],
-        matched,
-        ambiguous,
-    })
+    (table[rows * width + n], backtrack(true), backtrack(false))
 }
 
 /// The templates of one chart, read once, with every `define` they hold.
@@ -723,23 +939,29 @@ impl ChartTemplates {
         if let Some(line) = alignment.matched[local] {
             return at(line, Precision::TemplateKey, false, self);
         }
+        if let Some(line) = alignment.in_range[local] {
+            return at(line, Precision::TemplateAncestor, false, self);
+        }
         // Not written literally: the aligned lines around it bound the template lines that
         // can have printed it.
-        let previous = (0..local).rev().find(|&r| alignment.matched[r].is_some());
-        let next = (local + 1..alignment.matched.len()).find(|&r| alignment.matched[r].is_some());
-        let gap_from = previous
-            .and_then(|r| alignment.matched[r])
-            .map_or(section.0, |l| l + 1);
+        // A line of a `range` body bounds the gap as an aligned line does: it wrote its
+        // rendered line in whichever item, so the action printing below it is known.
+        let anchor = |r: usize| alignment.matched[r].or(alignment.in_range[r]);
+        let previous = (0..local).rev().find(|&r| anchor(r).is_some());
+        let next = (local + 1..alignment.matched.len()).find(|&r| anchor(r).is_some());
+        let gap_from = previous.and_then(anchor).map_or(section.0, |l| l + 1);
+        // The next item of a `range` starts over at the top of its body.
         let gap_to = next
-            .and_then(|r| alignment.matched[r])
-            .map_or(section.1, |l| l);
+            .and_then(anchor)
+            .filter(|&l| l >= gap_from)
+            .unwrap_or(section.1);
         let ambiguous_here = alignment.ambiguous[local]
             || (previous.map_or(0, |p| p + 1)..local).any(|r| alignment.ambiguous[r]);
         let template = &self.templates[index];
         let mut candidates: Vec<usize> = (gap_from..gap_to.max(gap_from))
             .filter(|&i| template.lines[i].kind == Kind::Output)
             .collect();
-        if let Some(line) = previous.and_then(|r| alignment.matched[r])
+        if let Some(line) = previous.and_then(anchor)
             && template.lines[line].ends_with_output
         {
             candidates.insert(0, line);
@@ -930,6 +1152,101 @@ items:
     }
 
     #[test]
+    fn a_line_that_fits_two_rendered_lines_equally_claims_neither() {
+        // The helper's `privileged:` line fits its own rendered line and the copied sidecar's:
+        // both alignments score the same, so neither rendered line is attributed to it.
+        let template = "containers:\n  - name: helper\n    securityContext:\n      runAsNonRoot: true\n      privileged: {{ .Values.p }}\n  {{- toYaml .Values.sidecars | nindent 2 }}\n";
+        let render = "containers:\n  - name: helper\n    securityContext:\n      runAsNonRoot: true\n      privileged: true\n  - name: logs\n    securityContext:\n      privileged: false\n";
+        let (line, precision) = trace(template, render, "privileged: false");
+        assert_ne!(
+            (line.as_str(), precision),
+            ("privileged: {{ .Values.p }}", Precision::TemplateKey)
+        );
+        let (_, precision) = trace(template, render, "privileged: true");
+        assert_ne!(precision, Precision::TemplateKey);
+    }
+
+    #[test]
+    fn a_range_body_writes_every_item_not_a_look_alike_in_a_false_if() {
+        // Two items of the range; the metrics port, in a false `if`, looks like an item.
+        let template = "ports:\n{{- range $k, $v := .Values.ports }}\n  - name: {{ $k }}\n    containerPort: {{ $v }}\n    protocol: TCP\n{{- end }}\n{{- if .Values.metrics.enabled }}\n  - name: {{ .Values.metrics.name }}\n    containerPort: {{ .Values.metrics.port }}\n    protocol: TCP\n{{- end }}\n  - name: webhook\n    containerPort: {{ .Values.webhook }}\n    protocol: TCP\n";
+        let render = "ports:\n  - name: http\n    containerPort: 80\n    protocol: TCP\n  - name: https\n    containerPort: 443\n    protocol: TCP\n  - name: webhook\n    containerPort: 8443\n    protocol: TCP\n";
+        let (line, precision) = trace(template, render, "containerPort: 443");
+        assert_ne!(
+            (line.as_str(), precision),
+            (
+                "containerPort: {{ .Values.metrics.port }}",
+                Precision::TemplateKey
+            )
+        );
+        assert_eq!(
+            trace(template, render, "containerPort: 80").0,
+            "containerPort: {{ $v }}"
+        );
+        assert_eq!(
+            trace(template, render, "containerPort: 8443"),
+            (
+                "containerPort: {{ .Values.webhook }}".to_string(),
+                Precision::TemplateKey
+            )
+        );
+    }
+
+    #[test]
+    fn a_key_whose_value_an_action_prints_below_it_is_its_line() {
+        let template = "spec:\n  image: x\n  pullPolicy: {{ .Values.policy }}\n  lifecycle: {{ toYaml .Values.lifecycle | nindent 4 }}\n  args: {{ include \"args\" . | nindent 4 }}\n";
+        let render = "spec:\n  image: x\n  pullPolicy: Always\n  lifecycle: \n    preStop: {}\n  args: \n    - run\n";
+        assert_eq!(
+            trace(template, render, "args:"),
+            (
+                "args: {{ include \"args\" . | nindent 4 }}".to_string(),
+                Precision::TemplateKey
+            )
+        );
+        assert_ne!(
+            trace(template, render, "preStop: {}").0,
+            "pullPolicy: {{ .Values.policy }}"
+        );
+        // `{{-` trims the blank after the colon from the render.
+        let template = "spec:\n  pullPolicy: {{ .Values.policy }}\n  securityContext: {{- include \"sc\" . | nindent 4 }}\n";
+        let render = "spec:\n  pullPolicy: Always\n  securityContext:\n    runAsGroup: 0\n";
+        assert_eq!(
+            trace(template, render, "securityContext:"),
+            (
+                "securityContext: {{- include \"sc\" . | nindent 4 }}".to_string(),
+                Precision::TemplateKey
+            )
+        );
+    }
+
+    #[test]
+    fn a_define_whose_output_is_re_serialized_is_not_aligned_with_its_body() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).expect("templates");
+        std::fs::write(
+            templates.join("_pod.tpl"),
+            "{{- define \"pod\" }}\nspec:\n  volumes:\n    - name: x\n      hostPath:\n        path: /x\n  containers:\n    - name: app\n      image: a\n{{- end }}\n",
+        )
+        .expect("write");
+        let path = templates.join("deployment.yaml");
+        let template = "kind: Deployment\nspec:\n  template: {{ include \"pod\" . | fromYaml | toYaml | nindent 4 }}\n";
+        std::fs::write(&path, template).expect("write");
+        // Sorted keys: `containers` now comes first. The render's lines are the action's,
+        // whatever of the body they happen to look like.
+        let render = "kind: Deployment\nspec:\n  template: \n    spec:\n      containers:\n      - image: a\n        name: app\n      volumes:\n      - hostPath:\n          path: /x\n        name: x\n";
+        let mut chart = ChartTemplates::new(dir.path());
+        let target = render
+            .split('\n')
+            .position(|l| l.trim() == "path: /x")
+            .expect("line");
+        let traced = chart.trace(&path, render, target).expect("traced");
+        assert_eq!(traced.file, path);
+        assert_eq!(traced.line, 2);
+        assert_eq!(traced.precision, Precision::TemplateAncestor);
+    }
+
+    #[test]
     fn values_read_follow_with_blocks() {
         assert_eq!(
             values_read("{{- toYaml . | nindent 8 }}", Some("podSecurityContext")),
@@ -938,6 +1255,40 @@ items:
         assert_eq!(
             values_read("runAsUser: {{ .Values.sc.runAsUser }}", None),
             vec!["sc.runAsUser".to_string()]
+        );
+    }
+
+    #[test]
+    fn values_read_through_list_items() {
+        assert_eq!(
+            values_read(
+                "privileged: {{ (index .Values.sidecars 1).securityContext.privileged }}",
+                None
+            ),
+            vec!["sidecars[1].securityContext.privileged".to_string()]
+        );
+        assert_eq!(
+            values_read("image: {{ index $.Values.images 0 }}", None),
+            vec!["images[0]".to_string()]
+        );
+        let template = Template::parse(
+            Path::new("t.yaml"),
+            "{{- range $i, $c := .Values.extra }}\n- name: {{ .name }}\n  {{- with .securityContext }}\n  x: {{ toYaml . }}\n  {{- end }}\n{{- end }}\n",
+        );
+        let dots: Vec<Option<&str>> = template.lines.iter().map(|l| l.dot.as_deref()).collect();
+        assert_eq!(
+            dots[..5],
+            [
+                Some("extra[]"),
+                Some("extra[]"),
+                Some("extra[].securityContext"),
+                Some("extra[].securityContext"),
+                Some("extra[]"),
+            ]
+        );
+        assert_eq!(
+            values_read("- name: {{ .name }}", Some("extra[]")),
+            vec!["extra[].name".to_string()]
         );
     }
 }

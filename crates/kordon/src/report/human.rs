@@ -542,6 +542,10 @@ fn label_for(finding: &Finding) -> String {
             finding.rule_id,
             crate::document::display_path(&finding.path)
         ),
+        Precision::ValuesAncestor => format!(
+            "`{}` is not set in this values block, which the chart's template copies into the object ({object})",
+            crate::document::display_path(&finding.path)
+        ),
         Precision::TemplateFile => {
             format!("{object} is rendered from this template (line not traced)")
         }
