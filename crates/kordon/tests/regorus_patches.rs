@@ -224,3 +224,47 @@ fn patch_7_on_the_vm_an_undefined_assignment_fails_its_body() {
         serde_json::json!(true)
     );
 }
+
+/// Evaluates each of `rules` of `policy` in the interpreter on `input`.
+fn interpreted(policy: &str, rules: &[&str], input: &str) -> Vec<serde_json::Value> {
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .expect("loads");
+    engine.set_input(regorus::Value::from_json_str(input).expect("json"));
+    rules
+        .iter()
+        .map(|rule| {
+            let value = engine.eval_rule((*rule).into()).expect("evaluates");
+            serde_json::to_value(&value).expect("json")
+        })
+        .collect()
+}
+
+#[test]
+fn patch_8_refs_indexed_by_a_variable_read_rules_of_data_input_and_locals_as_before() {
+    // Only a ref under `data` names rules to evaluate first; refs into input, locals and
+    // values computed in the body are indexed directly.
+    let policy = "package t\nimport rego.v1\n\nby_name[name] := count(input.items) if some name in [\"a\", \"b\"]\n\nnames contains n if some n in [\"a\", \"b\"]\n\nfrom_rules := [v | some k in [\"a\", \"b\"]; v := data.t.by_name[k]]\n\nmembers := [n | some n in [\"a\", \"z\"]; data.t.names[n]]\n\nfrom_input := [i | some i, _ in input.items; input.items[i] > 1]\n\nfrom_local := [x | xs := [\"p\", \"q\"]; some j, _ in xs; x := xs[j]]\n\nfrom_call := [x | some k in [\"a\", \"b\"]; x := object.union({}, data.t.by_name)[k]]\n";
+    let values = interpreted(
+        policy,
+        &[
+            "data.t.from_rules",
+            "data.t.members",
+            "data.t.from_input",
+            "data.t.from_local",
+            "data.t.from_call",
+        ],
+        r#"{"items": [1, 2, 3]}"#,
+    );
+    assert_eq!(
+        values,
+        [
+            serde_json::json!([3, 3]),
+            serde_json::json!(["a"]),
+            serde_json::json!([1, 2]),
+            serde_json::json!(["p", "q"]),
+            serde_json::json!([3, 3]),
+        ]
+    );
+}
