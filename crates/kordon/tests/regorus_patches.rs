@@ -268,3 +268,42 @@ fn patch_8_refs_indexed_by_a_variable_read_rules_of_data_input_and_locals_as_bef
         ]
     );
 }
+
+#[test]
+fn patch_9_the_vm_starts_each_execution_from_kept_rule_values() {
+    let policy = "package t\nimport rego.v1\n\nnames_seen := count(data.names)\n\nlabel(x) := sprintf(\"%v\", [x])\n\nviolation contains sprintf(\"%v of %v\", [input.n, names_seen]) if input.n < names_seen\n";
+    let rule = "data.t.violation";
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .expect("loads");
+    let compiled = engine
+        .compile_with_entrypoint(&std::sync::Arc::from(rule))
+        .expect("compiles");
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[rule])
+            .expect("compiles to the VM");
+    let mut vm = regorus::rvm::RegoVM::new_with_policy(compiled);
+    vm.load_program(program.clone());
+    vm.set_data(regorus::Value::from_json_str(r#"{"names": ["a", "b"]}"#).expect("json"))
+        .expect("data");
+    let run = |vm: &mut regorus::rvm::RegoVM, n: i64| {
+        vm.set_input(regorus::Value::from_json_str(&format!(r#"{{"n": {n}}}"#)).expect("json"));
+        let value = vm.execute_entry_point_by_name(rule).expect("runs");
+        serde_json::to_value(&value).expect("json")
+    };
+    assert_eq!(run(&mut vm, 1), serde_json::json!(["1 of 2"]));
+    // A kept value (here deliberately not the one data gives) is what every later execution
+    // reads; a function and a path that names no rule are not kept.
+    let kept = vm.keep_rule_values(&[
+        ("data.t.names_seen".into(), regorus::Value::from(5)),
+        ("data.t.label".into(), regorus::Value::from("x")),
+        ("data.t.absent".into(), regorus::Value::from(1)),
+    ]);
+    assert_eq!(kept, 1);
+    assert_eq!(run(&mut vm, 1), serde_json::json!(["1 of 5"]));
+    assert_eq!(run(&mut vm, 4), serde_json::json!(["4 of 5"]));
+    // Loading a program forgets the kept values.
+    vm.load_program(program);
+    assert_eq!(run(&mut vm, 4), serde_json::json!([]));
+}

@@ -7,9 +7,10 @@
 //! and any rule whose group fails to compile get an engine of their own, so packages stay isolated
 //! and an error names the rule at fault; groups of rules that read the inventory are compiled per
 //! scan, with that scan's objects as data. Engines are prepared lazily, only for rules whose kinds occur in the scan, and cloned per task: a clone shares the
-//! compiled policy. Objects are converted to Rego values once, when they are parsed. A group of
-//! rules that do not read the inventory is also compiled to regorus's bytecode VM, which
-//! evaluates its rules where a scan gives them enough objects to repay the compilation.
+//! compiled policy. Objects are converted to Rego values once, when they are parsed. A group is
+//! also compiled to regorus's bytecode VM, which evaluates its rules where a scan gives them
+//! enough objects to repay the compilation; a group that reads the inventory gets a program per
+//! scan, which starts every review from the inventory views the interpreter computed once.
 
 mod input;
 mod unknown_calls;
@@ -101,6 +102,8 @@ struct PreparedRule {
 struct PerScanEngines {
     rules: Vec<OnceLock<Result<regorus::Engine, String>>>,
     groups: Vec<OnceLock<Result<regorus::Engine, String>>>,
+    /// The VM programs of the groups in `groups`, with this scan's inventory as their data.
+    programs: Vec<OnceLock<Option<VmProgram>>>,
 }
 
 /// Rules compiled into one engine.
@@ -115,6 +118,11 @@ struct EngineGroup {
 struct VmProgram {
     policy: regorus::CompiledPolicy,
     program: Arc<regorus::rvm::Program>,
+    /// `data` (the inventory, for rules that read it; else empty).
+    data: regorus::Value,
+    /// Values of the inventory views, computed once by the interpreter, that every
+    /// evaluation on the VM starts from (regorus patch 9) instead of computing them again.
+    kept_views: Vec<(String, regorus::Value)>,
 }
 
 /// Evaluates a fixed set of rules over objects.
@@ -223,26 +231,45 @@ impl Evaluator {
     }
 
     /// The VM program of the group of the rule at `index`, when the rule is evaluated there:
-    /// a shared group of rules that do not read the inventory (the interpreter keeps the
-    /// inventory's views across reviews, the VM would compute them again for each), whose
-    /// engine compiled and whose program compiles too.
-    fn program_for(&self, index: usize) -> Option<&VmProgram> {
+    /// a shared group whose engine compiled and whose program compiles too. A group that reads
+    /// the inventory has a program per scan, with the inventory as data, and only when the
+    /// interpreter could keep the values of its inventory views (they read no input): the VM
+    /// starts every evaluation from them rather than compute them again for each review.
+    fn program_for<'s>(
+        &'s self,
+        index: usize,
+        per_scan: &'s PerScanEngines,
+    ) -> Option<&'s VmProgram> {
         let prepared = &self.rules[index];
-        if !self.use_vm || prepared.rule.meta.inventory {
+        if !self.use_vm {
             return None;
         }
-        let group = &self.groups[prepared.group?];
+        let group_index = prepared.group?;
+        let group = &self.groups[group_index];
+        let queries = || -> Vec<String> {
+            group
+                .members
+                .iter()
+                .filter_map(|&m| self.rules[m].rule.violation_ref())
+                .collect()
+        };
+        if prepared.rule.meta.inventory {
+            let engine = per_scan.groups[group_index].get()?.as_ref().ok()?;
+            return per_scan.programs[group_index]
+                .get_or_init(|| {
+                    let members = group.members.iter().map(|&m| self.rules[m].rule.as_ref());
+                    let views = kept_inventory_views(engine, members)?;
+                    let mut program = compile_to_vm(engine, &queries())?;
+                    program.data = engine.get_data();
+                    program.kept_views = views;
+                    Some(program)
+                })
+                .as_ref();
+        }
         let engine = group.engine.get()?.as_ref().ok()?;
         group
             .program
-            .get_or_init(|| {
-                let queries: Vec<String> = group
-                    .members
-                    .iter()
-                    .filter_map(|&m| self.rules[m].rule.violation_ref())
-                    .collect();
-                compile_to_vm(engine, &queries)
-            })
+            .get_or_init(|| compile_to_vm(engine, &queries()))
             .as_ref()
     }
 
@@ -300,6 +327,26 @@ impl Evaluator {
         targets: &[Target<'_>],
         inventory: &regorus::Value,
     ) -> Vec<Verdict> {
+        self.evaluate_with(targets, inventory, &self.per_scan_engines())
+    }
+
+    /// No engines yet for one evaluation's rules that read the inventory.
+    fn per_scan_engines(&self) -> PerScanEngines {
+        PerScanEngines {
+            rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
+            groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
+            programs: self.groups.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// [`Self::evaluate_targets`] with the engines of the rules that read the inventory in
+    /// `per_scan`.
+    fn evaluate_with(
+        &self,
+        targets: &[Target<'_>],
+        inventory: &regorus::Value,
+        per_scan: &PerScanEngines,
+    ) -> Vec<Verdict> {
         let reviews: Vec<regorus::Value> = targets
             .par_iter()
             .map(|t| review(t.object, t.namespace))
@@ -319,15 +366,11 @@ impl Evaluator {
                 tasks.push((rule_index, chunk.to_vec(), on_vm));
             }
         }
-        let per_scan = PerScanEngines {
-            rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
-            groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
-        };
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
             .flat_map_iter(|(rule_index, object_indices, on_vm)| {
                 let prepared = &self.rules[*rule_index];
-                let engine = self.engine_for(*rule_index, inventory, &per_scan);
+                let engine = self.engine_for(*rule_index, inventory, per_scan);
                 let mut out = Vec::with_capacity(object_indices.len());
                 match engine {
                     Err(message) => {
@@ -341,7 +384,7 @@ impl Evaluator {
                     }
                     Ok(engine) => {
                         let mut vm = on_vm
-                            .then(|| self.program_for(*rule_index))
+                            .then(|| self.program_for(*rule_index, per_scan))
                             .flatten()
                             .and_then(|program| new_vm(program, self.timeout));
                         let mut engine = engine.clone();
@@ -444,6 +487,21 @@ fn build_group_engine(
 #[cfg(kordon_patched_regorus)]
 const INVENTORY_VIEWS: &str = "lib.kordon.inventory";
 
+/// The paths of the inventory views among `libs`.
+#[cfg(kordon_patched_regorus)]
+fn inventory_view_paths<'a>(
+    libs: impl Iterator<Item = &'a Arc<crate::rules::RegoModule>>,
+) -> Vec<String> {
+    let mut rules: Vec<String> = libs
+        .filter(|lib| lib.package == INVENTORY_VIEWS)
+        .flat_map(|lib| rule_names(&lib.text))
+        .map(|name| format!("data.{INVENTORY_VIEWS}.{name}"))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
 /// Evaluates the inventory views among `libs` once and keeps their values for every review of
 /// the engine and its clones. regorus keeps them only when their evaluation read no `input`;
 /// otherwise (or when it fails) they are evaluated per review, as before.
@@ -452,16 +510,48 @@ fn keep_inventory_views<'a>(
     engine: &mut regorus::Engine,
     libs: impl Iterator<Item = &'a Arc<crate::rules::RegoModule>>,
 ) {
-    let mut rules: Vec<String> = libs
-        .filter(|lib| lib.package == INVENTORY_VIEWS)
-        .flat_map(|lib| rule_names(&lib.text))
-        .map(|name| format!("data.{INVENTORY_VIEWS}.{name}"))
-        .collect();
-    rules.sort();
-    rules.dedup();
+    let rules = inventory_view_paths(libs);
     if !rules.is_empty() {
         let _ = engine.keep_input_independent_rules(&rules);
     }
+}
+
+/// The values of the inventory views the rules `members` import, as `engine` (prepared by
+/// [`build_group_engine`]) computed them from data alone; `None` when they read `input` (the
+/// interpreter did not keep them), so the group stays in the interpreter, or when one fails.
+#[cfg(kordon_patched_regorus)]
+fn kept_inventory_views<'a>(
+    engine: &regorus::Engine,
+    members: impl Iterator<Item = &'a Rule>,
+) -> Option<Vec<(String, regorus::Value)>> {
+    let paths = inventory_view_paths(members.flat_map(|rule| rule.libs.iter()));
+    if paths.is_empty() {
+        return Some(Vec::new());
+    }
+    // Evaluating them again on a clone either reuses the kept values or proves, by reading no
+    // input, that they can be kept: the check is regorus's own, not a guess from the text.
+    let mut engine = engine.clone();
+    engine.set_input(regorus::Value::new_object());
+    if !engine.keep_input_independent_rules(&paths).ok()? {
+        return None;
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let value = engine.eval_rule(path.clone()).ok()?;
+            Some((path, value))
+        })
+        .collect()
+}
+
+/// Without kordon's regorus patches the VM cannot start from kept values: groups that read
+/// the inventory stay in the interpreter.
+#[cfg(not(kordon_patched_regorus))]
+fn kept_inventory_views<'a>(
+    _engine: &regorus::Engine,
+    _members: impl Iterator<Item = &'a Rule>,
+) -> Option<Vec<(String, regorus::Value)>> {
+    None
 }
 
 /// The names of a module's rules that are not functions: identifiers at the start of a line
@@ -582,13 +672,20 @@ fn compile_to_vm(engine: &regorus::Engine, queries: &[String]) -> Option<VmProgr
     let program =
         regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &entry_points)
             .ok()?;
-    Some(VmProgram { policy, program })
+    Some(VmProgram {
+        policy,
+        program,
+        data: regorus::Value::new_object(),
+        kept_views: Vec::new(),
+    })
 }
 
 fn new_vm(program: &VmProgram, timeout: Duration) -> Option<regorus::rvm::RegoVM> {
     let mut vm = regorus::rvm::RegoVM::new_with_policy(program.policy.clone());
     vm.load_program(program.program.clone());
-    vm.set_data(regorus::Value::new_object()).ok()?;
+    vm.set_data(program.data.clone()).ok()?;
+    #[cfg(kordon_patched_regorus)]
+    vm.keep_rule_values(&program.kept_views);
     // The interpreter has no instruction budget, only the timeout: neither has the VM.
     vm.set_max_instructions(usize::MAX);
     vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
@@ -796,6 +893,8 @@ mod tests {
         );
     }
 
+    // The VM is used only with kordon's regorus patches.
+    #[cfg(kordon_patched_regorus)]
     #[test]
     fn the_vm_and_the_interpreter_agree_on_every_builtin_sample_and_the_vm_runs_them() {
         let rules = RuleSet::builtin().expect("the built-in rules load");
@@ -818,9 +917,11 @@ mod tests {
             .collect();
         assert!(objects.len() > 100, "{} sample objects", objects.len());
         let inventory = inventory(&objects, Some("default"));
-        let outcomes = |evaluator: &Evaluator| -> Vec<String> {
+        let targets: Vec<Target<'_>> = objects.iter().map(|o| Target::plain(o)).collect();
+        let per_scan = on_vm.per_scan_engines();
+        let outcomes = |evaluator: &Evaluator, per_scan: &PerScanEngines| -> Vec<String> {
             evaluator
-                .evaluate(&objects, &inventory)
+                .evaluate_with(&targets, &inventory, per_scan)
                 .iter()
                 .map(|v| {
                     format!(
@@ -832,8 +933,8 @@ mod tests {
                 })
                 .collect()
         };
-        let vm_outcomes = outcomes(&on_vm);
-        let reference_outcomes = outcomes(&reference);
+        let vm_outcomes = outcomes(&on_vm, &per_scan);
+        let reference_outcomes = outcomes(&reference, &reference.per_scan_engines());
         let differing: Vec<&str> = vm_outcomes
             .iter()
             .zip(&reference_outcomes)
@@ -849,13 +950,21 @@ mod tests {
             vm_outcomes.iter().any(|o| o.contains("Ok([Violation")),
             "the samples raise violations"
         );
-        // Every group of rules that do not read the inventory was evaluated on the VM.
+        // Every group was evaluated on the VM; those that read the inventory, from the values
+        // of the inventory views the interpreter computed.
         let not_on_vm: Vec<Vec<&str>> = on_vm
             .groups
             .iter()
-            .filter(|g| !on_vm.rules[g.members[0]].rule.meta.inventory)
-            .filter(|g| !matches!(g.program.get(), Some(Some(_))))
-            .map(|g| {
+            .zip(&per_scan.programs)
+            .filter(|(g, per_scan_program)| {
+                let program = if on_vm.rules[g.members[0]].rule.meta.inventory {
+                    per_scan_program.get()
+                } else {
+                    g.program.get()
+                };
+                !matches!(program, Some(Some(_)))
+            })
+            .map(|(g, _)| {
                 g.members
                     .iter()
                     .map(|&m| on_vm.rules[m].rule.id())
@@ -865,6 +974,34 @@ mod tests {
         assert!(
             not_on_vm.is_empty(),
             "groups left to the interpreter: {not_on_vm:?}"
+        );
+        // The groups that import the inventory views start from their kept values.
+        let importing_views = |g: &EngineGroup| {
+            g.members.iter().any(|&m| {
+                on_vm.rules[m]
+                    .rule
+                    .libs
+                    .iter()
+                    .any(|lib| lib.package == INVENTORY_VIEWS)
+            })
+        };
+        let without_views: Vec<&str> = on_vm
+            .groups
+            .iter()
+            .zip(&per_scan.programs)
+            .filter(|(g, _)| importing_views(g))
+            .filter(
+                |(_, program)| !matches!(program.get(), Some(Some(p)) if !p.kept_views.is_empty()),
+            )
+            .map(|(g, _)| on_vm.rules[g.members[0]].rule.id())
+            .collect();
+        assert!(
+            without_views.is_empty(),
+            "groups that compute the inventory views per review: {without_views:?}"
+        );
+        assert!(
+            on_vm.groups.iter().any(importing_views),
+            "some built-in rules import the inventory views"
         );
     }
 }

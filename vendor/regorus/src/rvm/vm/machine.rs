@@ -59,6 +59,10 @@ pub struct RegoVM {
     /// Rule execution cache: rule_index -> (computed: bool, result: Value)
     pub(super) rule_cache: Vec<(bool, Value)>,
 
+    /// KORDON PATCH 9: values of rules every execution starts from (rule_index, value), set by
+    /// [`RegoVM::keep_rule_values`].
+    pub(super) kept_rule_values: Vec<(usize, Value)>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -243,6 +247,7 @@ impl RegoVM {
             program: Arc::new(Program::default()),
             compiled_policy: None,
             rule_cache: Vec::new(),
+            kept_rule_values: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -325,6 +330,8 @@ impl RegoVM {
 
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
+        // KORDON PATCH 9: values kept for another program do not apply to this one.
+        self.kept_rule_values.clear();
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);
@@ -365,6 +372,28 @@ impl RegoVM {
 
         self.data = data;
         Ok(())
+    }
+
+    /// KORDON PATCH 9: every later execution starts with these rules computed, holding these
+    /// values, instead of evaluating them: for rules whose value does not depend on `input`
+    /// (an embedder that evaluated them once, from the same policy and data, knows that), which
+    /// would otherwise be computed again in every execution. `values` are (rule path, value),
+    /// e.g. `("data.lib.views.by_name", ...)`; paths that name no rule of the loaded program,
+    /// or name a function, are skipped. Returns how many were kept. Loading another program
+    /// forgets them.
+    pub fn keep_rule_values(&mut self, values: &[(String, Value)]) -> usize {
+        self.kept_rule_values = values
+            .iter()
+            .filter_map(|(path, value)| {
+                let index = self
+                    .program
+                    .rule_infos
+                    .iter()
+                    .position(|info| info.name == *path && info.function_info.is_none())?;
+                Some((index, value.clone()))
+            })
+            .collect();
+        self.kept_rule_values.len()
     }
 
     /// Set the global input object

@@ -108,6 +108,12 @@ impl RegoVM {
 
         // Reset rule cache
         self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        // KORDON PATCH 9: kept rule values are computed before the execution starts.
+        for (index, value) in &self.kept_rule_values {
+            if let Some(entry) = self.rule_cache.get_mut(*index) {
+                *entry = (true, value.clone());
+            }
+        }
 
         // Reset registers to clean state
         self.registers
@@ -173,8 +179,13 @@ impl RegoVM {
             self.program.rule_infos.len(),
             "reset_execution_state postcondition: rule_cache size must match program rule_infos"
         );
+        // KORDON PATCH 9: except the kept rule values.
         debug_assert!(
-            self.rule_cache.iter().all(|entry| !entry.0),
+            self.rule_cache
+                .iter()
+                .enumerate()
+                .all(|(index, entry)| !entry.0
+                    || self.kept_rule_values.iter().any(|(kept, _)| *kept == index)),
             "reset_execution_state postcondition: rule_cache entries must be uncomputed"
         );
 
