@@ -307,3 +307,70 @@ fn patch_9_the_vm_starts_each_execution_from_kept_rule_values() {
     vm.load_program(program);
     assert_eq!(run(&mut vm, 4), serde_json::json!([]));
 }
+
+/// Compiles `rule` of the modules `policies` to regorus's VM.
+fn vm_program(policies: &[(&str, &str)], rule: &str) -> (regorus::Engine, regorus::rvm::RegoVM) {
+    let mut engine = regorus::Engine::new();
+    for (name, text) in policies {
+        engine
+            .add_policy((*name).into(), (*text).into())
+            .expect("loads");
+    }
+    let compiled = engine
+        .compile_with_entrypoint(&std::sync::Arc::from(rule))
+        .expect("compiles");
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[rule])
+            .expect("compiles to the VM");
+    let mut vm = regorus::rvm::RegoVM::new_with_policy(compiled);
+    vm.load_program(program);
+    vm.set_data(regorus::Value::new_object()).expect("data");
+    (engine, vm)
+}
+
+#[test]
+fn patch_10_a_cached_regex_matches_as_often_as_it_is_used() {
+    // The same patterns over and over, as a rule uses them on every container: each call
+    // reads the cached, shared regex.
+    let policy = "package t\nimport rego.v1\n\nversions := [v | some image in input.images; [m] := regex.find_all_string_submatch_n(`:v?([0-9]+)\\.([0-9]+)`, image, 1); v := [m[1], m[2]]]\n\ndigests := [image | some image in input.images; regex.match(`@sha256:[a-f0-9]{4}$`, image)]\n";
+    let input = r#"{"images": ["a:1.2", "b:v3.4", "c@sha256:beef", "d:latest", "e:10.20"]}"#;
+    let expected = [
+        serde_json::json!([["1", "2"], ["3", "4"], ["10", "20"]]),
+        serde_json::json!(["c@sha256:beef"]),
+    ];
+    for _ in 0..3 {
+        assert_eq!(
+            interpreted(policy, &["data.t.versions", "data.t.digests"], input),
+            expected
+        );
+    }
+}
+
+#[test]
+fn patch_11_on_the_vm_a_ref_through_an_import_calls_the_rule_it_names() {
+    let views = "package lib.views\nimport rego.v1\n\nby_name[name] := n if some name, n in data.counts\n\nsizes contains count(data.counts)\n\nhelper := \"kept\"\n";
+    let rule = "package t\nimport rego.v1\nimport data.lib.views\nimport data.lib.views.by_name as names\nimport input.review as review\n\nr := [views.by_name[review.k], names[review.k], views.sizes, views.helper, count(views)]\n";
+    let modules = [("views.rego", views), ("t.rego", rule)];
+    let (mut engine, mut vm) = vm_program(&modules, "data.t.r");
+    let data = regorus::Value::from_json_str(r#"{"counts": {"a": 1, "b": 2}}"#).expect("json");
+    vm.set_data(data.clone()).expect("data");
+    engine.add_data(data).expect("data");
+    let input = regorus::Value::from_json_str(r#"{"review": {"k": "b"}}"#).expect("json");
+    vm.set_input(input.clone());
+    engine.set_input(input);
+    let on_vm = serde_json::to_value(vm.execute_entry_point_by_name("data.t.r").expect("runs"))
+        .expect("json");
+    let interpreted = serde_json::to_value(engine.eval_rule("data.t.r".into()).expect("evaluates"))
+        .expect("json");
+    assert_eq!(on_vm, serde_json::json!([2, 2, [2], "kept", 3]));
+    assert_eq!(on_vm, interpreted);
+    // Only `count(views)`, which needs the package as a whole, builds its virtual document.
+    let program = vm.get_program();
+    assert_eq!(
+        program
+            .instruction_data
+            .virtual_data_document_lookup_params
+            .len(),
+        1
+    );
+}
