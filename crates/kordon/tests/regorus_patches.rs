@@ -374,3 +374,29 @@ fn patch_11_on_the_vm_a_ref_through_an_import_calls_the_rule_it_names() {
         1
     );
 }
+
+#[test]
+fn patch_12_on_the_vm_a_function_that_read_no_input_is_remembered_and_one_that_did_is_not() {
+    let policy = "package t\nimport rego.v1\n\nsize(x) := count(data.names) + x\n\nseen := input.n\n\nplus_input(x) := input.n + x\n\nplus_rule(x) := seen + x\n\nr := [seen, size(1), plus_input(1), plus_rule(1), size(1)]\n";
+    let (_, mut vm) = vm_program(&[("t.rego", policy)], "data.t.r");
+    vm.set_data(regorus::Value::from_json_str(r#"{"names": ["a", "b"]}"#).expect("json"))
+        .expect("data");
+    vm.set_function_memo(true);
+    let run = |vm: &mut regorus::rvm::RegoVM, n: i64| {
+        vm.set_input(regorus::Value::from_json_str(&format!(r#"{{"n": {n}}}"#)).expect("json"));
+        let value = vm.execute_entry_point_by_name("data.t.r").expect("runs");
+        (
+            serde_json::to_value(&value).expect("json"),
+            vm.function_memo_len(),
+        )
+    };
+    // Only `size(1)` is remembered: the others read input, directly or through `seen` (here
+    // computed before `plus_rule` reads it).
+    assert_eq!(run(&mut vm, 10), (serde_json::json!([10, 3, 11, 11, 3]), 1));
+    assert_eq!(run(&mut vm, 20), (serde_json::json!([20, 3, 21, 21, 3]), 1));
+    // New data forgets what was remembered from the old.
+    vm.set_data(regorus::Value::from_json_str(r#"{"names": ["a"]}"#).expect("json"))
+        .expect("data");
+    vm.set_function_memo(true);
+    assert_eq!(run(&mut vm, 30), (serde_json::json!([30, 2, 31, 31, 2]), 1));
+}

@@ -685,7 +685,14 @@ fn new_vm(program: &VmProgram, timeout: Duration) -> Option<regorus::rvm::RegoVM
     vm.load_program(program.program.clone());
     vm.set_data(program.data.clone()).ok()?;
     #[cfg(kordon_patched_regorus)]
-    vm.keep_rule_values(&program.kept_views);
+    {
+        vm.keep_rule_values(&program.kept_views);
+        // A helper called again with the same arguments (the same object, namespace or
+        // kinds), in this review or a later one, reuses its result when it read no input
+        // (regorus patch 12): the namespace-wide helpers of the network rules were most of
+        // their cost.
+        vm.set_function_memo(true);
+    }
     // The interpreter has no instruction budget, only the timeout: neither has the VM.
     vm.set_max_instructions(usize::MAX);
     vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {

@@ -67,10 +67,14 @@ impl RegoVM {
                 Ok(InstructionOutcome::Continue)
             }
             LoadInput { dest } => {
+                // KORDON PATCH 12: a result computed from input is not remembered.
+                self.dependency_reads = self.dependency_reads.wrapping_add(1);
                 self.set_register(dest, self.input.clone())?;
                 Ok(InstructionOutcome::Continue)
             }
             LoadContext { dest } => {
+                // KORDON PATCH 12: nor one computed from the context.
+                self.dependency_reads = self.dependency_reads.wrapping_add(1);
                 self.set_register(dest, self.context.clone())?;
                 Ok(InstructionOutcome::Continue)
             }

@@ -93,6 +93,11 @@ impl RegoVM {
         };
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
         drop(program);
+        // KORDON PATCH 12: a builtin whose result may change between calls (the ones cached
+        // per evaluation) makes a result that is not remembered across executions.
+        if cache_name.is_some() {
+            self.dependency_reads = self.dependency_reads.wrapping_add(1);
+        }
 
         self.ensure_dummy_exprs(args.len())?;
         let dummy_span = self.get_dummy_span()?.clone();

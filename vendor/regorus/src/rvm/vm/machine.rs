@@ -63,6 +63,20 @@ pub struct RegoVM {
     /// [`RegoVM::keep_rule_values`].
     pub(super) kept_rule_values: Vec<(usize, Value)>,
 
+    /// KORDON PATCH 12: whether function results are remembered across calls and executions
+    /// ([`RegoVM::set_function_memo`]).
+    pub(super) memoize_functions: bool,
+
+    /// KORDON PATCH 12: remembered function results, by function and arguments.
+    pub(super) function_memo: BTreeMap<super::memo::MemoKey, Value>,
+
+    /// KORDON PATCH 12: how many reads of something a remembered result must not depend on
+    /// (`input`, the context, a rule value computed from them, a volatile builtin) the VM made.
+    pub(super) dependency_reads: u64,
+
+    /// KORDON PATCH 12: for each entry of `rule_cache`, whether computing it made such a read.
+    pub(super) rule_cache_tainted: Vec<bool>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -248,6 +262,10 @@ impl RegoVM {
             compiled_policy: None,
             rule_cache: Vec::new(),
             kept_rule_values: Vec::new(),
+            memoize_functions: false,
+            function_memo: BTreeMap::new(),
+            dependency_reads: 0,
+            rule_cache_tainted: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -332,6 +350,8 @@ impl RegoVM {
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
         // KORDON PATCH 9: values kept for another program do not apply to this one.
         self.kept_rule_values.clear();
+        // KORDON PATCH 12: nor results remembered from it.
+        self.function_memo.clear();
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);
@@ -371,7 +391,24 @@ impl RegoVM {
         self.program.check_rule_data_conflicts(&data)?;
 
         self.data = data;
+        // KORDON PATCH 12: results remembered from other data do not hold.
+        self.function_memo.clear();
         Ok(())
+    }
+
+    /// KORDON PATCH 12: remember the result of each function call whose evaluation read
+    /// neither `input` nor the context (directly, or through a rule value computed from them)
+    /// nor a builtin whose result may change between calls, and reuse it for every later call
+    /// with the same arguments, in this execution and the following ones (with other inputs),
+    /// until the data or the program change. Off by default.
+    pub fn set_function_memo(&mut self, enabled: bool) {
+        self.memoize_functions = enabled;
+        self.function_memo.clear();
+    }
+
+    /// KORDON PATCH 12: how many function results are remembered.
+    pub fn function_memo_len(&self) -> usize {
+        self.function_memo.len()
     }
 
     /// KORDON PATCH 9: every later execution starts with these rules computed, holding these
@@ -382,6 +419,8 @@ impl RegoVM {
     /// or name a function, are skipped. Returns how many were kept. Loading another program
     /// forgets them.
     pub fn keep_rule_values(&mut self, values: &[(String, Value)]) -> usize {
+        // KORDON PATCH 12: results remembered from other rule values do not hold.
+        self.function_memo.clear();
         self.kept_rule_values = values
             .iter()
             .filter_map(|(path, value)| {

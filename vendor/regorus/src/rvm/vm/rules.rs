@@ -16,6 +16,7 @@ use super::execution_model::{
     ExecutionFrame, ExecutionMode, FrameKind, RuleFrameData, RuleFramePhase,
 };
 use super::machine::RegoVM;
+use super::memo::{MemoArg, MEMO_CAPACITY};
 
 impl RegoVM {
     /// Returns true if the error represents a resource-limit violation that
@@ -255,10 +256,40 @@ impl RegoVM {
                         available: self.rule_cache.len(),
                     })?;
             if *computed {
-                self.set_register(dest, cached_result.clone())?;
+                let cached_result = cached_result.clone();
+                // KORDON PATCH 12: reading a value computed from input counts as reading input.
+                if self
+                    .rule_cache_tainted
+                    .get(rule_idx)
+                    .copied()
+                    .unwrap_or(true)
+                {
+                    self.dependency_reads = self.dependency_reads.wrapping_add(1);
+                }
+                self.set_register(dest, cached_result)?;
                 return Ok(());
             }
         }
+
+        // KORDON PATCH 12: a function call with a remembered result returns it.
+        let memo_key = match function_call_params {
+            Some(params) if is_function_rule && self.memoize_functions => {
+                let mut args = Vec::with_capacity(params.arg_registers().len());
+                for &register in params.arg_registers() {
+                    args.push(MemoArg::of(self.get_register(register)?));
+                }
+                Some((rule_index, args))
+            }
+            _ => None,
+        };
+        if let Some(key) = &memo_key {
+            if let Some(remembered) = self.function_memo.get(key) {
+                let remembered = remembered.clone();
+                self.set_register(dest, remembered)?;
+                return Ok(());
+            }
+        }
+        let reads_before = self.dependency_reads;
 
         let rule_type = rule_info.rule_type.clone();
         let rule_definitions = rule_info.definitions.clone();
@@ -358,6 +389,8 @@ impl RegoVM {
         }
 
         let final_value = self.get_register(dest)?.clone();
+        // KORDON PATCH 12: whether computing the value read input (or what stands for it).
+        let read_input = self.dependency_reads != reads_before;
         if !is_function_rule {
             let available = self.rule_cache.len();
             let entry =
@@ -369,6 +402,17 @@ impl RegoVM {
                         available,
                     })?;
             *entry = (true, final_value.clone());
+            if let Some(tainted) = self.rule_cache_tainted.get_mut(rule_idx) {
+                *tainted = read_input;
+            }
+        }
+        if let Some(key) = memo_key {
+            if !read_input {
+                if self.function_memo.len() >= MEMO_CAPACITY {
+                    self.function_memo.clear();
+                }
+                self.function_memo.insert(key, final_value);
+            }
         }
         Ok(())
     }

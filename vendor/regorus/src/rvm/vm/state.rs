@@ -108,6 +108,11 @@ impl RegoVM {
 
         // Reset rule cache
         self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        // KORDON PATCH 12: no rule value of this execution is computed yet; kept ones read
+        // nothing that changes between executions.
+        self.rule_cache_tainted.clear();
+        self.rule_cache_tainted.resize(self.rule_cache.len(), false);
+
         // KORDON PATCH 9: kept rule values are computed before the execution starts.
         for (index, value) in &self.kept_rule_values {
             if let Some(entry) = self.rule_cache.get_mut(*index) {

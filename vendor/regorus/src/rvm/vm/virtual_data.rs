@@ -131,6 +131,8 @@ impl RegoVM {
                     };
 
                     let rule_result = if let Some(cached) = cached_result {
+                        // KORDON PATCH 12: a cached rule value may have been computed from input.
+                        self.dependency_reads = self.dependency_reads.wrapping_add(1);
                         self.cache_hits =
                             self.checked_add_one(self.cache_hits, "cache hits counter")?;
                         cached
