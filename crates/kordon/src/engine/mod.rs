@@ -106,6 +106,16 @@ struct PerScanEngines {
     programs: Vec<OnceLock<Option<VmProgram>>>,
 }
 
+/// Objects reviewed by rules with one VM (or one interpreter engine per rule).
+struct Task {
+    /// The rules: one, or the members of a group evaluated on the VM.
+    members: Vec<usize>,
+    /// The targets, in order; a member reviews those it matches.
+    objects: Vec<usize>,
+    /// Whether the rules are evaluated on the VM, where their group's program compiles.
+    on_vm: bool,
+}
+
 /// Rules compiled into one engine.
 struct EngineGroup {
     members: Vec<usize>,
@@ -351,69 +361,122 @@ impl Evaluator {
             .par_iter()
             .map(|t| review(t.object, t.namespace))
             .collect();
-        let mut tasks: Vec<(usize, Vec<usize>, bool)> = Vec::new();
+        // Each rule's targets, in order (searched when a group's task reviews an object).
+        let matching: Vec<Vec<usize>> = self
+            .rules
+            .iter()
+            .map(|prepared| {
+                targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| prepared.rule.matches(t))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        let mut tasks: Vec<Task> = Vec::new();
+        // The rules of each group evaluated on the VM, and the targets any of them reviews.
+        let mut on_vm_groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
+            std::collections::BTreeMap::new();
         for (rule_index, prepared) in self.rules.iter().enumerate() {
-            let matching: Vec<usize> = targets
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| prepared.rule.matches(t))
-                .map(|(i, _)| i)
-                .collect();
+            let matching = &matching[rule_index];
             // The VM is right only with kordon's patches 6 and 7 (regorus as published drops
             // findings on it): a packaged build without the vendored copy stays in the interpreter.
             let on_vm = cfg!(kordon_patched_regorus) && matching.len() >= VM_MIN_OBJECTS;
+            if let Some(group) = prepared.group.filter(|_| on_vm && self.use_vm) {
+                let (members, objects) = on_vm_groups.entry(group).or_default();
+                members.push(rule_index);
+                objects.extend_from_slice(matching);
+                continue;
+            }
             for chunk in matching.chunks(OBJECTS_PER_TASK) {
-                tasks.push((rule_index, chunk.to_vec(), on_vm));
+                tasks.push(Task {
+                    members: vec![rule_index],
+                    objects: chunk.to_vec(),
+                    on_vm,
+                });
+            }
+        }
+        // A group's rules review each object one after the other on one VM, so a helper's
+        // result for the object (its containers, its pod spec) computed for one rule is
+        // remembered for the next (regorus patch 12).
+        for (_, (members, mut objects)) in on_vm_groups {
+            objects.sort_unstable();
+            objects.dedup();
+            for chunk in objects.chunks(OBJECTS_PER_TASK) {
+                tasks.push(Task {
+                    members: members.clone(),
+                    objects: chunk.to_vec(),
+                    on_vm: true,
+                });
             }
         }
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
-            .flat_map_iter(|(rule_index, object_indices, on_vm)| {
-                let prepared = &self.rules[*rule_index];
-                let engine = self.engine_for(*rule_index, inventory, per_scan);
-                let mut out = Vec::with_capacity(object_indices.len());
-                match engine {
-                    Err(message) => {
-                        for &object in object_indices {
-                            out.push(Verdict {
-                                rule: *rule_index,
-                                object,
-                                outcome: Err(message.clone()),
-                            });
-                        }
-                    }
-                    Ok(engine) => {
-                        let mut vm = on_vm
-                            .then(|| self.program_for(*rule_index, per_scan))
-                            .flatten()
-                            .and_then(|program| new_vm(program, self.timeout));
-                        let mut engine = engine.clone();
-                        let query = prepared.rule.violation_ref().unwrap_or_default();
-                        for &object in object_indices {
-                            let input = review_input(&reviews[object], &prepared.parameters);
-                            // What the VM cannot run (an instruction budget, an unsupported
-                            // form met at run time) the interpreter runs: its verdict is the
-                            // reference either way.
-                            let outcome = match vm
-                                .as_mut()
-                                .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok())
-                            {
-                                Some(found) => Ok(found),
-                                None => evaluate_one(&mut engine, &query, input),
-                            };
-                            out.push(Verdict {
-                                rule: *rule_index,
-                                object,
-                                outcome,
-                            });
-                        }
-                    }
-                }
-                out
+            .flat_map_iter(|task| {
+                self.evaluate_task(task, &matching, &reviews, inventory, per_scan)
             })
             .collect();
         verdicts.sort_by_key(|v| (v.rule, v.object));
         verdicts
+    }
+
+    /// The verdicts of one task: each of its objects reviewed by each member that matches it.
+    fn evaluate_task(
+        &self,
+        task: &Task,
+        matching: &[Vec<usize>],
+        reviews: &[regorus::Value],
+        inventory: &regorus::Value,
+        per_scan: &PerScanEngines,
+    ) -> Vec<Verdict> {
+        let Some(&first) = task.members.first() else {
+            return Vec::new();
+        };
+        // The engine comes first: a group's program is compiled from its prepared engine.
+        let first_engine_ok = self.engine_for(first, inventory, per_scan).is_ok();
+        let mut vm = (task.on_vm && first_engine_ok)
+            .then(|| self.program_for(first, per_scan))
+            .flatten()
+            .and_then(|program| new_vm(program, self.timeout));
+        // Interpreter engines, cloned for this task when first needed.
+        let mut interpreters: Vec<Option<regorus::Engine>> = vec![None; task.members.len()];
+        let mut out = Vec::with_capacity(task.objects.len() * task.members.len());
+        for &object in &task.objects {
+            for (member, &rule_index) in task.members.iter().enumerate() {
+                if task.members.len() > 1 && matching[rule_index].binary_search(&object).is_err() {
+                    continue;
+                }
+                let prepared = &self.rules[rule_index];
+                let outcome = match self.engine_for(rule_index, inventory, per_scan) {
+                    Err(message) => Err(message.clone()),
+                    Ok(engine) => {
+                        let query = prepared.rule.violation_ref().unwrap_or_default();
+                        let input = review_input(&reviews[object], &prepared.parameters);
+                        // What the VM cannot run (an instruction budget, an unsupported form
+                        // met at run time) the interpreter runs: its verdict is the reference
+                        // either way.
+                        match vm
+                            .as_mut()
+                            .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok())
+                        {
+                            Some(found) => Ok(found),
+                            None => {
+                                let interpreter =
+                                    interpreters[member].get_or_insert_with(|| engine.clone());
+                                evaluate_one(interpreter, &query, input)
+                            }
+                        }
+                    }
+                };
+                out.push(Verdict {
+                    rule: rule_index,
+                    object,
+                    outcome,
+                });
+            }
+        }
+        out
     }
 
     /// Looks up a rule by evaluation index.
@@ -828,6 +891,69 @@ mod tests {
             let violations = outcome(id).expect("the group's sound rules still run");
             assert_eq!(violations.len(), 1, "{id}");
             assert_eq!(violations[0].message, id);
+        }
+    }
+
+    #[test]
+    fn a_group_reviewed_on_the_vm_gives_a_verdict_per_rule_and_object_and_keeps_a_broken_rules_error()
+     {
+        let mut rules = RuleSet::empty();
+        for id in ["first-rule", "second-rule"] {
+            rules
+                .add_rule(
+                    meta(id),
+                    &rule_named(id, "input.review.object.kind == \"ConfigMap\""),
+                )
+                .expect("loads");
+        }
+        rules
+            .add_rule(meta("third-rule"), &rule_named("third-rule", "false"))
+            .expect("loads");
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        let document = config_map();
+        let objects: Vec<&Object> = (0..VM_MIN_OBJECTS + 1)
+            .flat_map(|_| document.objects.iter())
+            .collect();
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        let found: Vec<(String, usize, usize)> = verdicts
+            .iter()
+            .map(|v| {
+                let count = v.outcome.as_ref().map(Vec::len).unwrap_or(usize::MAX);
+                (evaluator.rule(v.rule).id().to_string(), v.object, count)
+            })
+            .collect();
+        let expected: Vec<(String, usize, usize)> = ["first-rule", "second-rule", "third-rule"]
+            .iter()
+            .flat_map(|id| {
+                let count = usize::from(*id != "third-rule");
+                (0..objects.len()).map(move |o| (id.to_string(), o, count))
+            })
+            .collect();
+        assert_eq!(found, expected);
+        assert!(
+            matches!(evaluator.groups[0].program.get(), Some(Some(_))),
+            "the group ran on the VM"
+        );
+
+        // A broken member fails the group's engine: each rule then has its own, on the
+        // interpreter, and the broken one reports its error for every object.
+        rules
+            .add_rule(
+                meta("broken-rule"),
+                "package test.broken_rule\nimport rego.v1\nviolation contains x if {\n",
+            )
+            .expect("a module is only parsed when compiled");
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        assert_eq!(verdicts.len(), 4 * objects.len());
+        for verdict in &verdicts {
+            let id = evaluator.rule(verdict.rule).id();
+            match (id, &verdict.outcome) {
+                ("broken-rule", Err(error)) => assert!(error.contains("broken-rule"), "{error}"),
+                ("third-rule", Ok(found)) => assert!(found.is_empty()),
+                (_, Ok(found)) => assert_eq!(found.len(), 1, "{id}"),
+                (_, outcome) => panic!("{id}: {outcome:?}"),
+            }
         }
     }
 
