@@ -321,7 +321,7 @@ fn vm_program(policies: &[(&str, &str)], rule: &str) -> (regorus::Engine, regoru
         .expect("compiles");
     let program =
         regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[rule])
-            .expect("compiles to the VM");
+            .unwrap_or_else(|e| panic!("compiles to the VM: {e:?}"));
     let mut vm = regorus::rvm::RegoVM::new_with_policy(compiled);
     vm.load_program(program);
     vm.set_data(regorus::Value::new_object()).expect("data");
@@ -399,4 +399,38 @@ fn patch_12_on_the_vm_a_function_that_read_no_input_is_remembered_and_one_that_d
         .expect("data");
     vm.set_function_memo(true);
     assert_eq!(run(&mut vm, 30), (serde_json::json!([30, 2, 31, 31, 2]), 1));
+}
+
+#[test]
+fn patch_13_on_the_vm_a_multi_value_rule_is_an_object_of_sets() {
+    // Two definitions add to the same key; a key with no member is absent; a rule with no
+    // member at all is undefined (as in the interpreter; a partial object rule is `{}`);
+    // `q["x"] contains v` is still the set rule `q.x`.
+    let policy = "package t\nimport rego.v1\n\nbyk[k] contains v if {\n\tsome k, vs in input.m\n\tsome v in vs\n}\n\nbyk[k] contains \"extra\" if {\n\tsome k in [\"a\", \"z\"]\n}\n\nnone[k] contains k if {\n\tsome k in []\n}\n\nobj[k] := 1 if {\n\tsome k in []\n}\n\nq[\"x\"] contains 1\n\nr := [byk, byk.a, object.get(byk, \"b\", \"absent\"), obj, q.x]\n\nno_member := true if not none\n";
+    let input = regorus::Value::from_json_str(r#"{"m": {"a": [1, 2], "c": [3]}}"#).expect("json");
+    let mut results = Vec::new();
+    for rule in ["data.t.r", "data.t.no_member"] {
+        let (mut engine, mut vm) = vm_program(&[("t.rego", policy)], rule);
+        vm.set_input(input.clone());
+        engine.set_input(input.clone());
+        let on_vm = serde_json::to_value(vm.execute_entry_point_by_name(rule).expect("runs"))
+            .expect("json");
+        let interpreted =
+            serde_json::to_value(engine.eval_rule(rule.into()).expect("evaluates")).expect("json");
+        assert_eq!(on_vm, interpreted, "{rule}");
+        results.push(on_vm);
+    }
+    assert_eq!(
+        results,
+        [
+            serde_json::json!([
+                {"a": [1, 2, "extra"], "c": [3], "z": ["extra"]},
+                [1, 2, "extra"],
+                "absent",
+                {},
+                [1]
+            ]),
+            serde_json::json!(true)
+        ]
+    );
 }

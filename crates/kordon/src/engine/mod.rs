@@ -12,7 +12,9 @@
 //! enough objects to repay the compilation; a group that reads the inventory gets a program per
 //! scan, which starts every review from the inventory views the interpreter computed once.
 
+mod builtin_program;
 mod input;
+mod rule_names;
 mod unknown_calls;
 
 use std::num::NonZeroU32;
@@ -22,6 +24,11 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 pub use input::{inventory, is_cluster_scoped, review};
+#[cfg(kordon_patched_regorus)]
+use rule_names::rule_names;
+
+/// The built-in rules compiled to one VM program by `build.rs` (empty when it did not compile).
+static BUILTIN_PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_program.bin"));
 
 use crate::document::Object;
 use crate::rules::Rule;
@@ -104,6 +111,8 @@ struct PerScanEngines {
     groups: Vec<OnceLock<Result<regorus::Engine, String>>>,
     /// The VM programs of the groups in `groups`, with this scan's inventory as their data.
     programs: Vec<OnceLock<Option<VmProgram>>>,
+    /// The built-in rules' program with this scan's inventory and inventory views.
+    bundle: OnceLock<Option<VmProgram>>,
 }
 
 /// Objects reviewed by rules with one VM (or one interpreter engine per rule).
@@ -114,6 +123,8 @@ struct Task {
     objects: Vec<usize>,
     /// Whether the rules are evaluated on the VM, where their group's program compiles.
     on_vm: bool,
+    /// Whether the rules are built-in ones evaluated on the built-in rules' program.
+    bundle: bool,
 }
 
 /// Rules compiled into one engine.
@@ -126,13 +137,24 @@ struct EngineGroup {
 
 /// A group's rules as one RVM program: an entry point per member's `violation`.
 struct VmProgram {
-    policy: regorus::CompiledPolicy,
+    /// The compiled policy it came from (none for the built-in rules' program, loaded whole).
+    policy: Option<regorus::CompiledPolicy>,
     program: Arc<regorus::rvm::Program>,
     /// `data` (the inventory, for rules that read it; else empty).
     data: regorus::Value,
     /// Values of the inventory views, computed once by the interpreter, that every
     /// evaluation on the VM starts from (regorus patch 9) instead of computing them again.
     kept_views: Vec<(String, regorus::Value)>,
+}
+
+/// The program `build.rs` compiled from the built-in rules, loaded.
+struct Bundle {
+    program: Arc<regorus::rvm::Program>,
+    /// The workload table's rules with the values of the scan's table: the program was
+    /// compiled with an empty one.
+    workloads: Vec<(String, regorus::Value)>,
+    /// The entry points of the inventory views.
+    views: Vec<String>,
 }
 
 /// Evaluates a fixed set of rules over objects.
@@ -143,6 +165,11 @@ pub struct Evaluator {
     /// Whether groups are evaluated on regorus's VM where they compile to it (patches 6 and 7
     /// make it agree with the interpreter; test `the_vm_and_the_interpreter_agree_...`).
     use_vm: bool,
+    /// For each rule, whether it is a built-in rule whose modules are the ones `build.rs`
+    /// compiled (the scan's own workload table aside): it runs on the built-in rules' program.
+    in_bundle: Vec<bool>,
+    /// The built-in rules' program, loaded when first needed.
+    bundle: OnceLock<Option<Bundle>>,
 }
 
 /// Rules per shared engine. Larger groups parse a library fewer times but compile rules a scan may
@@ -215,6 +242,10 @@ impl Evaluator {
             .cloned()
             .collect();
         let (assignment, groups) = group_rules(&with_rego);
+        let in_bundle = with_rego
+            .iter()
+            .map(|rule| built_from_corpus(rule))
+            .collect();
         let rules = with_rego
             .into_iter()
             .zip(assignment)
@@ -230,7 +261,68 @@ impl Evaluator {
             groups,
             timeout,
             use_vm: true,
+            in_bundle,
+            bundle: OnceLock::new(),
         }
+    }
+
+    /// Leaves the built-in rules to their groups' programs compiled at run time, as rules
+    /// from directories are: the path taken when the built-in program does not apply.
+    #[cfg(test)]
+    pub(crate) fn without_bundle(mut self) -> Self {
+        self.in_bundle.iter_mut().for_each(|b| *b = false);
+        self
+    }
+
+    /// The built-in rules' program, when `build.rs` compiled one and it runs here.
+    fn bundle(&self) -> Option<&Bundle> {
+        self.bundle
+            .get_or_init(|| {
+                let members: Vec<&Rule> = self
+                    .rules
+                    .iter()
+                    .zip(&self.in_bundle)
+                    .filter(|(_, in_bundle)| **in_bundle)
+                    .map(|(prepared, _)| prepared.rule.as_ref())
+                    .collect();
+                load_bundle(&members, self.timeout)
+            })
+            .as_ref()
+    }
+
+    /// The built-in rules' program with this scan's inventory as data, starting every
+    /// evaluation from the inventory views it computed once (when they read no input).
+    fn bundle_program<'s>(
+        &'s self,
+        inventory: &regorus::Value,
+        per_scan: &'s PerScanEngines,
+    ) -> Option<&'s VmProgram> {
+        let bundle = self.bundle()?;
+        per_scan
+            .bundle
+            .get_or_init(|| {
+                let reads_inventory = self
+                    .rules
+                    .iter()
+                    .zip(&self.in_bundle)
+                    .any(|(prepared, &in_bundle)| in_bundle && prepared.rule.meta.inventory);
+                let data = if reads_inventory {
+                    inventory_data(inventory)
+                } else {
+                    regorus::Value::new_object()
+                };
+                let mut kept = bundle.workloads.clone();
+                if reads_inventory {
+                    kept.extend(views_on_vm(bundle, &data, self.timeout));
+                }
+                Some(VmProgram {
+                    policy: None,
+                    program: bundle.program.clone(),
+                    data,
+                    kept_views: kept,
+                })
+            })
+            .as_ref()
     }
 
     /// Evaluates every rule in regorus's interpreter: the reference the VM is compared with.
@@ -346,6 +438,7 @@ impl Evaluator {
             rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
             groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
             programs: self.groups.iter().map(|_| OnceLock::new()).collect(),
+            bundle: OnceLock::new(),
         }
     }
 
@@ -378,8 +471,22 @@ impl Evaluator {
         // The rules of each group evaluated on the VM, and the targets any of them reviews.
         let mut on_vm_groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
             std::collections::BTreeMap::new();
+        // The same for the built-in rules on their program: no compilation to repay, so
+        // whatever the number of objects.
+        let bundle_ready = cfg!(kordon_patched_regorus)
+            && self.use_vm
+            && self.in_bundle.iter().any(|&b| b)
+            && self.bundle().is_some();
+        let (mut bundle_members, mut bundle_objects) = (Vec::new(), Vec::new());
         for (rule_index, prepared) in self.rules.iter().enumerate() {
             let matching = &matching[rule_index];
+            if bundle_ready && self.in_bundle[rule_index] {
+                if !matching.is_empty() {
+                    bundle_members.push(rule_index);
+                    bundle_objects.extend_from_slice(matching);
+                }
+                continue;
+            }
             // The VM is right only with kordon's patches 6 and 7 (regorus as published drops
             // findings on it): a packaged build without the vendored copy stays in the interpreter.
             let on_vm = cfg!(kordon_patched_regorus) && matching.len() >= VM_MIN_OBJECTS;
@@ -394,7 +501,28 @@ impl Evaluator {
                     members: vec![rule_index],
                     objects: chunk.to_vec(),
                     on_vm,
+                    bundle: false,
                 });
+            }
+        }
+        if !bundle_members.is_empty() {
+            bundle_objects.sort_unstable();
+            bundle_objects.dedup();
+            let chunks: Vec<&[usize]> = bundle_objects.chunks(OBJECTS_PER_TASK).collect();
+            // A few objects (a one-file scan) would make a single task: the rules are split
+            // then, so every core has some.
+            let wanted = 2 * rayon::current_num_threads();
+            let parts = wanted.div_ceil(chunks.len()).max(1);
+            let per_part = bundle_members.len().div_ceil(parts).max(1);
+            for chunk in chunks {
+                for members in bundle_members.chunks(per_part) {
+                    tasks.push(Task {
+                        members: members.to_vec(),
+                        objects: chunk.to_vec(),
+                        on_vm: true,
+                        bundle: true,
+                    });
+                }
             }
         }
         // A group's rules review each object one after the other on one VM, so a helper's
@@ -408,6 +536,7 @@ impl Evaluator {
                     members: members.clone(),
                     objects: chunk.to_vec(),
                     on_vm: true,
+                    bundle: false,
                 });
             }
         }
@@ -433,12 +562,18 @@ impl Evaluator {
         let Some(&first) = task.members.first() else {
             return Vec::new();
         };
-        // The engine comes first: a group's program is compiled from its prepared engine.
-        let first_engine_ok = self.engine_for(first, inventory, per_scan).is_ok();
-        let mut vm = (task.on_vm && first_engine_ok)
-            .then(|| self.program_for(first, per_scan))
-            .flatten()
-            .and_then(|program| new_vm(program, self.timeout));
+        let program = if task.bundle {
+            self.bundle_program(inventory, per_scan)
+        } else if task.on_vm {
+            // The engine comes first: a group's program is compiled from its prepared engine.
+            self.engine_for(first, inventory, per_scan)
+                .is_ok()
+                .then(|| self.program_for(first, per_scan))
+                .flatten()
+        } else {
+            None
+        };
+        let mut vm = program.and_then(|program| new_vm(program, self.timeout));
         // Interpreter engines, cloned for this task when first needed.
         let mut interpreters: Vec<Option<regorus::Engine>> = vec![None; task.members.len()];
         let mut out = Vec::with_capacity(task.objects.len() * task.members.len());
@@ -448,26 +583,24 @@ impl Evaluator {
                     continue;
                 }
                 let prepared = &self.rules[rule_index];
-                let outcome = match self.engine_for(rule_index, inventory, per_scan) {
-                    Err(message) => Err(message.clone()),
-                    Ok(engine) => {
-                        let query = prepared.rule.violation_ref().unwrap_or_default();
-                        let input = review_input(&reviews[object], &prepared.parameters);
-                        // What the VM cannot run (an instruction budget, an unsupported form
-                        // met at run time) the interpreter runs: its verdict is the reference
-                        // either way.
-                        match vm
-                            .as_mut()
-                            .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok())
-                        {
-                            Some(found) => Ok(found),
-                            None => {
-                                let interpreter =
-                                    interpreters[member].get_or_insert_with(|| engine.clone());
-                                evaluate_one(interpreter, &query, input)
-                            }
+                let query = prepared.rule.violation_ref().unwrap_or_default();
+                let input = review_input(&reviews[object], &prepared.parameters);
+                // What the VM cannot run (an instruction budget, an unsupported form met at
+                // run time) the interpreter runs, its engine compiled only then: its verdict
+                // is the reference either way.
+                let on_vm = vm
+                    .as_mut()
+                    .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok());
+                let outcome = match on_vm {
+                    Some(found) => Ok(found),
+                    None => match self.engine_for(rule_index, inventory, per_scan) {
+                        Err(message) => Err(message.clone()),
+                        Ok(engine) => {
+                            let interpreter =
+                                interpreters[member].get_or_insert_with(|| engine.clone());
+                            evaluate_one(interpreter, &query, input)
                         }
-                    }
+                    },
                 };
                 out.push(Verdict {
                     rule: rule_index,
@@ -617,30 +750,6 @@ fn kept_inventory_views<'a>(
     None
 }
 
-/// The names of a module's rules that are not functions: identifiers at the start of a line
-/// followed by `[`, `:=`, `=`, `contains` or `if`.
-#[cfg(kordon_patched_regorus)]
-fn rule_names(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let end = line
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(line.len());
-            let (name, rest) = line.split_at(end);
-            let rest = rest.trim_start();
-            let is_rule = ["[", ":=", "=", "contains ", "if "]
-                .iter()
-                .any(|follows| rest.starts_with(follows));
-            let keyword = ["package", "import", "default"].contains(&name);
-            (!name.is_empty()
-                && name.starts_with(|c: char| c.is_ascii_lowercase())
-                && is_rule
-                && !keyword)
-                .then(|| name.to_string())
-        })
-        .collect()
-}
-
 /// Whether a policy's modules load as a whole — parse, schedule, and call only functions they
 /// define or regorus provides — before any object is reviewed. Evaluation reports an unknown
 /// function only when a body reaches it, so without this a policy calling a builtin regorus lacks
@@ -736,15 +845,143 @@ fn compile_to_vm(engine: &regorus::Engine, queries: &[String]) -> Option<VmProgr
         regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &entry_points)
             .ok()?;
     Some(VmProgram {
-        policy,
+        policy: Some(policy),
         program,
         data: regorus::Value::new_object(),
         kept_views: Vec::new(),
     })
 }
 
+/// `data` for rules that read the inventory.
+fn inventory_data(inventory: &regorus::Value) -> regorus::Value {
+    let mut data = std::collections::BTreeMap::new();
+    data.insert(regorus::Value::from("inventory"), inventory.clone());
+    regorus::Value::from(data)
+}
+
+/// Whether `rule` is a built-in rule whose module and libraries are the corpus files
+/// `build.rs` compiled into the built-in program (the workload table aside: its values are
+/// given to the program when it is loaded).
+fn built_from_corpus(rule: &Rule) -> bool {
+    let from_corpus = |module: &crate::rules::RegoModule| {
+        crate::rules::builtin_file(&module.name) == Some(module.text.as_str())
+    };
+    rule.origin == crate::rules::RuleOrigin::Builtin
+        && rule.module.as_ref().is_some_and(from_corpus)
+        && rule
+            .libs
+            .iter()
+            .all(|lib| lib.package == builtin_program::WORKLOADS_PACKAGE || from_corpus(lib))
+}
+
+/// Loads the built-in program for the built-in rules `members`, with the values of the
+/// scan's workload table; `None` when `build.rs` built none, it does not load, or it lacks an
+/// entry point or a rule of the table (the rules then run on their groups' programs).
+#[cfg(kordon_patched_regorus)]
+fn load_bundle(members: &[&Rule], timeout: Duration) -> Option<Bundle> {
+    if BUILTIN_PROGRAM.is_empty() {
+        return None;
+    }
+    let program = match regorus::rvm::Program::deserialize_binary(BUILTIN_PROGRAM).ok()? {
+        regorus::rvm::program::DeserializationResult::Complete(program) => Arc::new(program),
+        regorus::rvm::program::DeserializationResult::Partial(_) => return None,
+    };
+    if !members.iter().all(|rule| {
+        rule.violation_ref()
+            .is_some_and(|query| program.entry_points.contains_key(&query))
+    }) {
+        return None;
+    }
+    // The scan's workload table, evaluated on its own: a few literal rules.
+    let table = members
+        .iter()
+        .flat_map(|rule| rule.libs.iter())
+        .find(|lib| lib.package == builtin_program::WORKLOADS_PACKAGE);
+    let mut workloads = Vec::new();
+    if let Some(table) = table {
+        let mut engine = new_engine(timeout, true);
+        engine
+            .add_policy(table.name.clone(), table.text.clone())
+            .ok()?;
+        for name in rule_names(&table.text) {
+            let path = format!("data.{}.{name}", table.package);
+            let value = engine.eval_rule(path.clone()).ok()?;
+            workloads.push((path, value));
+        }
+    }
+    let mut vm = regorus::rvm::RegoVM::new();
+    vm.load_program(program.clone());
+    if vm.keep_rule_values(&workloads) != workloads.len() {
+        return None;
+    }
+    let views_prefix = format!("data.{}.", builtin_program::INVENTORY_VIEWS);
+    let views = program
+        .entry_points
+        .keys()
+        .filter(|name| name.starts_with(&views_prefix))
+        .cloned()
+        .collect();
+    Some(Bundle {
+        program,
+        workloads,
+        views,
+    })
+}
+
+#[cfg(not(kordon_patched_regorus))]
+fn load_bundle(_members: &[&Rule], _timeout: Duration) -> Option<Bundle> {
+    None
+}
+
+/// The inventory views of the built-in program computed once on the VM from `data`, each
+/// kept only when its evaluation read no input (the VM counts such reads, regorus patch 12);
+/// the others are computed in every review.
+#[cfg(kordon_patched_regorus)]
+fn views_on_vm(
+    bundle: &Bundle,
+    data: &regorus::Value,
+    timeout: Duration,
+) -> Vec<(String, regorus::Value)> {
+    let program = VmProgram {
+        policy: None,
+        program: bundle.program.clone(),
+        data: data.clone(),
+        kept_views: bundle.workloads.clone(),
+    };
+    let Some(mut vm) = new_vm(&program, timeout) else {
+        return Vec::new();
+    };
+    let mut kept = bundle.workloads.clone();
+    let mut views = Vec::new();
+    for view in &bundle.views {
+        vm.set_input(regorus::Value::new_object());
+        let reads = vm.dependency_reads();
+        if let Ok(value) = vm.execute_entry_point_by_name(view)
+            && vm.dependency_reads() == reads
+        {
+            views.push((view.clone(), value.clone()));
+            kept.push((view.clone(), value));
+            // Later views start from the earlier ones.
+            vm.keep_rule_values(&kept);
+        }
+    }
+    views
+}
+
+#[cfg(not(kordon_patched_regorus))]
+fn views_on_vm(
+    _bundle: &Bundle,
+    _data: &regorus::Value,
+    _timeout: Duration,
+) -> Vec<(String, regorus::Value)> {
+    Vec::new()
+}
+
 fn new_vm(program: &VmProgram, timeout: Duration) -> Option<regorus::rvm::RegoVM> {
-    let mut vm = regorus::rvm::RegoVM::new_with_policy(program.policy.clone());
+    let mut vm = match &program.policy {
+        Some(policy) => regorus::rvm::RegoVM::new_with_policy(policy.clone()),
+        None => regorus::rvm::RegoVM::new(),
+    };
     vm.load_program(program.program.clone());
     vm.set_data(program.data.clone()).ok()?;
     #[cfg(kordon_patched_regorus)]
@@ -1031,7 +1268,8 @@ mod tests {
     #[test]
     fn the_vm_and_the_interpreter_agree_on_every_builtin_sample_and_the_vm_runs_them() {
         let rules = RuleSet::builtin().expect("the built-in rules load");
-        let on_vm = Evaluator::new(rules.rules(), Duration::from_secs(30));
+        let on_bundle = Evaluator::new(rules.rules(), Duration::from_secs(30));
+        let on_vm = Evaluator::new(rules.rules(), Duration::from_secs(30)).without_bundle();
         let reference = Evaluator::new(rules.rules(), Duration::from_secs(30)).interpreter_only();
         let documents: Vec<Document> = rules
             .rules()
@@ -1052,6 +1290,7 @@ mod tests {
         let inventory = inventory(&objects, Some("default"));
         let targets: Vec<Target<'_>> = objects.iter().map(|o| Target::plain(o)).collect();
         let per_scan = on_vm.per_scan_engines();
+        let bundle_per_scan = on_bundle.per_scan_engines();
         let outcomes = |evaluator: &Evaluator, per_scan: &PerScanEngines| -> Vec<String> {
             evaluator
                 .evaluate_with(&targets, &inventory, per_scan)
@@ -1067,18 +1306,43 @@ mod tests {
                 .collect()
         };
         let vm_outcomes = outcomes(&on_vm, &per_scan);
+        let bundle_outcomes = outcomes(&on_bundle, &bundle_per_scan);
         let reference_outcomes = outcomes(&reference, &reference.per_scan_engines());
-        let differing: Vec<&str> = vm_outcomes
-            .iter()
-            .zip(&reference_outcomes)
-            .filter(|(vm, interpreter)| vm != interpreter)
-            .filter_map(|(vm, _)| vm.split(' ').next())
-            .collect();
-        assert!(
-            differing.is_empty(),
-            "rules whose verdicts differ on the VM: {differing:?}"
+        for (name, outcomes) in [("groups", &vm_outcomes), ("built-in", &bundle_outcomes)] {
+            let differing: Vec<&str> = outcomes
+                .iter()
+                .zip(&reference_outcomes)
+                .filter(|(vm, interpreter)| vm != interpreter)
+                .filter_map(|(vm, _)| vm.split(' ').next())
+                .collect();
+            assert!(
+                differing.is_empty(),
+                "rules whose verdicts differ on the VM ({name} programs): {differing:?}"
+            );
+            assert_eq!(outcomes.len(), reference_outcomes.len());
+        }
+        // Every built-in rule ran on the program build.rs compiled, with the scan's workload
+        // table and the inventory views computed once, all of them kept.
+        assert!(on_bundle.in_bundle.iter().all(|&b| b), "all built-in rules");
+        let bundle = on_bundle
+            .bundle()
+            .expect("build.rs compiled the built-in rules");
+        assert!(!bundle.workloads.is_empty() && !bundle.views.is_empty());
+        let program = match bundle_per_scan.bundle.get() {
+            Some(Some(program)) => program,
+            _ => panic!("the built-in program was not used"),
+        };
+        assert_eq!(
+            program.kept_views.len(),
+            bundle.workloads.len() + bundle.views.len(),
+            "every inventory view read no input"
         );
-        assert_eq!(vm_outcomes.len(), reference_outcomes.len());
+        let mut vm = new_vm(program, Duration::from_secs(30)).expect("loads");
+        assert_eq!(
+            vm.keep_rule_values(&program.kept_views),
+            program.kept_views.len(),
+            "every kept value names a rule of the program"
+        );
         assert!(
             vm_outcomes.iter().any(|o| o.contains("Ok([Violation")),
             "the samples raise violations"
@@ -1108,7 +1372,8 @@ mod tests {
             not_on_vm.is_empty(),
             "groups left to the interpreter: {not_on_vm:?}"
         );
-        // The groups that import the inventory views start from their kept values.
+        // The groups that import the inventory views start from their kept values (those of
+        // the views their program has).
         let importing_views = |g: &EngineGroup| {
             g.members.iter().any(|&m| {
                 on_vm.rules[m]
@@ -1123,9 +1388,10 @@ mod tests {
             .iter()
             .zip(&per_scan.programs)
             .filter(|(g, _)| importing_views(g))
-            .filter(
-                |(_, program)| !matches!(program.get(), Some(Some(p)) if !p.kept_views.is_empty()),
-            )
+            .filter(|(_, program)| {
+                !matches!(program.get(), Some(Some(p)) if new_vm(p, Duration::from_secs(30))
+                    .is_some_and(|mut vm| vm.keep_rule_values(&p.kept_views) > 0))
+            })
             .map(|(g, _)| on_vm.rules[g.members[0]].rule.id())
             .collect();
         assert!(

@@ -469,6 +469,32 @@ impl RegoVM {
                 }
                 Ok(InstructionOutcome::Continue)
             }
+            ObjectSetAdd { obj, key, value } => {
+                // KORDON PATCH 13: a multi-value rule's contribution joins the set at its key.
+                let key_value = self.get_register(key)?.clone();
+                let value_value = self.get_register(value)?.clone();
+                let mut obj_value = self.take_register(obj)?;
+                if let Ok(obj_mut) = obj_value.as_object_mut() {
+                    let mut members = match obj_mut.get(&key_value) {
+                        Some(existing @ Value::Set(_)) => existing.clone(),
+                        _ => Value::new_set(),
+                    };
+                    if let Ok(set) = members.as_set_mut() {
+                        set.insert(value_value);
+                    }
+                    obj_mut.insert(key_value, members);
+                    self.set_register(obj, obj_value)?;
+                } else {
+                    let offending = obj_value.clone();
+                    self.set_register(obj, obj_value)?;
+                    return Err(VmError::RegisterNotObject {
+                        register: obj,
+                        value: offending,
+                        pc: self.pc,
+                    });
+                }
+                Ok(InstructionOutcome::Continue)
+            }
             ObjectCreate { params_index } => {
                 let params = program
                     .instruction_data

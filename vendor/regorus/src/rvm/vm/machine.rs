@@ -411,6 +411,13 @@ impl RegoVM {
         self.function_memo.len()
     }
 
+    /// KORDON PATCH 12: how many reads of `input`, the context, rule values computed from
+    /// them or volatile builtins the VM has made so far: an embedder compares it before and
+    /// after an execution to learn whether the result depends on the input.
+    pub fn dependency_reads(&self) -> u64 {
+        self.dependency_reads
+    }
+
     /// KORDON PATCH 9: every later execution starts with these rules computed, holding these
     /// values, instead of evaluating them: for rules whose value does not depend on `input`
     /// (an embedder that evaluated them once, from the same policy and data, knows that), which

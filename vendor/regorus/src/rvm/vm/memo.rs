@@ -6,7 +6,7 @@
 // later call with the same arguments, in this execution and the next ones, until the data or
 // the program change. The VM counts those reads; a call that saw none is remembered.
 //
-// Arguments are compared by content when they are small (a few dozen nodes: names, kinds,
+// Arguments are compared by content when they are small (up to 16 nodes: names, kinds,
 // label sets), and by identity when they are larger containers: comparing two Kubernetes
 // objects by content costs about as much as a helper's work on them, while the same object is
 // handed to helper after helper as the same shared value.
@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 /// How many nodes an argument may have to be compared by content.
-const SMALL_NODES: usize = 32;
+const SMALL_NODES: usize = 16;
 
 /// How many results are remembered before the memo starts afresh (a bound on memory when a
 /// VM serves many objects).
@@ -59,10 +59,13 @@ fn fits(value: &Value, budget: &mut usize) -> bool {
         return false;
     }
     *budget -= 1;
+    // A container with more entries than the budget left does not fit: no need to walk it.
     match value {
         Value::Array(a) => a.iter().all(|v| fits(v, budget)),
-        Value::Set(s) => s.iter().all(|v| fits(v, budget)),
-        Value::Object(o) => o.iter().all(|(k, v)| fits(k, budget) && fits(v, budget)),
+        Value::Set(s) => s.len() <= *budget && s.iter().all(|v| fits(v, budget)),
+        Value::Object(o) => {
+            o.len() <= *budget && o.iter().all(|(k, v)| fits(k, budget) && fits(v, budget))
+        }
         _ => true,
     }
 }

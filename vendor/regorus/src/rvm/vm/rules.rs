@@ -388,6 +388,13 @@ impl RegoVM {
             }
         }
 
+        // KORDON PATCH 13: a multi-value rule without members is undefined (every member adds
+        // a key, so an empty object means none), as the interpreter has it.
+        if rule_info.multi_value
+            && matches!(self.get_register(dest)?, Value::Object(members) if members.is_empty())
+        {
+            self.set_register(dest, Value::Undefined)?;
+        }
         let final_value = self.get_register(dest)?.clone();
         // KORDON PATCH 12: whether computing the value read input (or what stands for it).
         let read_input = self.dependency_reads != reads_before;
