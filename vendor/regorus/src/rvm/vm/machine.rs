@@ -77,6 +77,10 @@ pub struct RegoVM {
     /// KORDON PATCH 12: for each entry of `rule_cache`, whether computing it made such a read.
     pub(super) rule_cache_tainted: Vec<bool>,
 
+    /// KORDON PATCH 14: the entries of `rule_cache` computed (or kept) since it was last reset:
+    /// the only ones the next execution has to reset.
+    pub(super) rule_cache_touched: Vec<usize>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -266,6 +270,7 @@ impl RegoVM {
             function_memo: BTreeMap::new(),
             dependency_reads: 0,
             rule_cache_tainted: Vec::new(),
+            rule_cache_touched: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -348,6 +353,7 @@ impl RegoVM {
 
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
+        self.rule_cache_touched.clear();
         // KORDON PATCH 9: values kept for another program do not apply to this one.
         self.kept_rule_values.clear();
         // KORDON PATCH 12: nor results remembered from it.

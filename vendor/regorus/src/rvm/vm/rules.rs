@@ -312,6 +312,8 @@ impl RegoVM {
                     }
                 })?;
                 *entry = (true, result.clone());
+                // KORDON PATCH 14: reset before the next execution.
+                self.rule_cache_touched.push(rule_idx);
             }
             self.set_register(dest, result)?;
             return Ok(());
@@ -409,6 +411,8 @@ impl RegoVM {
                         available,
                     })?;
             *entry = (true, final_value.clone());
+            // KORDON PATCH 14: reset before the next execution.
+            self.rule_cache_touched.push(rule_idx);
             if let Some(tainted) = self.rule_cache_tainted.get_mut(rule_idx) {
                 *tainted = read_input;
             }
@@ -495,6 +499,8 @@ impl RegoVM {
                     }
                 })?;
                 *entry = (true, result.clone());
+                // KORDON PATCH 14: reset before the next execution.
+                self.rule_cache_touched.push(rule_idx);
             }
             let dest_index = usize::from(dest);
             if self.registers.len() <= dest_index {
@@ -919,6 +925,8 @@ impl RegoVM {
                         available,
                     })?;
             *entry = (true, final_value.clone());
+            // KORDON PATCH 14: reset before the next execution.
+            self.rule_cache_touched.push(rule_idx);
         }
 
         self.registers = parent_registers;
