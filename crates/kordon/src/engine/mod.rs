@@ -99,6 +99,8 @@ impl<'a> Target<'a> {
 struct PreparedRule {
     rule: Arc<Rule>,
     parameters: regorus::Value,
+    /// The rule's `violation` ref.
+    query: String,
     /// The shared engine ([`Evaluator::groups`]) the rule is compiled into, if any.
     group: Option<usize>,
     /// The rule's own engine: for rules outside any group, or when the group failed to compile.
@@ -251,6 +253,7 @@ impl Evaluator {
             .zip(assignment)
             .map(|(rule, group)| PreparedRule {
                 parameters: regorus::Value::from(rule.parameters.clone()),
+                query: rule.violation_ref().unwrap_or_default(),
                 rule,
                 group,
                 engine: OnceLock::new(),
@@ -455,15 +458,47 @@ impl Evaluator {
             .map(|t| review(t.object, t.namespace))
             .collect();
         // Each rule's targets, in order (searched when a group's task reviews an object).
+        // A rule that is not a Gatekeeper one matches by the object's group and kind alone (and
+        // whether it was generated): asked once per distinct kind, not once per object.
+        let mut kinds: std::collections::HashMap<(bool, &str, &str), usize> =
+            std::collections::HashMap::new();
+        let mut first_of_kind = Vec::new();
+        let kind_of: Vec<usize> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let key = (
+                    t.ancestors.is_empty(),
+                    t.object.group(),
+                    t.object.kind.as_str(),
+                );
+                *kinds.entry(key).or_insert_with(|| {
+                    first_of_kind.push(i);
+                    first_of_kind.len() - 1
+                })
+            })
+            .collect();
         let matching: Vec<Vec<usize>> = self
             .rules
             .iter()
             .map(|prepared| {
-                targets
+                if matches!(
+                    prepared.rule.origin,
+                    crate::rules::RuleOrigin::Gatekeeper(_)
+                ) {
+                    return targets
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| prepared.rule.matches(t))
+                        .map(|(i, _)| i)
+                        .collect();
+                }
+                let by_kind: Vec<bool> = first_of_kind
                     .iter()
-                    .enumerate()
-                    .filter(|(_, t)| prepared.rule.matches(t))
-                    .map(|(i, _)| i)
+                    .map(|&i| prepared.rule.matches(&targets[i]))
+                    .collect();
+                (0..targets.len())
+                    .filter(|&i| by_kind[kind_of[i]])
                     .collect()
             })
             .collect();
@@ -578,19 +613,30 @@ impl Evaluator {
         let mut interpreters: Vec<Option<regorus::Engine>> = vec![None; task.members.len()];
         let mut out = Vec::with_capacity(task.objects.len() * task.members.len());
         for &object in &task.objects {
+            let mut shared_input: Option<(&regorus::Value, regorus::Value)> = None;
             for (member, &rule_index) in task.members.iter().enumerate() {
                 if task.members.len() > 1 && matching[rule_index].binary_search(&object).is_err() {
                     continue;
                 }
                 let prepared = &self.rules[rule_index];
-                let query = prepared.rule.violation_ref().unwrap_or_default();
-                let input = review_input(&reviews[object], &prepared.parameters);
+                let query = &prepared.query;
+                // Rules with the same parameters share the object's input.
+                let input = match &shared_input {
+                    Some((parameters, input)) if *parameters == &prepared.parameters => {
+                        input.clone()
+                    }
+                    _ => {
+                        let input = review_input(&reviews[object], &prepared.parameters);
+                        shared_input = Some((&prepared.parameters, input.clone()));
+                        input
+                    }
+                };
                 // What the VM cannot run (an instruction budget, an unsupported form met at
                 // run time) the interpreter runs, its engine compiled only then: its verdict
                 // is the reference either way.
                 let on_vm = vm
                     .as_mut()
-                    .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok());
+                    .and_then(|vm| evaluate_on_vm(vm, query, &input).ok());
                 let outcome = match on_vm {
                     Some(found) => Ok(found),
                     None => match self.engine_for(rule_index, inventory, per_scan) {
@@ -598,7 +644,7 @@ impl Evaluator {
                         Ok(engine) => {
                             let interpreter =
                                 interpreters[member].get_or_insert_with(|| engine.clone());
-                            evaluate_one(interpreter, &query, input)
+                            evaluate_one(interpreter, query, input)
                         }
                     },
                 };
