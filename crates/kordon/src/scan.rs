@@ -1182,10 +1182,13 @@ impl Scanner {
         let mut rules_seen = std::collections::BTreeSet::new();
         let mut broken_rules = std::collections::BTreeSet::new();
         // The `# Source:` comments of each Helm render among the documents, read once each.
+        // Each file is searched once, not once per object (that was quadratic in a file's
+        // objects when it has no such comment).
         let mut render_comments: HashMap<&str, Vec<SourceComment>> = HashMap::new();
+        let mut searched: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (document, _) in &objects {
             let name = document.source.name.as_str();
-            if !render_comments.contains_key(name) && document.source.text.contains("# Source: ") {
+            if searched.insert(name) && document.source.text.contains("# Source: ") {
                 render_comments.insert(name, source_comments(&document.source.text));
             }
         }

@@ -224,3 +224,213 @@ fn patch_7_on_the_vm_an_undefined_assignment_fails_its_body() {
         serde_json::json!(true)
     );
 }
+
+/// Evaluates each of `rules` of `policy` in the interpreter on `input`.
+fn interpreted(policy: &str, rules: &[&str], input: &str) -> Vec<serde_json::Value> {
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .expect("loads");
+    engine.set_input(regorus::Value::from_json_str(input).expect("json"));
+    rules
+        .iter()
+        .map(|rule| {
+            let value = engine.eval_rule((*rule).into()).expect("evaluates");
+            serde_json::to_value(&value).expect("json")
+        })
+        .collect()
+}
+
+#[test]
+fn patch_8_refs_indexed_by_a_variable_read_rules_of_data_input_and_locals_as_before() {
+    // Only a ref under `data` names rules to evaluate first; refs into input, locals and
+    // values computed in the body are indexed directly.
+    let policy = "package t\nimport rego.v1\n\nby_name[name] := count(input.items) if some name in [\"a\", \"b\"]\n\nnames contains n if some n in [\"a\", \"b\"]\n\nfrom_rules := [v | some k in [\"a\", \"b\"]; v := data.t.by_name[k]]\n\nmembers := [n | some n in [\"a\", \"z\"]; data.t.names[n]]\n\nfrom_input := [i | some i, _ in input.items; input.items[i] > 1]\n\nfrom_local := [x | xs := [\"p\", \"q\"]; some j, _ in xs; x := xs[j]]\n\nfrom_call := [x | some k in [\"a\", \"b\"]; x := object.union({}, data.t.by_name)[k]]\n";
+    let values = interpreted(
+        policy,
+        &[
+            "data.t.from_rules",
+            "data.t.members",
+            "data.t.from_input",
+            "data.t.from_local",
+            "data.t.from_call",
+        ],
+        r#"{"items": [1, 2, 3]}"#,
+    );
+    assert_eq!(
+        values,
+        [
+            serde_json::json!([3, 3]),
+            serde_json::json!(["a"]),
+            serde_json::json!([1, 2]),
+            serde_json::json!(["p", "q"]),
+            serde_json::json!([3, 3]),
+        ]
+    );
+}
+
+#[test]
+fn patch_9_the_vm_starts_each_execution_from_kept_rule_values() {
+    let policy = "package t\nimport rego.v1\n\nnames_seen := count(data.names)\n\nlabel(x) := sprintf(\"%v\", [x])\n\nviolation contains sprintf(\"%v of %v\", [input.n, names_seen]) if input.n < names_seen\n";
+    let rule = "data.t.violation";
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("t.rego".into(), policy.into())
+        .expect("loads");
+    let compiled = engine
+        .compile_with_entrypoint(&std::sync::Arc::from(rule))
+        .expect("compiles");
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[rule])
+            .expect("compiles to the VM");
+    let mut vm = regorus::rvm::RegoVM::new_with_policy(compiled);
+    vm.load_program(program.clone());
+    vm.set_data(regorus::Value::from_json_str(r#"{"names": ["a", "b"]}"#).expect("json"))
+        .expect("data");
+    let run = |vm: &mut regorus::rvm::RegoVM, n: i64| {
+        vm.set_input(regorus::Value::from_json_str(&format!(r#"{{"n": {n}}}"#)).expect("json"));
+        let value = vm.execute_entry_point_by_name(rule).expect("runs");
+        serde_json::to_value(&value).expect("json")
+    };
+    assert_eq!(run(&mut vm, 1), serde_json::json!(["1 of 2"]));
+    // A kept value (here deliberately not the one data gives) is what every later execution
+    // reads; a function and a path that names no rule are not kept.
+    let kept = vm.keep_rule_values(&[
+        ("data.t.names_seen".into(), regorus::Value::from(5)),
+        ("data.t.label".into(), regorus::Value::from("x")),
+        ("data.t.absent".into(), regorus::Value::from(1)),
+    ]);
+    assert_eq!(kept, 1);
+    assert_eq!(run(&mut vm, 1), serde_json::json!(["1 of 5"]));
+    assert_eq!(run(&mut vm, 4), serde_json::json!(["4 of 5"]));
+    // Loading a program forgets the kept values.
+    vm.load_program(program);
+    assert_eq!(run(&mut vm, 4), serde_json::json!([]));
+}
+
+/// Compiles `rule` of the modules `policies` to regorus's VM.
+fn vm_program(policies: &[(&str, &str)], rule: &str) -> (regorus::Engine, regorus::rvm::RegoVM) {
+    let mut engine = regorus::Engine::new();
+    for (name, text) in policies {
+        engine
+            .add_policy((*name).into(), (*text).into())
+            .expect("loads");
+    }
+    let compiled = engine
+        .compile_with_entrypoint(&std::sync::Arc::from(rule))
+        .expect("compiles");
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &[rule])
+            .unwrap_or_else(|e| panic!("compiles to the VM: {e:?}"));
+    let mut vm = regorus::rvm::RegoVM::new_with_policy(compiled);
+    vm.load_program(program);
+    vm.set_data(regorus::Value::new_object()).expect("data");
+    (engine, vm)
+}
+
+#[test]
+fn patch_10_a_cached_regex_matches_as_often_as_it_is_used() {
+    // The same patterns over and over, as a rule uses them on every container: each call
+    // reads the cached, shared regex.
+    let policy = "package t\nimport rego.v1\n\nversions := [v | some image in input.images; [m] := regex.find_all_string_submatch_n(`:v?([0-9]+)\\.([0-9]+)`, image, 1); v := [m[1], m[2]]]\n\ndigests := [image | some image in input.images; regex.match(`@sha256:[a-f0-9]{4}$`, image)]\n";
+    let input = r#"{"images": ["a:1.2", "b:v3.4", "c@sha256:beef", "d:latest", "e:10.20"]}"#;
+    let expected = [
+        serde_json::json!([["1", "2"], ["3", "4"], ["10", "20"]]),
+        serde_json::json!(["c@sha256:beef"]),
+    ];
+    for _ in 0..3 {
+        assert_eq!(
+            interpreted(policy, &["data.t.versions", "data.t.digests"], input),
+            expected
+        );
+    }
+}
+
+#[test]
+fn patch_11_on_the_vm_a_ref_through_an_import_calls_the_rule_it_names() {
+    let views = "package lib.views\nimport rego.v1\n\nby_name[name] := n if some name, n in data.counts\n\nsizes contains count(data.counts)\n\nhelper := \"kept\"\n";
+    let rule = "package t\nimport rego.v1\nimport data.lib.views\nimport data.lib.views.by_name as names\nimport input.review as review\n\nr := [views.by_name[review.k], names[review.k], views.sizes, views.helper, count(views)]\n";
+    let modules = [("views.rego", views), ("t.rego", rule)];
+    let (mut engine, mut vm) = vm_program(&modules, "data.t.r");
+    let data = regorus::Value::from_json_str(r#"{"counts": {"a": 1, "b": 2}}"#).expect("json");
+    vm.set_data(data.clone()).expect("data");
+    engine.add_data(data).expect("data");
+    let input = regorus::Value::from_json_str(r#"{"review": {"k": "b"}}"#).expect("json");
+    vm.set_input(input.clone());
+    engine.set_input(input);
+    let on_vm = serde_json::to_value(vm.execute_entry_point_by_name("data.t.r").expect("runs"))
+        .expect("json");
+    let interpreted = serde_json::to_value(engine.eval_rule("data.t.r".into()).expect("evaluates"))
+        .expect("json");
+    assert_eq!(on_vm, serde_json::json!([2, 2, [2], "kept", 3]));
+    assert_eq!(on_vm, interpreted);
+    // Only `count(views)`, which needs the package as a whole, builds its virtual document.
+    let program = vm.get_program();
+    assert_eq!(
+        program
+            .instruction_data
+            .virtual_data_document_lookup_params
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn patch_12_on_the_vm_a_function_that_read_no_input_is_remembered_and_one_that_did_is_not() {
+    let policy = "package t\nimport rego.v1\n\nsize(x) := count(data.names) + x\n\nseen := input.n\n\nplus_input(x) := input.n + x\n\nplus_rule(x) := seen + x\n\nr := [seen, size(1), plus_input(1), plus_rule(1), size(1)]\n";
+    let (_, mut vm) = vm_program(&[("t.rego", policy)], "data.t.r");
+    vm.set_data(regorus::Value::from_json_str(r#"{"names": ["a", "b"]}"#).expect("json"))
+        .expect("data");
+    vm.set_function_memo(true);
+    let run = |vm: &mut regorus::rvm::RegoVM, n: i64| {
+        vm.set_input(regorus::Value::from_json_str(&format!(r#"{{"n": {n}}}"#)).expect("json"));
+        let value = vm.execute_entry_point_by_name("data.t.r").expect("runs");
+        (
+            serde_json::to_value(&value).expect("json"),
+            vm.function_memo_len(),
+        )
+    };
+    // Only `size(1)` is remembered: the others read input, directly or through `seen` (here
+    // computed before `plus_rule` reads it).
+    assert_eq!(run(&mut vm, 10), (serde_json::json!([10, 3, 11, 11, 3]), 1));
+    assert_eq!(run(&mut vm, 20), (serde_json::json!([20, 3, 21, 21, 3]), 1));
+    // New data forgets what was remembered from the old.
+    vm.set_data(regorus::Value::from_json_str(r#"{"names": ["a"]}"#).expect("json"))
+        .expect("data");
+    vm.set_function_memo(true);
+    assert_eq!(run(&mut vm, 30), (serde_json::json!([30, 2, 31, 31, 2]), 1));
+}
+
+#[test]
+fn patch_13_on_the_vm_a_multi_value_rule_is_an_object_of_sets() {
+    // Two definitions add to the same key; a key with no member is absent; a rule with no
+    // member at all is undefined (as in the interpreter; a partial object rule is `{}`);
+    // `q["x"] contains v` is still the set rule `q.x`.
+    let policy = "package t\nimport rego.v1\n\nbyk[k] contains v if {\n\tsome k, vs in input.m\n\tsome v in vs\n}\n\nbyk[k] contains \"extra\" if {\n\tsome k in [\"a\", \"z\"]\n}\n\nnone[k] contains k if {\n\tsome k in []\n}\n\nobj[k] := 1 if {\n\tsome k in []\n}\n\nq[\"x\"] contains 1\n\nr := [byk, byk.a, object.get(byk, \"b\", \"absent\"), obj, q.x]\n\nno_member := true if not none\n";
+    let input = regorus::Value::from_json_str(r#"{"m": {"a": [1, 2], "c": [3]}}"#).expect("json");
+    let mut results = Vec::new();
+    for rule in ["data.t.r", "data.t.no_member"] {
+        let (mut engine, mut vm) = vm_program(&[("t.rego", policy)], rule);
+        vm.set_input(input.clone());
+        engine.set_input(input.clone());
+        let on_vm = serde_json::to_value(vm.execute_entry_point_by_name(rule).expect("runs"))
+            .expect("json");
+        let interpreted =
+            serde_json::to_value(engine.eval_rule(rule.into()).expect("evaluates")).expect("json");
+        assert_eq!(on_vm, interpreted, "{rule}");
+        results.push(on_vm);
+    }
+    assert_eq!(
+        results,
+        [
+            serde_json::json!([
+                {"a": [1, 2, "extra"], "c": [3], "z": ["extra"]},
+                [1, 2, "extra"],
+                "absent",
+                {},
+                [1]
+            ]),
+            serde_json::json!(true)
+        ]
+    );
+}

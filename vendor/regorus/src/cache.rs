@@ -124,7 +124,9 @@ impl<V> LruCache<V> {
 
 #[cfg(feature = "regex")]
 lazy_static! {
-    pub(crate) static ref REGEX_CACHE: Mutex<LruCache<regex::Regex>> =
+    // KORDON PATCH 10: shared, not cloned: a clone of a `Regex` gets a pool of its own, so
+    // every match built its lazy DFA again from nothing.
+    pub(crate) static ref REGEX_CACHE: Mutex<LruCache<alloc::sync::Arc<regex::Regex>>> =
         Mutex::new(LruCache::new(Config::default().regex));
 }
 

@@ -7,11 +7,14 @@
 //! and any rule whose group fails to compile get an engine of their own, so packages stay isolated
 //! and an error names the rule at fault; groups of rules that read the inventory are compiled per
 //! scan, with that scan's objects as data. Engines are prepared lazily, only for rules whose kinds occur in the scan, and cloned per task: a clone shares the
-//! compiled policy. Objects are converted to Rego values once, when they are parsed. A group of
-//! rules that do not read the inventory is also compiled to regorus's bytecode VM, which
-//! evaluates its rules where a scan gives them enough objects to repay the compilation.
+//! compiled policy. Objects are converted to Rego values once, when they are parsed. A group is
+//! also compiled to regorus's bytecode VM, which evaluates its rules where a scan gives them
+//! enough objects to repay the compilation; a group that reads the inventory gets a program per
+//! scan, which starts every review from the inventory views the interpreter computed once.
 
+mod builtin_program;
 mod input;
+mod rule_names;
 mod unknown_calls;
 
 use std::num::NonZeroU32;
@@ -21,6 +24,11 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 pub use input::{inventory, is_cluster_scoped, review};
+#[cfg(kordon_patched_regorus)]
+use rule_names::rule_names;
+
+/// The built-in rules compiled to one VM program by `build.rs` (empty when it did not compile).
+static BUILTIN_PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin_program.bin"));
 
 use crate::document::Object;
 use crate::rules::Rule;
@@ -91,6 +99,8 @@ impl<'a> Target<'a> {
 struct PreparedRule {
     rule: Arc<Rule>,
     parameters: regorus::Value,
+    /// The rule's `violation` ref.
+    query: String,
     /// The shared engine ([`Evaluator::groups`]) the rule is compiled into, if any.
     group: Option<usize>,
     /// The rule's own engine: for rules outside any group, or when the group failed to compile.
@@ -101,6 +111,25 @@ struct PreparedRule {
 struct PerScanEngines {
     rules: Vec<OnceLock<Result<regorus::Engine, String>>>,
     groups: Vec<OnceLock<Result<regorus::Engine, String>>>,
+    /// The VM programs of the groups in `groups`, with this scan's inventory as their data.
+    programs: Vec<OnceLock<Option<VmProgram>>>,
+    /// The built-in rules' program with this scan's inventory and inventory views.
+    bundle: OnceLock<Option<VmProgram>>,
+}
+
+/// Objects reviewed by rules with one VM (or one interpreter engine per rule).
+struct Task {
+    /// The rules: one, or the members of a group evaluated on the VM.
+    members: Vec<usize>,
+    /// The targets, in order; a member reviews those it matches.
+    objects: Vec<usize>,
+    /// Whether the rules are evaluated on the VM, where their group's program compiles.
+    on_vm: bool,
+    /// Whether the rules are built-in ones evaluated on the built-in rules' program.
+    bundle: bool,
+    /// The scope ([`crate::scope`]) whose inventory the rules see: every object of a task that
+    /// reads the inventory is deployed there; 0 for a task whose rules do not read it.
+    scope: usize,
 }
 
 /// Rules compiled into one engine.
@@ -113,8 +142,24 @@ struct EngineGroup {
 
 /// A group's rules as one RVM program: an entry point per member's `violation`.
 struct VmProgram {
-    policy: regorus::CompiledPolicy,
+    /// The compiled policy it came from (none for the built-in rules' program, loaded whole).
+    policy: Option<regorus::CompiledPolicy>,
     program: Arc<regorus::rvm::Program>,
+    /// `data` (the inventory, for rules that read it; else empty).
+    data: regorus::Value,
+    /// Values of the inventory views, computed once by the interpreter, that every
+    /// evaluation on the VM starts from (regorus patch 9) instead of computing them again.
+    kept_views: Vec<(String, regorus::Value)>,
+}
+
+/// The program `build.rs` compiled from the built-in rules, loaded.
+struct Bundle {
+    program: Arc<regorus::rvm::Program>,
+    /// The workload table's rules with the values of the scan's table: the program was
+    /// compiled with an empty one.
+    workloads: Vec<(String, regorus::Value)>,
+    /// The entry points of the inventory views.
+    views: Vec<String>,
 }
 
 /// Evaluates a fixed set of rules over objects.
@@ -125,6 +170,11 @@ pub struct Evaluator {
     /// Whether groups are evaluated on regorus's VM where they compile to it (patches 6 and 7
     /// make it agree with the interpreter; test `the_vm_and_the_interpreter_agree_...`).
     use_vm: bool,
+    /// For each rule, whether it is a built-in rule whose modules are the ones `build.rs`
+    /// compiled (the scan's own workload table aside): it runs on the built-in rules' program.
+    in_bundle: Vec<bool>,
+    /// The built-in rules' program, loaded when first needed.
+    bundle: OnceLock<Option<Bundle>>,
 }
 
 /// Rules per shared engine. Larger groups parse a library fewer times but compile rules a scan may
@@ -197,11 +247,16 @@ impl Evaluator {
             .cloned()
             .collect();
         let (assignment, groups) = group_rules(&with_rego);
+        let in_bundle = with_rego
+            .iter()
+            .map(|rule| built_from_corpus(rule))
+            .collect();
         let rules = with_rego
             .into_iter()
             .zip(assignment)
             .map(|(rule, group)| PreparedRule {
                 parameters: regorus::Value::from(rule.parameters.clone()),
+                query: rule.violation_ref().unwrap_or_default(),
                 rule,
                 group,
                 engine: OnceLock::new(),
@@ -212,7 +267,68 @@ impl Evaluator {
             groups,
             timeout,
             use_vm: true,
+            in_bundle,
+            bundle: OnceLock::new(),
         }
+    }
+
+    /// Leaves the built-in rules to their groups' programs compiled at run time, as rules
+    /// from directories are: the path taken when the built-in program does not apply.
+    #[cfg(test)]
+    pub(crate) fn without_bundle(mut self) -> Self {
+        self.in_bundle.iter_mut().for_each(|b| *b = false);
+        self
+    }
+
+    /// The built-in rules' program, when `build.rs` compiled one and it runs here.
+    fn bundle(&self) -> Option<&Bundle> {
+        self.bundle
+            .get_or_init(|| {
+                let members: Vec<&Rule> = self
+                    .rules
+                    .iter()
+                    .zip(&self.in_bundle)
+                    .filter(|(_, in_bundle)| **in_bundle)
+                    .map(|(prepared, _)| prepared.rule.as_ref())
+                    .collect();
+                load_bundle(&members, self.timeout)
+            })
+            .as_ref()
+    }
+
+    /// The built-in rules' program with this scan's inventory as data, starting every
+    /// evaluation from the inventory views it computed once (when they read no input).
+    fn bundle_program<'s>(
+        &'s self,
+        inventory: &regorus::Value,
+        per_scan: &'s PerScanEngines,
+    ) -> Option<&'s VmProgram> {
+        let bundle = self.bundle()?;
+        per_scan
+            .bundle
+            .get_or_init(|| {
+                let reads_inventory = self
+                    .rules
+                    .iter()
+                    .zip(&self.in_bundle)
+                    .any(|(prepared, &in_bundle)| in_bundle && prepared.rule.meta.inventory);
+                let data = if reads_inventory {
+                    inventory_data(inventory)
+                } else {
+                    regorus::Value::new_object()
+                };
+                let mut kept = bundle.workloads.clone();
+                if reads_inventory {
+                    kept.extend(views_on_vm(bundle, &data, self.timeout));
+                }
+                Some(VmProgram {
+                    policy: None,
+                    program: bundle.program.clone(),
+                    data,
+                    kept_views: kept,
+                })
+            })
+            .as_ref()
     }
 
     /// Evaluates every rule in regorus's interpreter: the reference the VM is compared with.
@@ -223,26 +339,45 @@ impl Evaluator {
     }
 
     /// The VM program of the group of the rule at `index`, when the rule is evaluated there:
-    /// a shared group of rules that do not read the inventory (the interpreter keeps the
-    /// inventory's views across reviews, the VM would compute them again for each), whose
-    /// engine compiled and whose program compiles too.
-    fn program_for(&self, index: usize) -> Option<&VmProgram> {
+    /// a shared group whose engine compiled and whose program compiles too. A group that reads
+    /// the inventory has a program per scan, with the inventory as data, and only when the
+    /// interpreter could keep the values of its inventory views (they read no input): the VM
+    /// starts every evaluation from them rather than compute them again for each review.
+    fn program_for<'s>(
+        &'s self,
+        index: usize,
+        per_scan: &'s PerScanEngines,
+    ) -> Option<&'s VmProgram> {
         let prepared = &self.rules[index];
-        if !self.use_vm || prepared.rule.meta.inventory {
+        if !self.use_vm {
             return None;
         }
-        let group = &self.groups[prepared.group?];
+        let group_index = prepared.group?;
+        let group = &self.groups[group_index];
+        let queries = || -> Vec<String> {
+            group
+                .members
+                .iter()
+                .filter_map(|&m| self.rules[m].rule.violation_ref())
+                .collect()
+        };
+        if prepared.rule.meta.inventory {
+            let engine = per_scan.groups[group_index].get()?.as_ref().ok()?;
+            return per_scan.programs[group_index]
+                .get_or_init(|| {
+                    let members = group.members.iter().map(|&m| self.rules[m].rule.as_ref());
+                    let views = kept_inventory_views(engine, members)?;
+                    let mut program = compile_to_vm(engine, &queries())?;
+                    program.data = engine.get_data();
+                    program.kept_views = views;
+                    Some(program)
+                })
+                .as_ref();
+        }
         let engine = group.engine.get()?.as_ref().ok()?;
         group
             .program
-            .get_or_init(|| {
-                let queries: Vec<String> = group
-                    .members
-                    .iter()
-                    .filter_map(|&m| self.rules[m].rule.violation_ref())
-                    .collect();
-                compile_to_vm(engine, &queries)
-            })
+            .get_or_init(|| compile_to_vm(engine, &queries()))
             .as_ref()
     }
 
@@ -307,7 +442,8 @@ impl Evaluator {
 
     /// As [`Evaluator::evaluate_targets`], where target `i` is deployed in scope `scope_of[i]`
     /// and rules that read the inventory see `inventories[scope_of[i]]` when they review it
-    /// (`crate::scope`): their engines are built once per scope that has targets for them.
+    /// (`crate::scope`): their engines and programs are built once per scope that has targets
+    /// for them.
     pub fn evaluate_in_scopes(
         &self,
         targets: &[Target<'_>],
@@ -320,99 +456,277 @@ impl Evaluator {
         } else {
             inventories
         };
+        let per_scan: Vec<PerScanEngines> =
+            inventories.iter().map(|_| self.per_scan_engines()).collect();
+        self.evaluate_with(targets, scope_of, inventories, &per_scan)
+    }
+
+    /// No engines yet for one evaluation's rules that read the inventory.
+    fn per_scan_engines(&self) -> PerScanEngines {
+        PerScanEngines {
+            rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
+            groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
+            programs: self.groups.iter().map(|_| OnceLock::new()).collect(),
+            bundle: OnceLock::new(),
+        }
+    }
+
+    /// [`Self::evaluate_in_scopes`] with the engines of the rules that read the inventory of
+    /// scope `s` in `per_scan[s]`.
+    fn evaluate_with(
+        &self,
+        targets: &[Target<'_>],
+        scope_of: &[usize],
+        inventories: &[regorus::Value],
+        per_scan: &[PerScanEngines],
+    ) -> Vec<Verdict> {
+        let last_scope = inventories.len().saturating_sub(1);
+        let scope_at = |index: usize| scope_of.get(index).copied().unwrap_or(0).min(last_scope);
+        // A rule that reads the inventory reviews each scope's objects apart; for the others
+        // the scope does not matter and is 0.
+        let by_scope = |objects: &[usize], reads_inventory: bool| {
+            let mut split: std::collections::BTreeMap<usize, Vec<usize>> =
+                std::collections::BTreeMap::new();
+            for &index in objects {
+                let scope = if reads_inventory { scope_at(index) } else { 0 };
+                split.entry(scope).or_default().push(index);
+            }
+            split
+        };
         let reviews: Vec<regorus::Value> = targets
             .par_iter()
             .map(|t| review(t.object, t.namespace))
             .collect();
-        // (rule, targets, on the VM, scope): a task of a rule that reads the inventory holds
-        // targets of one scope; for the other rules the scope does not matter and is 0.
-        let mut tasks: Vec<(usize, Vec<usize>, bool, usize)> = Vec::new();
+        // Each rule's targets, in order (searched when a group's task reviews an object).
+        // A rule that is not a Gatekeeper one matches by the object's group and kind alone (and
+        // whether it was generated): asked once per distinct kind, not once per object.
+        let mut kinds: std::collections::HashMap<(bool, &str, &str), usize> =
+            std::collections::HashMap::new();
+        let mut first_of_kind = Vec::new();
+        let kind_of: Vec<usize> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let key = (
+                    t.ancestors.is_empty(),
+                    t.object.group(),
+                    t.object.kind.as_str(),
+                );
+                *kinds.entry(key).or_insert_with(|| {
+                    first_of_kind.push(i);
+                    first_of_kind.len() - 1
+                })
+            })
+            .collect();
+        let matching: Vec<Vec<usize>> = self
+            .rules
+            .iter()
+            .map(|prepared| {
+                if matches!(
+                    prepared.rule.origin,
+                    crate::rules::RuleOrigin::Gatekeeper(_)
+                ) {
+                    return targets
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| prepared.rule.matches(t))
+                        .map(|(i, _)| i)
+                        .collect();
+                }
+                let by_kind: Vec<bool> = first_of_kind
+                    .iter()
+                    .map(|&i| prepared.rule.matches(&targets[i]))
+                    .collect();
+                (0..targets.len())
+                    .filter(|&i| by_kind[kind_of[i]])
+                    .collect()
+            })
+            .collect();
+        let mut tasks: Vec<Task> = Vec::new();
+        // The rules of each group evaluated on the VM, and the targets any of them reviews.
+        let mut on_vm_groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
+            std::collections::BTreeMap::new();
+        let bundle_reads_inventory = self
+            .rules
+            .iter()
+            .zip(&self.in_bundle)
+            .any(|(prepared, &in_bundle)| in_bundle && prepared.rule.meta.inventory);
+        // The same for the built-in rules on their program: no compilation to repay, so
+        // whatever the number of objects.
+        let bundle_ready = cfg!(kordon_patched_regorus)
+            && self.use_vm
+            && self.in_bundle.iter().any(|&b| b)
+            && self.bundle().is_some();
+        let (mut bundle_members, mut bundle_objects) = (Vec::new(), Vec::new());
         for (rule_index, prepared) in self.rules.iter().enumerate() {
-            let matching: Vec<usize> = targets
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| prepared.rule.matches(t))
-                .map(|(i, _)| i)
-                .collect();
+            let matching = &matching[rule_index];
+            if bundle_ready && self.in_bundle[rule_index] {
+                if !matching.is_empty() {
+                    bundle_members.push(rule_index);
+                    bundle_objects.extend_from_slice(matching);
+                }
+                continue;
+            }
             // The VM is right only with kordon's patches 6 and 7 (regorus as published drops
             // findings on it): a packaged build without the vendored copy stays in the interpreter.
             let on_vm = cfg!(kordon_patched_regorus) && matching.len() >= VM_MIN_OBJECTS;
-            if prepared.rule.meta.inventory {
-                let mut by_scope: std::collections::BTreeMap<usize, Vec<usize>> =
-                    std::collections::BTreeMap::new();
-                for index in matching {
-                    by_scope
-                        .entry(scope_of.get(index).copied().unwrap_or(0))
-                        .or_default()
-                        .push(index);
-                }
-                for (scope, indices) in by_scope {
-                    for chunk in indices.chunks(OBJECTS_PER_TASK) {
-                        tasks.push((rule_index, chunk.to_vec(), on_vm, scope));
-                    }
-                }
-            } else {
-                for chunk in matching.chunks(OBJECTS_PER_TASK) {
-                    tasks.push((rule_index, chunk.to_vec(), on_vm, 0));
+            if let Some(group) = prepared.group.filter(|_| on_vm && self.use_vm) {
+                let (members, objects) = on_vm_groups.entry(group).or_default();
+                members.push(rule_index);
+                objects.extend_from_slice(matching);
+                continue;
+            }
+            for (scope, objects) in by_scope(matching, prepared.rule.meta.inventory) {
+                for chunk in objects.chunks(OBJECTS_PER_TASK) {
+                    tasks.push(Task {
+                        members: vec![rule_index],
+                        objects: chunk.to_vec(),
+                        on_vm,
+                        bundle: false,
+                        scope,
+                    });
                 }
             }
         }
-        let per_scan: Vec<PerScanEngines> = inventories
-            .iter()
-            .map(|_| PerScanEngines {
-                rules: self.rules.iter().map(|_| OnceLock::new()).collect(),
-                groups: self.groups.iter().map(|_| OnceLock::new()).collect(),
-            })
-            .collect();
+        if !bundle_members.is_empty() {
+            bundle_objects.sort_unstable();
+            bundle_objects.dedup();
+            let split = by_scope(&bundle_objects, bundle_reads_inventory);
+            let chunks: Vec<(usize, &[usize])> = split
+                .iter()
+                .flat_map(|(&scope, objects)| {
+                    objects
+                        .chunks(OBJECTS_PER_TASK)
+                        .map(move |chunk| (scope, chunk))
+                })
+                .collect();
+            // A few objects (a one-file scan) would make a single task: the rules are split
+            // then, so every core has some.
+            let wanted = 2 * rayon::current_num_threads();
+            let parts = wanted.div_ceil(chunks.len()).max(1);
+            let per_part = bundle_members.len().div_ceil(parts).max(1);
+            for (scope, chunk) in chunks {
+                for members in bundle_members.chunks(per_part) {
+                    tasks.push(Task {
+                        members: members.to_vec(),
+                        objects: chunk.to_vec(),
+                        on_vm: true,
+                        bundle: true,
+                        scope,
+                    });
+                }
+            }
+        }
+        // A group's rules review each object one after the other on one VM, so a helper's
+        // result for the object (its containers, its pod spec) computed for one rule is
+        // remembered for the next (regorus patch 12).
+        for (group, (members, mut objects)) in on_vm_groups {
+            objects.sort_unstable();
+            objects.dedup();
+            // A group's members all read the inventory or none does (`group_rules`).
+            let reads_inventory = self.groups[group]
+                .members
+                .first()
+                .is_some_and(|&m| self.rules[m].rule.meta.inventory);
+            for (scope, objects) in by_scope(&objects, reads_inventory) {
+                for chunk in objects.chunks(OBJECTS_PER_TASK) {
+                    tasks.push(Task {
+                        members: members.clone(),
+                        objects: chunk.to_vec(),
+                        on_vm: true,
+                        bundle: false,
+                        scope,
+                    });
+                }
+            }
+        }
         let mut verdicts: Vec<Verdict> = tasks
             .par_iter()
-            .flat_map_iter(|(rule_index, object_indices, on_vm, scope)| {
-                let prepared = &self.rules[*rule_index];
-                let scope = (*scope).min(inventories.len() - 1);
-                let engine = self.engine_for(*rule_index, &inventories[scope], &per_scan[scope]);
-                let mut out = Vec::with_capacity(object_indices.len());
-                match engine {
-                    Err(message) => {
-                        for &object in object_indices {
-                            out.push(Verdict {
-                                rule: *rule_index,
-                                object,
-                                outcome: Err(message.clone()),
-                            });
-                        }
-                    }
-                    Ok(engine) => {
-                        let mut vm = on_vm
-                            .then(|| self.program_for(*rule_index))
-                            .flatten()
-                            .and_then(|program| new_vm(program, self.timeout));
-                        let mut engine = engine.clone();
-                        let query = prepared.rule.violation_ref().unwrap_or_default();
-                        for &object in object_indices {
-                            let input = review_input(&reviews[object], &prepared.parameters);
-                            // What the VM cannot run (an instruction budget, an unsupported
-                            // form met at run time) the interpreter runs: its verdict is the
-                            // reference either way.
-                            let outcome = match vm
-                                .as_mut()
-                                .and_then(|vm| evaluate_on_vm(vm, &query, &input).ok())
-                            {
-                                Some(found) => Ok(found),
-                                None => evaluate_one(&mut engine, &query, input),
-                            };
-                            out.push(Verdict {
-                                rule: *rule_index,
-                                object,
-                                outcome,
-                            });
-                        }
-                    }
-                }
-                out
+            .flat_map_iter(|task| {
+                self.evaluate_task(
+                    task,
+                    &matching,
+                    &reviews,
+                    &inventories[task.scope],
+                    &per_scan[task.scope],
+                )
             })
             .collect();
         verdicts.sort_by_key(|v| (v.rule, v.object));
         verdicts
+    }
+
+    /// The verdicts of one task: each of its objects reviewed by each member that matches it.
+    fn evaluate_task(
+        &self,
+        task: &Task,
+        matching: &[Vec<usize>],
+        reviews: &[regorus::Value],
+        inventory: &regorus::Value,
+        per_scan: &PerScanEngines,
+    ) -> Vec<Verdict> {
+        let Some(&first) = task.members.first() else {
+            return Vec::new();
+        };
+        let program = if task.bundle {
+            self.bundle_program(inventory, per_scan)
+        } else if task.on_vm {
+            // The engine comes first: a group's program is compiled from its prepared engine.
+            self.engine_for(first, inventory, per_scan)
+                .is_ok()
+                .then(|| self.program_for(first, per_scan))
+                .flatten()
+        } else {
+            None
+        };
+        let mut vm = program.and_then(|program| new_vm(program, self.timeout));
+        // Interpreter engines, cloned for this task when first needed.
+        let mut interpreters: Vec<Option<regorus::Engine>> = vec![None; task.members.len()];
+        let mut out = Vec::with_capacity(task.objects.len() * task.members.len());
+        for &object in &task.objects {
+            let mut shared_input: Option<(&regorus::Value, regorus::Value)> = None;
+            for (member, &rule_index) in task.members.iter().enumerate() {
+                if task.members.len() > 1 && matching[rule_index].binary_search(&object).is_err() {
+                    continue;
+                }
+                let prepared = &self.rules[rule_index];
+                let query = &prepared.query;
+                // Rules with the same parameters share the object's input.
+                let input = match &shared_input {
+                    Some((parameters, input)) if *parameters == &prepared.parameters => {
+                        input.clone()
+                    }
+                    _ => {
+                        let input = review_input(&reviews[object], &prepared.parameters);
+                        shared_input = Some((&prepared.parameters, input.clone()));
+                        input
+                    }
+                };
+                // What the VM cannot run (an instruction budget, an unsupported form met at
+                // run time) the interpreter runs, its engine compiled only then: its verdict
+                // is the reference either way.
+                let on_vm = vm
+                    .as_mut()
+                    .and_then(|vm| evaluate_on_vm(vm, query, &input).ok());
+                let outcome = match on_vm {
+                    Some(found) => Ok(found),
+                    None => match self.engine_for(rule_index, inventory, per_scan) {
+                        Err(message) => Err(message.clone()),
+                        Ok(engine) => {
+                            let interpreter =
+                                interpreters[member].get_or_insert_with(|| engine.clone());
+                            evaluate_one(interpreter, query, input)
+                        }
+                    },
+                };
+                out.push(Verdict {
+                    rule: rule_index,
+                    object,
+                    outcome,
+                });
+            }
+        }
+        out
     }
 
     /// Looks up a rule by evaluation index.
@@ -486,6 +800,21 @@ fn build_group_engine(
 #[cfg(kordon_patched_regorus)]
 const INVENTORY_VIEWS: &str = "lib.kordon.inventory";
 
+/// The paths of the inventory views among `libs`.
+#[cfg(kordon_patched_regorus)]
+fn inventory_view_paths<'a>(
+    libs: impl Iterator<Item = &'a Arc<crate::rules::RegoModule>>,
+) -> Vec<String> {
+    let mut rules: Vec<String> = libs
+        .filter(|lib| lib.package == INVENTORY_VIEWS)
+        .flat_map(|lib| rule_names(&lib.text))
+        .map(|name| format!("data.{INVENTORY_VIEWS}.{name}"))
+        .collect();
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
 /// Evaluates the inventory views among `libs` once and keeps their values for every review of
 /// the engine and its clones. regorus keeps them only when their evaluation read no `input`;
 /// otherwise (or when it fails) they are evaluated per review, as before.
@@ -494,40 +823,48 @@ fn keep_inventory_views<'a>(
     engine: &mut regorus::Engine,
     libs: impl Iterator<Item = &'a Arc<crate::rules::RegoModule>>,
 ) {
-    let mut rules: Vec<String> = libs
-        .filter(|lib| lib.package == INVENTORY_VIEWS)
-        .flat_map(|lib| rule_names(&lib.text))
-        .map(|name| format!("data.{INVENTORY_VIEWS}.{name}"))
-        .collect();
-    rules.sort();
-    rules.dedup();
+    let rules = inventory_view_paths(libs);
     if !rules.is_empty() {
         let _ = engine.keep_input_independent_rules(&rules);
     }
 }
 
-/// The names of a module's rules that are not functions: identifiers at the start of a line
-/// followed by `[`, `:=`, `=`, `contains` or `if`.
+/// The values of the inventory views the rules `members` import, as `engine` (prepared by
+/// [`build_group_engine`]) computed them from data alone; `None` when they read `input` (the
+/// interpreter did not keep them), so the group stays in the interpreter, or when one fails.
 #[cfg(kordon_patched_regorus)]
-fn rule_names(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let end = line
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(line.len());
-            let (name, rest) = line.split_at(end);
-            let rest = rest.trim_start();
-            let is_rule = ["[", ":=", "=", "contains ", "if "]
-                .iter()
-                .any(|follows| rest.starts_with(follows));
-            let keyword = ["package", "import", "default"].contains(&name);
-            (!name.is_empty()
-                && name.starts_with(|c: char| c.is_ascii_lowercase())
-                && is_rule
-                && !keyword)
-                .then(|| name.to_string())
+fn kept_inventory_views<'a>(
+    engine: &regorus::Engine,
+    members: impl Iterator<Item = &'a Rule>,
+) -> Option<Vec<(String, regorus::Value)>> {
+    let paths = inventory_view_paths(members.flat_map(|rule| rule.libs.iter()));
+    if paths.is_empty() {
+        return Some(Vec::new());
+    }
+    // Evaluating them again on a clone either reuses the kept values or proves, by reading no
+    // input, that they can be kept: the check is regorus's own, not a guess from the text.
+    let mut engine = engine.clone();
+    engine.set_input(regorus::Value::new_object());
+    if !engine.keep_input_independent_rules(&paths).ok()? {
+        return None;
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let value = engine.eval_rule(path.clone()).ok()?;
+            Some((path, value))
         })
         .collect()
+}
+
+/// Without kordon's regorus patches the VM cannot start from kept values: groups that read
+/// the inventory stay in the interpreter.
+#[cfg(not(kordon_patched_regorus))]
+fn kept_inventory_views<'a>(
+    _engine: &regorus::Engine,
+    _members: impl Iterator<Item = &'a Rule>,
+) -> Option<Vec<(String, regorus::Value)>> {
+    None
 }
 
 /// Whether a policy's modules load as a whole — parse, schedule, and call only functions they
@@ -624,13 +961,155 @@ fn compile_to_vm(engine: &regorus::Engine, queries: &[String]) -> Option<VmProgr
     let program =
         regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &entry_points)
             .ok()?;
-    Some(VmProgram { policy, program })
+    Some(VmProgram {
+        policy: Some(policy),
+        program,
+        data: regorus::Value::new_object(),
+        kept_views: Vec::new(),
+    })
+}
+
+/// `data` for rules that read the inventory.
+fn inventory_data(inventory: &regorus::Value) -> regorus::Value {
+    let mut data = std::collections::BTreeMap::new();
+    data.insert(regorus::Value::from("inventory"), inventory.clone());
+    regorus::Value::from(data)
+}
+
+/// Whether `rule` is a built-in rule whose module and libraries are the corpus files
+/// `build.rs` compiled into the built-in program (the workload table aside: its values are
+/// given to the program when it is loaded).
+fn built_from_corpus(rule: &Rule) -> bool {
+    let from_corpus = |module: &crate::rules::RegoModule| {
+        crate::rules::builtin_file(&module.name) == Some(module.text.as_str())
+    };
+    rule.origin == crate::rules::RuleOrigin::Builtin
+        && rule.module.as_ref().is_some_and(from_corpus)
+        && rule
+            .libs
+            .iter()
+            .all(|lib| lib.package == builtin_program::WORKLOADS_PACKAGE || from_corpus(lib))
+}
+
+/// Loads the built-in program for the built-in rules `members`, with the values of the
+/// scan's workload table; `None` when `build.rs` built none, it does not load, or it lacks an
+/// entry point or a rule of the table (the rules then run on their groups' programs).
+#[cfg(kordon_patched_regorus)]
+fn load_bundle(members: &[&Rule], timeout: Duration) -> Option<Bundle> {
+    if BUILTIN_PROGRAM.is_empty() {
+        return None;
+    }
+    let program = match regorus::rvm::Program::deserialize_binary(BUILTIN_PROGRAM).ok()? {
+        regorus::rvm::program::DeserializationResult::Complete(program) => Arc::new(program),
+        regorus::rvm::program::DeserializationResult::Partial(_) => return None,
+    };
+    if !members.iter().all(|rule| {
+        rule.violation_ref()
+            .is_some_and(|query| program.entry_points.contains_key(&query))
+    }) {
+        return None;
+    }
+    // The scan's workload table, evaluated on its own: a few literal rules.
+    let table = members
+        .iter()
+        .flat_map(|rule| rule.libs.iter())
+        .find(|lib| lib.package == builtin_program::WORKLOADS_PACKAGE);
+    let mut workloads = Vec::new();
+    if let Some(table) = table {
+        let mut engine = new_engine(timeout, true);
+        engine
+            .add_policy(table.name.clone(), table.text.clone())
+            .ok()?;
+        for name in rule_names(&table.text) {
+            let path = format!("data.{}.{name}", table.package);
+            let value = engine.eval_rule(path.clone()).ok()?;
+            workloads.push((path, value));
+        }
+    }
+    let mut vm = regorus::rvm::RegoVM::new();
+    vm.load_program(program.clone());
+    if vm.keep_rule_values(&workloads) != workloads.len() {
+        return None;
+    }
+    let views_prefix = format!("data.{}.", builtin_program::INVENTORY_VIEWS);
+    let views = program
+        .entry_points
+        .keys()
+        .filter(|name| name.starts_with(&views_prefix))
+        .cloned()
+        .collect();
+    Some(Bundle {
+        program,
+        workloads,
+        views,
+    })
+}
+
+#[cfg(not(kordon_patched_regorus))]
+fn load_bundle(_members: &[&Rule], _timeout: Duration) -> Option<Bundle> {
+    None
+}
+
+/// The inventory views of the built-in program computed once on the VM from `data`, each
+/// kept only when its evaluation read no input (the VM counts such reads, regorus patch 12);
+/// the others are computed in every review.
+#[cfg(kordon_patched_regorus)]
+fn views_on_vm(
+    bundle: &Bundle,
+    data: &regorus::Value,
+    timeout: Duration,
+) -> Vec<(String, regorus::Value)> {
+    let program = VmProgram {
+        policy: None,
+        program: bundle.program.clone(),
+        data: data.clone(),
+        kept_views: bundle.workloads.clone(),
+    };
+    let Some(mut vm) = new_vm(&program, timeout) else {
+        return Vec::new();
+    };
+    let mut kept = bundle.workloads.clone();
+    let mut views = Vec::new();
+    for view in &bundle.views {
+        vm.set_input(regorus::Value::new_object());
+        let reads = vm.dependency_reads();
+        if let Ok(value) = vm.execute_entry_point_by_name(view)
+            && vm.dependency_reads() == reads
+        {
+            views.push((view.clone(), value.clone()));
+            kept.push((view.clone(), value));
+            // Later views start from the earlier ones.
+            vm.keep_rule_values(&kept);
+        }
+    }
+    views
+}
+
+#[cfg(not(kordon_patched_regorus))]
+fn views_on_vm(
+    _bundle: &Bundle,
+    _data: &regorus::Value,
+    _timeout: Duration,
+) -> Vec<(String, regorus::Value)> {
+    Vec::new()
 }
 
 fn new_vm(program: &VmProgram, timeout: Duration) -> Option<regorus::rvm::RegoVM> {
-    let mut vm = regorus::rvm::RegoVM::new_with_policy(program.policy.clone());
+    let mut vm = match &program.policy {
+        Some(policy) => regorus::rvm::RegoVM::new_with_policy(policy.clone()),
+        None => regorus::rvm::RegoVM::new(),
+    };
     vm.load_program(program.program.clone());
-    vm.set_data(regorus::Value::new_object()).ok()?;
+    vm.set_data(program.data.clone()).ok()?;
+    #[cfg(kordon_patched_regorus)]
+    {
+        vm.keep_rule_values(&program.kept_views);
+        // A helper called again with the same arguments (the same object, namespace or
+        // kinds), in this review or a later one, reuses its result when it read no input
+        // (regorus patch 12): the namespace-wide helpers of the network rules were most of
+        // their cost.
+        vm.set_function_memo(true);
+    }
     // The interpreter has no instruction budget, only the timeout: neither has the VM.
     vm.set_max_instructions(usize::MAX);
     vm.set_execution_timer_config(Some(regorus::utils::limits::ExecutionTimerConfig {
@@ -770,6 +1249,69 @@ mod tests {
     }
 
     #[test]
+    fn a_group_reviewed_on_the_vm_gives_a_verdict_per_rule_and_object_and_keeps_a_broken_rules_error()
+     {
+        let mut rules = RuleSet::empty();
+        for id in ["first-rule", "second-rule"] {
+            rules
+                .add_rule(
+                    meta(id),
+                    &rule_named(id, "input.review.object.kind == \"ConfigMap\""),
+                )
+                .expect("loads");
+        }
+        rules
+            .add_rule(meta("third-rule"), &rule_named("third-rule", "false"))
+            .expect("loads");
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        let document = config_map();
+        let objects: Vec<&Object> = (0..VM_MIN_OBJECTS + 1)
+            .flat_map(|_| document.objects.iter())
+            .collect();
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        let found: Vec<(String, usize, usize)> = verdicts
+            .iter()
+            .map(|v| {
+                let count = v.outcome.as_ref().map(Vec::len).unwrap_or(usize::MAX);
+                (evaluator.rule(v.rule).id().to_string(), v.object, count)
+            })
+            .collect();
+        let expected: Vec<(String, usize, usize)> = ["first-rule", "second-rule", "third-rule"]
+            .iter()
+            .flat_map(|id| {
+                let count = usize::from(*id != "third-rule");
+                (0..objects.len()).map(move |o| (id.to_string(), o, count))
+            })
+            .collect();
+        assert_eq!(found, expected);
+        assert!(
+            matches!(evaluator.groups[0].program.get(), Some(Some(_))),
+            "the group ran on the VM"
+        );
+
+        // A broken member fails the group's engine: each rule then has its own, on the
+        // interpreter, and the broken one reports its error for every object.
+        rules
+            .add_rule(
+                meta("broken-rule"),
+                "package test.broken_rule\nimport rego.v1\nviolation contains x if {\n",
+            )
+            .expect("a module is only parsed when compiled");
+        let evaluator = Evaluator::new(rules.rules(), Duration::from_secs(5));
+        let verdicts = evaluator.evaluate(&objects, &regorus::Value::new_object());
+        assert_eq!(verdicts.len(), 4 * objects.len());
+        for verdict in &verdicts {
+            let id = evaluator.rule(verdict.rule).id();
+            match (id, &verdict.outcome) {
+                ("broken-rule", Err(error)) => assert!(error.contains("broken-rule"), "{error}"),
+                ("third-rule", Ok(found)) => assert!(found.is_empty()),
+                (_, Ok(found)) => assert_eq!(found.len(), 1, "{id}"),
+                (_, outcome) => panic!("{id}: {outcome:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn libraries_with_the_same_file_name_are_not_mistaken_for_one_another() {
         let mut rules = RuleSet::empty();
         for package in ["a", "b"] {
@@ -838,10 +1380,13 @@ mod tests {
         );
     }
 
+    // The VM is used only with kordon's regorus patches.
+    #[cfg(kordon_patched_regorus)]
     #[test]
     fn the_vm_and_the_interpreter_agree_on_every_builtin_sample_and_the_vm_runs_them() {
         let rules = RuleSet::builtin().expect("the built-in rules load");
-        let on_vm = Evaluator::new(rules.rules(), Duration::from_secs(30));
+        let on_bundle = Evaluator::new(rules.rules(), Duration::from_secs(30));
+        let on_vm = Evaluator::new(rules.rules(), Duration::from_secs(30)).without_bundle();
         let reference = Evaluator::new(rules.rules(), Duration::from_secs(30)).interpreter_only();
         let documents: Vec<Document> = rules
             .rules()
@@ -860,9 +1405,14 @@ mod tests {
             .collect();
         assert!(objects.len() > 100, "{} sample objects", objects.len());
         let inventory = inventory(&objects, Some("default"));
-        let outcomes = |evaluator: &Evaluator| -> Vec<String> {
+        let targets: Vec<Target<'_>> = objects.iter().map(|o| Target::plain(o)).collect();
+        let per_scan = [on_vm.per_scan_engines()];
+        let bundle_per_scan = [on_bundle.per_scan_engines()];
+        let one_scope = vec![0; targets.len()];
+        let inventories = std::slice::from_ref(&inventory);
+        let outcomes = |evaluator: &Evaluator, per_scan: &[PerScanEngines]| -> Vec<String> {
             evaluator
-                .evaluate(&objects, &inventory)
+                .evaluate_with(&targets, &one_scope, inventories, per_scan)
                 .iter()
                 .map(|v| {
                     format!(
@@ -874,30 +1424,63 @@ mod tests {
                 })
                 .collect()
         };
-        let vm_outcomes = outcomes(&on_vm);
-        let reference_outcomes = outcomes(&reference);
-        let differing: Vec<&str> = vm_outcomes
-            .iter()
-            .zip(&reference_outcomes)
-            .filter(|(vm, interpreter)| vm != interpreter)
-            .filter_map(|(vm, _)| vm.split(' ').next())
-            .collect();
-        assert!(
-            differing.is_empty(),
-            "rules whose verdicts differ on the VM: {differing:?}"
+        let vm_outcomes = outcomes(&on_vm, &per_scan);
+        let bundle_outcomes = outcomes(&on_bundle, &bundle_per_scan);
+        let reference_outcomes = outcomes(&reference, &[reference.per_scan_engines()]);
+        for (name, outcomes) in [("groups", &vm_outcomes), ("built-in", &bundle_outcomes)] {
+            let differing: Vec<&str> = outcomes
+                .iter()
+                .zip(&reference_outcomes)
+                .filter(|(vm, interpreter)| vm != interpreter)
+                .filter_map(|(vm, _)| vm.split(' ').next())
+                .collect();
+            assert!(
+                differing.is_empty(),
+                "rules whose verdicts differ on the VM ({name} programs): {differing:?}"
+            );
+            assert_eq!(outcomes.len(), reference_outcomes.len());
+        }
+        // Every built-in rule ran on the program build.rs compiled, with the scan's workload
+        // table and the inventory views computed once, all of them kept.
+        assert!(on_bundle.in_bundle.iter().all(|&b| b), "all built-in rules");
+        let bundle = on_bundle
+            .bundle()
+            .expect("build.rs compiled the built-in rules");
+        assert!(!bundle.workloads.is_empty() && !bundle.views.is_empty());
+        let program = match bundle_per_scan[0].bundle.get() {
+            Some(Some(program)) => program,
+            _ => panic!("the built-in program was not used"),
+        };
+        assert_eq!(
+            program.kept_views.len(),
+            bundle.workloads.len() + bundle.views.len(),
+            "every inventory view read no input"
         );
-        assert_eq!(vm_outcomes.len(), reference_outcomes.len());
+        let mut vm = new_vm(program, Duration::from_secs(30)).expect("loads");
+        assert_eq!(
+            vm.keep_rule_values(&program.kept_views),
+            program.kept_views.len(),
+            "every kept value names a rule of the program"
+        );
         assert!(
             vm_outcomes.iter().any(|o| o.contains("Ok([Violation")),
             "the samples raise violations"
         );
-        // Every group of rules that do not read the inventory was evaluated on the VM.
+        // Every group was evaluated on the VM; those that read the inventory, from the values
+        // of the inventory views the interpreter computed.
         let not_on_vm: Vec<Vec<&str>> = on_vm
             .groups
             .iter()
-            .filter(|g| !on_vm.rules[g.members[0]].rule.meta.inventory)
-            .filter(|g| !matches!(g.program.get(), Some(Some(_))))
-            .map(|g| {
+            .zip(&per_scan[0].programs)
+            .filter(|(g, per_scan_program)| {
+                let program = if on_vm.rules[g.members[0]].rule.meta.inventory {
+                    per_scan_program.get()
+                } else {
+                    g.program.get()
+                };
+                !matches!(program, Some(Some(_)))
+            })
+            .map(|(g, _)| {
                 g.members
                     .iter()
                     .map(|&m| on_vm.rules[m].rule.id())
@@ -907,6 +1490,36 @@ mod tests {
         assert!(
             not_on_vm.is_empty(),
             "groups left to the interpreter: {not_on_vm:?}"
+        );
+        // The groups that import the inventory views start from their kept values (those of
+        // the views their program has).
+        let importing_views = |g: &EngineGroup| {
+            g.members.iter().any(|&m| {
+                on_vm.rules[m]
+                    .rule
+                    .libs
+                    .iter()
+                    .any(|lib| lib.package == INVENTORY_VIEWS)
+            })
+        };
+        let without_views: Vec<&str> = on_vm
+            .groups
+            .iter()
+            .zip(&per_scan[0].programs)
+            .filter(|(g, _)| importing_views(g))
+            .filter(|(_, program)| {
+                !matches!(program.get(), Some(Some(p)) if new_vm(p, Duration::from_secs(30))
+                    .is_some_and(|mut vm| vm.keep_rule_values(&p.kept_views) > 0))
+            })
+            .map(|(g, _)| on_vm.rules[g.members[0]].rule.id())
+            .collect();
+        assert!(
+            without_views.is_empty(),
+            "groups that compute the inventory views per review: {without_views:?}"
+        );
+        assert!(
+            on_vm.groups.iter().any(importing_views),
+            "some built-in rules import the inventory views"
         );
     }
 }

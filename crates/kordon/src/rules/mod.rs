@@ -25,6 +25,14 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 }
 
+/// The text of the built-in corpus file at `path` (relative to `rules/`).
+pub(crate) fn builtin_file(path: &str) -> Option<&'static str> {
+    embedded::BUILTIN_RULE_FILES
+        .binary_search_by(|(p, _)| (*p).cmp(path))
+        .ok()
+        .map(|i| embedded::BUILTIN_RULE_FILES[i].1)
+}
+
 /// Where a rule came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

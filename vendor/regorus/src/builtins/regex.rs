@@ -38,25 +38,33 @@ fn compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
 
 /// Compile a regex pattern, using the cache when the `cache` feature
 /// is enabled and falling back to direct compilation otherwise.
-fn get_or_compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
+///
+/// KORDON PATCH 10: the cached regex is shared (`Arc`), not cloned: a cloned `Regex` has a
+/// pool of match caches of its own, so each call built the lazy DFA again from nothing.
+fn get_or_compile_regex(
+    pattern: &str,
+) -> core::result::Result<alloc::sync::Arc<Regex>, regex::Error> {
     #[cfg(feature = "cache")]
     {
         {
             let mut cache = crate::cache::REGEX_CACHE.lock();
             if let Some(re) = cache.get(pattern) {
-                return Ok(re.clone());
+                return Ok(alloc::sync::Arc::clone(re));
             }
         }
-        let re = compile_regex(pattern)?;
+        let re = alloc::sync::Arc::new(compile_regex(pattern)?);
         {
             let mut cache = crate::cache::REGEX_CACHE.lock();
-            cache.put(alloc::string::String::from(pattern), re.clone());
+            cache.put(
+                alloc::string::String::from(pattern),
+                alloc::sync::Arc::clone(&re),
+            );
             Ok(re)
         }
     }
     #[cfg(not(feature = "cache"))]
     {
-        compile_regex(pattern)
+        compile_regex(pattern).map(alloc::sync::Arc::new)
     }
 }
 
@@ -66,7 +74,7 @@ fn get_or_compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Err
 ///   that it propagates as a hard error even in non-strict mode.
 /// - Syntax errors produce a span-attached "invalid regex" error that the
 ///   evaluator may swallow to `Undefined` in non-strict mode (OPA-compatible).
-fn compile_regex_for_builtin(span: &Span, pattern: &str) -> Result<Regex> {
+fn compile_regex_for_builtin(span: &Span, pattern: &str) -> Result<alloc::sync::Arc<Regex>> {
     get_or_compile_regex(pattern).map_err(|e| match e {
         regex::Error::CompiledTooBig(_) => {
             anyhow::Error::new(crate::utils::limits::LimitError::RegexSizeLimitExceeded {

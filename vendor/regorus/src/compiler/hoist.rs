@@ -432,9 +432,19 @@ impl LoopHoister {
                         };
                         (key_expr, output_expr)
                     }
-                    RuleHead::Set { key, .. } => {
-                        // For set rules, no separate key_expr, output_expr is the key
-                        (None, key.clone())
+                    RuleHead::Set { key, refr, .. } => {
+                        // For set rules, no separate key_expr, output_expr is the key.
+                        // KORDON PATCH 13: a multi-value rule (`p[k] contains v`) has its ref's
+                        // index as key, as the VM's compiler reads it.
+                        let key_expr = match refr.as_ref() {
+                            Expr::RefBrack { index, .. }
+                                if !matches!(index.as_ref(), Expr::String { .. }) =>
+                            {
+                                Some(index.clone())
+                            }
+                            _ => None,
+                        };
+                        (key_expr, key.clone())
                     }
                     RuleHead::Func { assign, .. } => {
                         // Function rules return the assignment value (if any)

@@ -181,6 +181,14 @@ pub enum Instruction {
         value: u8,
     },
 
+    /// KORDON PATCH 13: add `value` to the set at `key` of an object (creating the set): how a
+    /// multi-value rule (`p[k] contains v`) accumulates.
+    ObjectSetAdd {
+        obj: u8,
+        key: u8,
+        value: u8,
+    },
+
     /// Create object with optimized field setting - uses parameter table
     ObjectCreate {
         /// Index into program's instruction_data.object_create_params table

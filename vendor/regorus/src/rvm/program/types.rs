@@ -106,6 +106,10 @@ pub struct RuleInfo {
     /// checking consistency with remaining definitions.
     #[serde(default)]
     pub early_exit_on_first_success: bool,
+    /// KORDON PATCH 13: whether this is a multi-value rule (`p[k] contains v`): an object of
+    /// sets, undefined when it has no member.
+    #[serde(default)]
+    pub multi_value: bool,
 }
 
 impl RuleInfo {
@@ -132,6 +136,7 @@ impl RuleInfo {
             destructuring_blocks: alloc::vec![None; num_definitions],
             else_bodies,
             early_exit_on_first_success: false,
+            multi_value: false,
         }
     }
 
@@ -164,6 +169,7 @@ impl RuleInfo {
             destructuring_blocks: alloc::vec![None; num_definitions],
             else_bodies,
             early_exit_on_first_success: false,
+            multi_value: false,
         }
     }
 

@@ -67,10 +67,14 @@ impl RegoVM {
                 Ok(InstructionOutcome::Continue)
             }
             LoadInput { dest } => {
+                // KORDON PATCH 12: a result computed from input is not remembered.
+                self.dependency_reads = self.dependency_reads.wrapping_add(1);
                 self.set_register(dest, self.input.clone())?;
                 Ok(InstructionOutcome::Continue)
             }
             LoadContext { dest } => {
+                // KORDON PATCH 12: nor one computed from the context.
+                self.dependency_reads = self.dependency_reads.wrapping_add(1);
                 self.set_register(dest, self.context.clone())?;
                 Ok(InstructionOutcome::Continue)
             }
@@ -465,11 +469,37 @@ impl RegoVM {
                 }
                 Ok(InstructionOutcome::Continue)
             }
+            ObjectSetAdd { obj, key, value } => {
+                // KORDON PATCH 13: a multi-value rule's contribution joins the set at its key.
+                let key_value = self.get_register(key)?.clone();
+                let value_value = self.get_register(value)?.clone();
+                let mut obj_value = self.take_register(obj)?;
+                if let Ok(obj_mut) = obj_value.as_object_mut() {
+                    let mut members = match obj_mut.get(&key_value) {
+                        Some(existing @ Value::Set(_)) => existing.clone(),
+                        _ => Value::new_set(),
+                    };
+                    if let Ok(set) = members.as_set_mut() {
+                        set.insert(value_value);
+                    }
+                    obj_mut.insert(key_value, members);
+                    self.set_register(obj, obj_value)?;
+                } else {
+                    let offending = obj_value.clone();
+                    self.set_register(obj, obj_value)?;
+                    return Err(VmError::RegisterNotObject {
+                        register: obj,
+                        value: offending,
+                        pc: self.pc,
+                    });
+                }
+                Ok(InstructionOutcome::Continue)
+            }
             ObjectCreate { params_index } => {
                 let params = program
                     .instruction_data
                     .get_object_create_params(params_index)
-                    .ok_or(VmError::InvalidObjectCreateParams {
+                    .ok_or_else(|| VmError::InvalidObjectCreateParams {
                         index: params_index,
                         pc: self.pc,
                         available: program.instruction_data.object_create_params.len(),
@@ -501,7 +531,7 @@ impl RegoVM {
                     let mut obj_value = program
                         .literals
                         .get(usize::from(params.template_literal_idx))
-                        .ok_or(VmError::InvalidTemplateLiteralIndex {
+                        .ok_or_else(|| VmError::InvalidTemplateLiteralIndex {
                             index: params.template_literal_idx,
                             pc: self.pc,
                             available: program.literals.len(),
@@ -778,7 +808,7 @@ impl RegoVM {
                 let loop_params = program
                     .instruction_data
                     .get_loop_params(params_index)
-                    .ok_or(VmError::InvalidLoopParams {
+                    .ok_or_else(|| VmError::InvalidLoopParams {
                         index: params_index,
                         pc: self.pc,
                         available: loop_params_len,
@@ -1112,7 +1142,7 @@ impl RegoVM {
                 let params = program
                     .instruction_data
                     .get_chained_index_params(params_index)
-                    .ok_or(VmError::InvalidChainedIndexParams {
+                    .ok_or_else(|| VmError::InvalidChainedIndexParams {
                         index: params_index,
                         pc: self.pc,
                         available: program.instruction_data.chained_index_params.len(),
@@ -1125,7 +1155,7 @@ impl RegoVM {
                         LiteralOrRegister::Literal(idx) => program
                             .literals
                             .get(usize::from(idx))
-                            .ok_or(VmError::LiteralIndexOutOfBounds {
+                            .ok_or_else(|| VmError::LiteralIndexOutOfBounds {
                                 index: idx,
                                 pc: self.pc,
                             })?
@@ -1151,7 +1181,7 @@ impl RegoVM {
                 let params = program
                     .instruction_data
                     .get_comprehension_begin_params(params_index)
-                    .ok_or(VmError::InvalidComprehensionBeginParams {
+                    .ok_or_else(|| VmError::InvalidComprehensionBeginParams {
                         index: params_index,
                         pc: self.pc,
                         available: program.instruction_data.comprehension_begin_params.len(),

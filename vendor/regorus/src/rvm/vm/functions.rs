@@ -14,7 +14,7 @@ impl RegoVM {
             .instruction_data
             .get_function_call_params(params_index)
             .cloned()
-            .ok_or(VmError::InvalidFunctionCallParamsIndex {
+            .ok_or_else(|| VmError::InvalidFunctionCallParamsIndex {
                 index: params_index,
                 pc: self.pc,
                 available: self.program.instruction_data.function_call_params.len(),
@@ -41,19 +41,19 @@ impl RegoVM {
         let params = program
             .instruction_data
             .get_builtin_call_params(params_index)
-            .ok_or(VmError::InvalidBuiltinCallParamsIndex {
+            .ok_or_else(|| VmError::InvalidBuiltinCallParamsIndex {
                 index: params_index,
                 pc: self.pc,
                 available: program.instruction_data.builtin_call_params.len(),
             })?
             .clone();
-        let builtin_info = program.get_builtin_info(params.builtin_index).ok_or(
-            VmError::InvalidBuiltinInfoIndex {
+        let builtin_info = program
+            .get_builtin_info(params.builtin_index)
+            .ok_or_else(|| VmError::InvalidBuiltinInfoIndex {
                 index: params.builtin_index,
                 pc: self.pc,
                 available: program.builtin_info_table.len(),
-            },
-        )?;
+            })?;
 
         let mut args = core::mem::take(&mut self.cached_builtin_args);
         args.clear();
@@ -93,6 +93,11 @@ impl RegoVM {
         };
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
         drop(program);
+        // KORDON PATCH 12: a builtin whose result may change between calls (the ones cached
+        // per evaluation) makes a result that is not remembered across executions.
+        if cache_name.is_some() {
+            self.dependency_reads = self.dependency_reads.wrapping_add(1);
+        }
 
         self.ensure_dummy_exprs(args.len())?;
         let dummy_span = self.get_dummy_span()?.clone();

@@ -59,6 +59,28 @@ pub struct RegoVM {
     /// Rule execution cache: rule_index -> (computed: bool, result: Value)
     pub(super) rule_cache: Vec<(bool, Value)>,
 
+    /// KORDON PATCH 9: values of rules every execution starts from (rule_index, value), set by
+    /// [`RegoVM::keep_rule_values`].
+    pub(super) kept_rule_values: Vec<(usize, Value)>,
+
+    /// KORDON PATCH 12: whether function results are remembered across calls and executions
+    /// ([`RegoVM::set_function_memo`]).
+    pub(super) memoize_functions: bool,
+
+    /// KORDON PATCH 12: remembered function results, by function and arguments.
+    pub(super) function_memo: BTreeMap<super::memo::MemoKey, Value>,
+
+    /// KORDON PATCH 12: how many reads of something a remembered result must not depend on
+    /// (`input`, the context, a rule value computed from them, a volatile builtin) the VM made.
+    pub(super) dependency_reads: u64,
+
+    /// KORDON PATCH 12: for each entry of `rule_cache`, whether computing it made such a read.
+    pub(super) rule_cache_tainted: Vec<bool>,
+
+    /// KORDON PATCH 14: the entries of `rule_cache` computed (or kept) since it was last reset:
+    /// the only ones the next execution has to reset.
+    pub(super) rule_cache_touched: Vec<usize>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -243,6 +265,12 @@ impl RegoVM {
             program: Arc::new(Program::default()),
             compiled_policy: None,
             rule_cache: Vec::new(),
+            kept_rule_values: Vec::new(),
+            memoize_functions: false,
+            function_memo: BTreeMap::new(),
+            dependency_reads: 0,
+            rule_cache_tainted: Vec::new(),
+            rule_cache_touched: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -325,6 +353,11 @@ impl RegoVM {
 
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
+        self.rule_cache_touched.clear();
+        // KORDON PATCH 9: values kept for another program do not apply to this one.
+        self.kept_rule_values.clear();
+        // KORDON PATCH 12: nor results remembered from it.
+        self.function_memo.clear();
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);
@@ -364,7 +397,55 @@ impl RegoVM {
         self.program.check_rule_data_conflicts(&data)?;
 
         self.data = data;
+        // KORDON PATCH 12: results remembered from other data do not hold.
+        self.function_memo.clear();
         Ok(())
+    }
+
+    /// KORDON PATCH 12: remember the result of each function call whose evaluation read
+    /// neither `input` nor the context (directly, or through a rule value computed from them)
+    /// nor a builtin whose result may change between calls, and reuse it for every later call
+    /// with the same arguments, in this execution and the following ones (with other inputs),
+    /// until the data or the program change. Off by default.
+    pub fn set_function_memo(&mut self, enabled: bool) {
+        self.memoize_functions = enabled;
+        self.function_memo.clear();
+    }
+
+    /// KORDON PATCH 12: how many function results are remembered.
+    pub fn function_memo_len(&self) -> usize {
+        self.function_memo.len()
+    }
+
+    /// KORDON PATCH 12: how many reads of `input`, the context, rule values computed from
+    /// them or volatile builtins the VM has made so far: an embedder compares it before and
+    /// after an execution to learn whether the result depends on the input.
+    pub fn dependency_reads(&self) -> u64 {
+        self.dependency_reads
+    }
+
+    /// KORDON PATCH 9: every later execution starts with these rules computed, holding these
+    /// values, instead of evaluating them: for rules whose value does not depend on `input`
+    /// (an embedder that evaluated them once, from the same policy and data, knows that), which
+    /// would otherwise be computed again in every execution. `values` are (rule path, value),
+    /// e.g. `("data.lib.views.by_name", ...)`; paths that name no rule of the loaded program,
+    /// or name a function, are skipped. Returns how many were kept. Loading another program
+    /// forgets them.
+    pub fn keep_rule_values(&mut self, values: &[(String, Value)]) -> usize {
+        // KORDON PATCH 12: results remembered from other rule values do not hold.
+        self.function_memo.clear();
+        self.kept_rule_values = values
+            .iter()
+            .filter_map(|(path, value)| {
+                let index = self
+                    .program
+                    .rule_infos
+                    .iter()
+                    .position(|info| info.name == *path && info.function_info.is_none())?;
+                Some((index, value.clone()))
+            })
+            .collect();
+        self.kept_rule_values.len()
     }
 
     /// Set the global input object
@@ -1013,10 +1094,12 @@ impl RegoVM {
 
     #[inline]
     #[allow(dead_code)]
+    // KORDON PATCH 8: the error is built only when the read fails (`ok_or_else`, here and
+    // throughout `rvm/vm`): an eagerly built and dropped error cost more than the read.
     pub(super) fn get_register(&self, index: u8) -> Result<&Value> {
         self.registers
             .get(usize::from(index))
-            .ok_or(VmError::RegisterIndexOutOfBounds {
+            .ok_or_else(|| VmError::RegisterIndexOutOfBounds {
                 index,
                 pc: self.pc,
                 register_count: self.registers.len(),
@@ -1031,13 +1114,13 @@ impl RegoVM {
     pub(super) fn take_register(&mut self, index: u8) -> Result<Value> {
         let register_count = self.registers.len();
 
-        let slot = self.registers.get_mut(usize::from(index)).ok_or(
+        let slot = self.registers.get_mut(usize::from(index)).ok_or_else(|| {
             VmError::RegisterIndexOutOfBounds {
                 index,
                 pc: self.pc,
                 register_count,
-            },
-        )?;
+            }
+        })?;
         Ok(core::mem::replace(slot, Value::Undefined))
     }
 
@@ -1046,13 +1129,13 @@ impl RegoVM {
     pub(super) fn set_register(&mut self, index: u8, value: Value) -> Result<()> {
         let register_count = self.registers.len();
 
-        let slot = self.registers.get_mut(usize::from(index)).ok_or(
+        let slot = self.registers.get_mut(usize::from(index)).ok_or_else(|| {
             VmError::RegisterIndexOutOfBounds {
                 index,
                 pc: self.pc,
                 register_count,
-            },
-        )?;
+            }
+        })?;
         *slot = value;
         Ok(())
     }
@@ -1124,7 +1207,7 @@ impl RegoVM {
             });
         }
         // SAFETY: we just ensured it's Some above
-        self.dummy_span.as_ref().ok_or(VmError::Internal {
+        self.dummy_span.as_ref().ok_or_else(|| VmError::Internal {
             message: String::from("dummy span not initialized"),
             pc: self.pc,
         })

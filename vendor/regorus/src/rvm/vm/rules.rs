@@ -5,6 +5,7 @@ use crate::rvm::instructions::FunctionCallParams;
 use crate::rvm::program::{RuleInfo, RuleType};
 use crate::value::Value;
 use alloc::format;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::convert::TryFrom as _;
 use core::mem;
@@ -15,6 +16,7 @@ use super::execution_model::{
     ExecutionFrame, ExecutionMode, FrameKind, RuleFrameData, RuleFramePhase,
 };
 use super::machine::RegoVM;
+use super::memo::{MemoArg, MEMO_CAPACITY};
 
 impl RegoVM {
     /// Returns true if the error represents a resource-limit violation that
@@ -228,16 +230,18 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or(VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+        // KORDON PATCH 8: the rule's information is borrowed through a handle on the program,
+        // not copied (with its name and per-body tables) on every call of the rule.
+        let program = Arc::clone(&self.program);
+        let rule_info =
+            program
+                .rule_infos
+                .get(rule_idx)
+                .ok_or_else(|| VmError::RuleInfoMissing {
+                    index: rule_index,
+                    pc: self.pc,
+                    available: program.rule_infos.len(),
+                })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -246,16 +250,46 @@ impl RegoVM {
                 *self
                     .rule_cache
                     .get(rule_idx)
-                    .ok_or(VmError::RuleIndexOutOfBounds {
+                    .ok_or_else(|| VmError::RuleIndexOutOfBounds {
                         index: rule_index,
                         pc: self.pc,
                         available: self.rule_cache.len(),
                     })?;
             if *computed {
-                self.set_register(dest, cached_result.clone())?;
+                let cached_result = cached_result.clone();
+                // KORDON PATCH 12: reading a value computed from input counts as reading input.
+                if self
+                    .rule_cache_tainted
+                    .get(rule_idx)
+                    .copied()
+                    .unwrap_or(true)
+                {
+                    self.dependency_reads = self.dependency_reads.wrapping_add(1);
+                }
+                self.set_register(dest, cached_result)?;
                 return Ok(());
             }
         }
+
+        // KORDON PATCH 12: a function call with a remembered result returns it.
+        let memo_key = match function_call_params {
+            Some(params) if is_function_rule && self.memoize_functions => {
+                let mut args = Vec::with_capacity(params.arg_registers().len());
+                for &register in params.arg_registers() {
+                    args.push(MemoArg::of(self.get_register(register)?));
+                }
+                Some((rule_index, args))
+            }
+            _ => None,
+        };
+        if let Some(key) = &memo_key {
+            if let Some(remembered) = self.function_memo.get(key) {
+                let remembered = remembered.clone();
+                self.set_register(dest, remembered)?;
+                return Ok(());
+            }
+        }
+        let reads_before = self.dependency_reads;
 
         let rule_type = rule_info.rule_type.clone();
         let rule_definitions = rule_info.definitions.clone();
@@ -270,15 +304,16 @@ impl RegoVM {
                 .unwrap_or(Value::Undefined);
             if !is_function_rule {
                 let available = self.rule_cache.len();
-                let entry =
-                    self.rule_cache
-                        .get_mut(rule_idx)
-                        .ok_or(VmError::RuleIndexOutOfBounds {
-                            index: rule_index,
-                            pc: self.pc,
-                            available,
-                        })?;
+                let entry = self.rule_cache.get_mut(rule_idx).ok_or_else(|| {
+                    VmError::RuleIndexOutOfBounds {
+                        index: rule_index,
+                        pc: self.pc,
+                        available,
+                    }
+                })?;
                 *entry = (true, result.clone());
+                // KORDON PATCH 14: reset before the next execution.
+                self.rule_cache_touched.push(rule_idx);
             }
             self.set_register(dest, result)?;
             return Ok(());
@@ -302,7 +337,7 @@ impl RegoVM {
         let call_context = self
             .call_rule_stack
             .pop()
-            .ok_or(VmError::CallRuleStackUnderflow { pc: self.pc })?;
+            .ok_or_else(|| VmError::CallRuleStackUnderflow { pc: self.pc })?;
         // Stack discipline: the context we just popped must belong to the
         // rule we are finalizing. A mismatch indicates a missing push or an
         // extra pop somewhere in this rule's execution and would otherwise
@@ -355,18 +390,40 @@ impl RegoVM {
             }
         }
 
+        // KORDON PATCH 13: a multi-value rule without members is undefined (every member adds
+        // a key, so an empty object means none), as the interpreter has it.
+        if rule_info.multi_value
+            && matches!(self.get_register(dest)?, Value::Object(members) if members.is_empty())
+        {
+            self.set_register(dest, Value::Undefined)?;
+        }
         let final_value = self.get_register(dest)?.clone();
+        // KORDON PATCH 12: whether computing the value read input (or what stands for it).
+        let read_input = self.dependency_reads != reads_before;
         if !is_function_rule {
             let available = self.rule_cache.len();
-            let entry = self
-                .rule_cache
-                .get_mut(rule_idx)
-                .ok_or(VmError::RuleIndexOutOfBounds {
-                    index: rule_index,
-                    pc: self.pc,
-                    available,
-                })?;
+            let entry =
+                self.rule_cache
+                    .get_mut(rule_idx)
+                    .ok_or_else(|| VmError::RuleIndexOutOfBounds {
+                        index: rule_index,
+                        pc: self.pc,
+                        available,
+                    })?;
             *entry = (true, final_value.clone());
+            // KORDON PATCH 14: reset before the next execution.
+            self.rule_cache_touched.push(rule_idx);
+            if let Some(tainted) = self.rule_cache_tainted.get_mut(rule_idx) {
+                *tainted = read_input;
+            }
+        }
+        if let Some(key) = memo_key {
+            if !read_input {
+                if self.function_memo.len() >= MEMO_CAPACITY {
+                    self.function_memo.clear();
+                }
+                self.function_memo.insert(key, final_value);
+            }
         }
         Ok(())
     }
@@ -395,16 +452,18 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or(VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+        // KORDON PATCH 8: the rule's information is borrowed through a handle on the program,
+        // not copied (with its name and per-body tables) on every call of the rule.
+        let program = Arc::clone(&self.program);
+        let rule_info =
+            program
+                .rule_infos
+                .get(rule_idx)
+                .ok_or_else(|| VmError::RuleInfoMissing {
+                    index: rule_index,
+                    pc: self.pc,
+                    available: program.rule_infos.len(),
+                })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -413,7 +472,7 @@ impl RegoVM {
                 *self
                     .rule_cache
                     .get(rule_idx)
-                    .ok_or(VmError::RuleIndexOutOfBounds {
+                    .ok_or_else(|| VmError::RuleIndexOutOfBounds {
                         index: rule_index,
                         pc: self.pc,
                         available: self.rule_cache.len(),
@@ -432,15 +491,16 @@ impl RegoVM {
                 .unwrap_or(Value::Undefined);
             if !is_function_rule {
                 let available = self.rule_cache.len();
-                let entry =
-                    self.rule_cache
-                        .get_mut(rule_idx)
-                        .ok_or(VmError::RuleIndexOutOfBounds {
-                            index: rule_index,
-                            pc: self.pc,
-                            available,
-                        })?;
+                let entry = self.rule_cache.get_mut(rule_idx).ok_or_else(|| {
+                    VmError::RuleIndexOutOfBounds {
+                        index: rule_index,
+                        pc: self.pc,
+                        available,
+                    }
+                })?;
                 *entry = (true, result.clone());
+                // KORDON PATCH 14: reset before the next execution.
+                self.rule_cache_touched.push(rule_idx);
             }
             let dest_index = usize::from(dest);
             if self.registers.len() <= dest_index {
@@ -524,7 +584,7 @@ impl RegoVM {
 
         let initial_pc = self
             .prepare_rule_frame_initial_pc(&mut frame_data, &rule_info)?
-            .ok_or(VmError::RuleFrameMissingInitialPc { pc: self.pc })?;
+            .ok_or_else(|| VmError::RuleFrameMissingInitialPc { pc: self.pc })?;
 
         let frame = ExecutionFrame::new(initial_pc, FrameKind::Rule(frame_data));
         self.execution_stack.push(frame);
@@ -536,7 +596,7 @@ impl RegoVM {
         let current_ctx = self
             .call_rule_stack
             .last_mut()
-            .ok_or(VmError::CallRuleStackUnderflow { pc: self.pc })?;
+            .ok_or_else(|| VmError::CallRuleStackUnderflow { pc: self.pc })?;
         current_ctx.result_reg = result_reg;
         match current_ctx.rule_type {
             RuleType::Complete => {
@@ -744,16 +804,18 @@ impl RegoVM {
         } = frame_data;
 
         let rule_idx = usize::from(rule_index);
-        let rule_info = self
-            .program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or(VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+        // KORDON PATCH 8: the rule's information is borrowed through a handle on the program,
+        // not copied (with its name and per-body tables) on every call of the rule.
+        let program = Arc::clone(&self.program);
+        let rule_info =
+            program
+                .rule_infos
+                .get(rule_idx)
+                .ok_or_else(|| VmError::RuleInfoMissing {
+                    index: rule_index,
+                    pc: self.pc,
+                    available: program.rule_infos.len(),
+                })?;
 
         let result_from_rule = if rule_failed_due_to_inconsistency {
             Value::Undefined
@@ -782,14 +844,13 @@ impl RegoVM {
 
         {
             let register_count = parent_registers.len();
-            let slot =
-                parent_registers
-                    .get_mut(dest_idx)
-                    .ok_or(VmError::RegisterIndexOutOfBounds {
-                        index: dest_reg,
-                        pc: self.pc,
-                        register_count,
-                    })?;
+            let slot = parent_registers.get_mut(dest_idx).ok_or_else(|| {
+                VmError::RegisterIndexOutOfBounds {
+                    index: dest_reg,
+                    pc: self.pc,
+                    register_count,
+                }
+            })?;
             *slot = result_from_rule.clone();
         }
 
@@ -801,24 +862,24 @@ impl RegoVM {
             match rule_type {
                 RuleType::PartialSet => {
                     let register_count = parent_registers.len();
-                    let slot = parent_registers.get_mut(dest_idx).ok_or(
+                    let slot = parent_registers.get_mut(dest_idx).ok_or_else(|| {
                         VmError::RegisterIndexOutOfBounds {
                             index: dest_reg,
                             pc: self.pc,
                             register_count,
-                        },
-                    )?;
+                        }
+                    })?;
                     *slot = Value::new_set();
                 }
                 RuleType::PartialObject => {
                     let register_count = parent_registers.len();
-                    let slot = parent_registers.get_mut(dest_idx).ok_or(
+                    let slot = parent_registers.get_mut(dest_idx).ok_or_else(|| {
                         VmError::RegisterIndexOutOfBounds {
                             index: dest_reg,
                             pc: self.pc,
                             register_count,
-                        },
-                    )?;
+                        }
+                    })?;
                     *slot = Value::new_object();
                 }
                 RuleType::Complete => {
@@ -830,13 +891,13 @@ impl RegoVM {
                             .cloned()
                         {
                             let register_count = parent_registers.len();
-                            let slot = parent_registers.get_mut(dest_idx).ok_or(
+                            let slot = parent_registers.get_mut(dest_idx).ok_or_else(|| {
                                 VmError::RegisterIndexOutOfBounds {
                                     index: dest_reg,
                                     pc: self.pc,
                                     register_count,
-                                },
-                            )?;
+                                }
+                            })?;
                             *slot = default_value;
                         }
                     }
@@ -845,27 +906,27 @@ impl RegoVM {
         }
 
         let register_count = parent_registers.len();
-        let final_value =
-            parent_registers
-                .get(dest_idx)
-                .cloned()
-                .ok_or(VmError::RegisterIndexOutOfBounds {
-                    index: dest_reg,
-                    pc: self.pc,
-                    register_count,
-                })?;
+        let final_value = parent_registers.get(dest_idx).cloned().ok_or_else(|| {
+            VmError::RegisterIndexOutOfBounds {
+                index: dest_reg,
+                pc: self.pc,
+                register_count,
+            }
+        })?;
 
         if !is_function_rule {
             let available = self.rule_cache.len();
-            let entry = self
-                .rule_cache
-                .get_mut(rule_idx)
-                .ok_or(VmError::RuleIndexOutOfBounds {
-                    index: rule_index,
-                    pc: self.pc,
-                    available,
-                })?;
+            let entry =
+                self.rule_cache
+                    .get_mut(rule_idx)
+                    .ok_or_else(|| VmError::RuleIndexOutOfBounds {
+                        index: rule_index,
+                        pc: self.pc,
+                        available,
+                    })?;
             *entry = (true, final_value.clone());
+            // KORDON PATCH 14: reset before the next execution.
+            self.rule_cache_touched.push(rule_idx);
         }
 
         self.registers = parent_registers;
@@ -910,7 +971,7 @@ impl RegoVM {
             .rule_infos
             .get(idx)
             .cloned()
-            .ok_or(VmError::RuleInfoMissing {
+            .ok_or_else(|| VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
                 available: self.program.rule_infos.len(),

@@ -33,7 +33,7 @@ impl RegoVM {
         self.execution_state = ExecutionState::Ready;
         self.execution_stack.clear();
         self.return_to_pools();
-        self.rule_cache.clear();
+        self.reset_rule_cache();
         self.registers.clear();
         self.builtins_cache.clear();
         self.cached_builtin_args.clear();
@@ -97,6 +97,29 @@ impl RegoVM {
         error
     }
 
+    /// KORDON PATCH 14: every rule uncomputed (and untainted), resetting only the entries
+    /// computed since the last reset: rebuilding the whole cache cost a program of many rules
+    /// (the built-in rules as one program) more than most of its executions.
+    pub(super) fn reset_rule_cache(&mut self) {
+        let size = self.program.rule_infos.len();
+        if self.rule_cache.len() != size || self.rule_cache_tainted.len() != size {
+            self.rule_cache.clear();
+            self.rule_cache.resize(size, (false, Value::Undefined));
+            self.rule_cache_tainted.clear();
+            self.rule_cache_tainted.resize(size, false);
+        } else {
+            for index in self.rule_cache_touched.iter().copied() {
+                if let Some(entry) = self.rule_cache.get_mut(index) {
+                    *entry = (false, Value::Undefined);
+                }
+                if let Some(tainted) = self.rule_cache_tainted.get_mut(index) {
+                    *tainted = false;
+                }
+            }
+        }
+        self.rule_cache_touched.clear();
+    }
+
     pub(super) fn initialize_execution_state(&mut self) {
         // Reset basic execution state
         self.executed_instructions = 0;
@@ -107,7 +130,17 @@ impl RegoVM {
         self.execution_state = ExecutionState::Ready;
 
         // Reset rule cache
-        self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        // KORDON PATCH 12: no rule value of this execution is computed yet; kept ones read
+        // nothing that changes between executions.
+        self.reset_rule_cache();
+
+        // KORDON PATCH 9: kept rule values are computed before the execution starts.
+        for (index, value) in &self.kept_rule_values {
+            if let Some(entry) = self.rule_cache.get_mut(*index) {
+                *entry = (true, value.clone());
+                self.rule_cache_touched.push(*index);
+            }
+        }
 
         // Reset registers to clean state
         self.registers
@@ -173,8 +206,13 @@ impl RegoVM {
             self.program.rule_infos.len(),
             "reset_execution_state postcondition: rule_cache size must match program rule_infos"
         );
+        // KORDON PATCH 9: except the kept rule values.
         debug_assert!(
-            self.rule_cache.iter().all(|entry| !entry.0),
+            self.rule_cache
+                .iter()
+                .enumerate()
+                .all(|(index, entry)| !entry.0
+                    || self.kept_rule_values.iter().any(|(kept, _)| *kept == index)),
             "reset_execution_state postcondition: rule_cache entries must be uncomputed"
         );
 

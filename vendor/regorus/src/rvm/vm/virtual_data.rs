@@ -131,6 +131,8 @@ impl RegoVM {
                     };
 
                     let rule_result = if let Some(cached) = cached_result {
+                        // KORDON PATCH 12: a cached rule value may have been computed from input.
+                        self.dependency_reads = self.dependency_reads.wrapping_add(1);
                         self.cache_hits =
                             self.checked_add_one(self.cache_hits, "cache hits counter")?;
                         cached
@@ -150,14 +152,13 @@ impl RegoVM {
                             })?;
                         self.execute_call_rule_common(temp_reg, rule_index_u16, None)?;
                         let register_count = self.registers.len();
-                        let result =
-                            self.registers
-                                .pop()
-                                .ok_or(VmError::RegisterIndexOutOfBounds {
-                                    index: temp_reg,
-                                    pc: self.pc,
-                                    register_count,
-                                })?;
+                        let result = self.registers.pop().ok_or_else(|| {
+                            VmError::RegisterIndexOutOfBounds {
+                                index: temp_reg,
+                                pc: self.pc,
+                                register_count,
+                            }
+                        })?;
 
                         // Build cache_path from root_path + relative_path + Undefined sentinel.
                         let mut cache_path: Vec<Value> = Vec::with_capacity(
@@ -208,7 +209,7 @@ impl RegoVM {
             .program
             .instruction_data
             .get_virtual_data_document_lookup_params(params_index)
-            .ok_or(VmError::InvalidVirtualDataDocumentLookupParams {
+            .ok_or_else(|| VmError::InvalidVirtualDataDocumentLookupParams {
                 index: params_index,
                 pc: self.pc,
                 available: self
@@ -336,7 +337,7 @@ impl RegoVM {
                 .program
                 .literals
                 .get(usize::from(*idx))
-                .ok_or(VmError::LiteralIndexOutOfBounds {
+                .ok_or_else(|| VmError::LiteralIndexOutOfBounds {
                     index: *idx,
                     pc: self.pc,
                 })?

@@ -64,6 +64,9 @@ pub struct CompilationContext {
     pub(super) value_expr: Option<ExprRef>,
     pub(super) span: Span,
     pub(super) key_value_loops_hoisted: bool,
+    /// KORDON PATCH 13: a multi-value rule (`p[k] contains v`): each value joins the set at its
+    /// key instead of being the key's value.
+    pub(super) multi_value: bool,
 }
 
 /// Entry in the rule compilation worklist that tracks both rule path and full call stack for recursion detection
@@ -125,6 +128,8 @@ pub struct Compiler<'a> {
     rule_definition_destructuring_patterns: Vec<Vec<Option<u32>>>,
     /// Per-rule, per-definition marker for bodies introduced by `else`.
     rule_definition_else_bodies: Vec<Vec<Vec<bool>>>,
+    /// KORDON PATCH 13: the indexes of multi-value rules (`p[k] contains v`).
+    multi_value_rules: alloc::collections::BTreeSet<u16>,
     /// Per-rule, per-definition: the static value produced by this definition,
     /// or `None` if the value is dynamic or differs across else-branches.
     /// Used to compute `RuleInfo::early_exit_on_first_success`.
@@ -167,6 +172,7 @@ impl<'a> Compiler<'a> {
             rule_definition_function_params: Vec::new(),
             rule_definition_destructuring_patterns: Vec::new(),
             rule_definition_else_bodies: Vec::new(),
+            multi_value_rules: alloc::collections::BTreeSet::new(),
             rule_definition_static_values: Vec::new(),
             rule_types: Vec::new(),
             rule_function_param_count: Vec::new(),

@@ -99,6 +99,9 @@ impl<'a> Compiler<'a> {
             };
 
             rule_info.destructuring_blocks = destructuring_blocks;
+            // KORDON PATCH 13: a multi-value rule without members is undefined, as the
+            // interpreter has it (a partial object rule without members is `{}`).
+            rule_info.multi_value = self.multi_value_rules.contains(&rule_index);
             rule_info.else_bodies = self
                 .rule_definition_else_bodies
                 .get(rule_index as usize)

@@ -206,6 +206,17 @@ impl<'a> Compiler<'a> {
                         span,
                     );
                 }
+                // KORDON PATCH 13: a multi-value rule adds the value to the set at the key.
+                ContextType::Rule(RuleType::PartialObject) if context.multi_value => {
+                    self.emit_instruction(
+                        Instruction::ObjectSetAdd {
+                            obj: dest_register,
+                            key: key_register,
+                            value: value_register,
+                        },
+                        span,
+                    );
+                }
                 ContextType::Rule(RuleType::PartialObject) => {
                     self.emit_instruction(
                         Instruction::ObjectSet {

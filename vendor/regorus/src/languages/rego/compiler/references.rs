@@ -334,6 +334,21 @@ impl<'a> Compiler<'a> {
         let import_key =
             append_path_component(&self.current_package, root).map_err(CompilerError::from)?;
         if let Some(import_expr) = self.policy.inner.imports.get(&import_key) {
+            // KORDON PATCH 11: a ref through an import of `data` is the ref the import names
+            // followed by the rest of the chain (`inv.views[k]` after `import data.lib.inv` is
+            // `data.lib.inv.views[k]`), so a rule it reaches is called directly. Compiling the
+            // import on its own made a virtual document of the whole package (every rule of it
+            // evaluated and merged) on each use, before indexing into it.
+            let import_chain = parse_reference_chain(import_expr)?;
+            if matches!(&import_chain.root, ReferenceRoot::Variable(root) if root == "data") {
+                let mut components = import_chain.components;
+                components.extend(chain.components.iter().cloned());
+                let combined = ReferenceChain {
+                    root: import_chain.root,
+                    components,
+                };
+                return self.compile_data_chain(&combined, span);
+            }
             let import_reg =
                 self.compile_rego_expr_with_span(import_expr, import_expr.span(), false)?;
             if chain.components.is_empty() {

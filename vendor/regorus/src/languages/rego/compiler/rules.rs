@@ -55,6 +55,10 @@ impl<'a> Compiler<'a> {
             .map(|def| {
                 if let Rule::Spec { head, .. } = def.as_ref() {
                     match head {
+                        // KORDON PATCH 13: `p[k] contains v` builds an object of sets.
+                        RuleHead::Set { refr, .. } if Self::multi_value_key(refr).is_some() => {
+                            RuleType::PartialObject
+                        }
                         RuleHead::Set { .. } => RuleType::PartialSet,
                         RuleHead::Compr { refr, assign, .. } => match refr.as_ref() {
                             crate::ast::Expr::RefBrack { .. } if assign.is_some() => {
@@ -87,6 +91,15 @@ impl<'a> Compiler<'a> {
             }
             .into()
         })
+    }
+
+    /// KORDON PATCH 13: the key of a multi-value rule head (`p[k] contains v`): the index of
+    /// its ref when that is not a string (`p["x"] contains v` names the set rule `p.x`).
+    pub(super) fn multi_value_key(refr: &ExprRef) -> Option<&ExprRef> {
+        match refr.as_ref() {
+            Expr::RefBrack { index, .. } if !Self::is_string_literal(index) => Some(index),
+            _ => None,
+        }
     }
 
     fn validate_partial_object_shape(&self, refr: &ExprRef) -> Result<()> {
@@ -470,12 +483,19 @@ impl<'a> Compiler<'a> {
                             };
                             (key_expr, output_expr)
                         }
-                        RuleHead::Set { key, .. } => {
+                        RuleHead::Set { key, refr, .. } => {
                             self.rule_definition_function_params[rule_index as usize].push(None);
                             self.rule_definition_destructuring_patterns[rule_index as usize]
                                 .push(None);
 
-                            (None, key.clone())
+                            // KORDON PATCH 13: the key of a multi-value rule is its ref's index.
+                            match Self::multi_value_key(refr) {
+                                Some(index) => {
+                                    self.validate_partial_object_shape(refr)?;
+                                    (Some(index.clone()), key.clone())
+                                }
+                                None => (None, key.clone()),
+                            }
                         }
                         RuleHead::Func { assign, args, .. } => {
                             let mut param_names = Vec::new();
@@ -568,6 +588,13 @@ impl<'a> Compiler<'a> {
                         _ => span.clone(),
                     };
 
+                    let multi_value = matches!(
+                        head,
+                        RuleHead::Set { refr, .. } if Self::multi_value_key(refr).is_some()
+                    );
+                    if multi_value {
+                        self.multi_value_rules.insert(rule_index);
+                    }
                     let context = CompilationContext {
                         dest_register: result_register,
                         context_type: ContextType::Rule(rule_type.clone()),
@@ -575,6 +602,7 @@ impl<'a> Compiler<'a> {
                         value_expr,
                         span,
                         key_value_loops_hoisted: false,
+                        multi_value,
                     };
                     self.push_context(context);
                     let mut body_entry_points = Vec::new();
