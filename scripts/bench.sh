@@ -4,10 +4,11 @@
 #   scripts/bench.sh                 # the shared corpus beside the repository
 #   KORDON_BENCH_CORPUS=DIR scripts/bench.sh
 #   BENCH_RUNS=5 scripts/bench.sh    # runs per figure (median; default 3)
-#   BENCH_CHECKOV=0 scripts/bench.sh # skip checkov (timed when it is on PATH)
+#   BENCH_CHECKOV=0 scripts/bench.sh # skip checkov (timed when it is on PATH, e.g. a venv's bin/)
 #
 # Builds the release binary and the `scan` bench, then prints one table: wall time (median),
-# CPU time (user + system, the steadier figure on a shared machine) and peak RSS of each case.
+# CPU time (user + system, the steadier figure on a shared machine) and peak RSS of each case;
+# then each goal of the performance issue as a ratio measured in the same run.
 # Run it on an idle machine for figures to publish; on a busy one read the ratios, measured in
 # the same run. Needs GNU time (/usr/bin/time) and, for the rendered scans, kubectl (or
 # kustomize) and helm on PATH.
@@ -109,7 +110,10 @@ row "scan --no-render, 1 thread" "$one" "2-thread speed-up $(ratio "$(cut -d' ' 
 
 export XDG_CACHE_HOME=$work/cache
 cold=$(measure "$kordon" scan -q --stats -f json "$corpus")
-row "scan, renders, cold render cache" "$cold" "$(grep -o '[0-9]* renders* .*' "$work/stderr" | head -1)"
+cold_renders=$(grep -o '[0-9]* renders* .*' "$work/stderr" | head -1)
+# The renders' own wall time (they run in parallel with each other and with parsing).
+render_ms=$(sed -n 's/.* renders* .* in \([0-9.]*\) ms.*/\1/p' <<<"$cold_renders")
+row "scan, renders, cold render cache" "$cold" "$cold_renders"
 warm=$(median_of "$runs" "$kordon" scan -q -f json "$corpus")
 row "scan, renders, warm render cache" "$warm" "$(ratio "$(cut -d' ' -f1 <<<"$warm")" "$(cut -d' ' -f1 <<<"$plain")") no-render"
 uncached=$(median_of "$runs" "$kordon" scan -q --no-render-cache -f json "$corpus")
@@ -117,17 +121,21 @@ row "scan, renders, --no-render-cache" "$uncached"
 unset XDG_CACHE_HOME
 
 one_file=$corpus/GoogleCloudPlatform+microservices-demo/kubernetes-manifests/frontend.yaml
+one_file_figures=""
 if [ -f "$one_file" ]; then
-    row "one-file scan through the binary (median 20)" "$(median_of 20 "$kordon" scan -q -f json "$one_file")"
+    one_file_figures=$(median_of 20 "$kordon" scan -q -f json "$one_file")
+    row "one-file scan through the binary (median 20)" "$one_file_figures"
 fi
 
 base_wall=$(cut -d' ' -f1 <<<"$plain")
 base_cpu=$(cut -d' ' -f2 <<<"$plain")
 base_rss=$(cut -d' ' -f3 <<<"$plain")
+row "scan --no-render (x1), the base of the series" "$plain" "RSS $(awk "BEGIN{printf \"%.1f\", $base_rss*1024/$bytes}")x the input"
 for k in 2 4 8; do
     f=$(median_of "$runs" "$kordon" scan --no-render -q -f json "$work/x$k")
     read -r w c r <<<"$f"
     row "scan --no-render (x$k)" "$f" "time $(ratio "$w" "$base_wall"), cpu $(ratio "$c" "$base_cpu"), RSS $(ratio "$r" "$base_rss")"
+    x8=$f
 done
 
 first=""
@@ -156,7 +164,37 @@ for mb in 5 10 20; do
     fi
 done
 
+checkov=""
 if [ "${BENCH_CHECKOV:-1}" != 0 ] && command -v checkov >/dev/null; then
-    f=$(measure checkov -d "$corpus" --framework kubernetes --quiet --compact)
-    row "checkov -d corpus --framework kubernetes" "$f" "$(ratio "$(cut -d' ' -f1 <<<"$f")" "$base_wall") kordon --no-render"
+    checkov=$(measure checkov -d "$corpus" --framework kubernetes --quiet --compact)
+    row "checkov -d corpus --framework kubernetes" "$checkov" "$(ratio "$(cut -d' ' -f1 <<<"$checkov")" "$base_wall") kordon --no-render"
 fi
+
+# The goals of the performance issue, each as a ratio measured in this run.
+echo
+echo "| goal | measured | |"
+echo "|---|---:|---|"
+goal() { # description, measured, limit, "le" (measured must be at most the limit) or "ge"
+    local verdict
+    verdict=$(awk -v m="$2" -v l="$3" -v how="$4" 'BEGIN { ok = (how == "le") ? (m <= l) : (m >= l); print ok ? "meets" : "misses" }')
+    printf '| %-58s | %8.2f | %s\n' "$1" "$2" "$verdict"
+}
+wall() { cut -d' ' -f1 <<<"$1"; }
+if [ -n "$checkov" ]; then
+    goal "checkov time / scan --no-render (>= 100)" "$(awk "BEGIN{print $(wall "$checkov")/$(wall "$plain")}")" 100 ge
+fi
+if [ -n "${parse:-}" ]; then
+    goal "scan --no-render / parse only (<= 3)" "$(awk "BEGIN{print $(wall "$plain")/$(wall "$parse")}")" 3 le
+fi
+goal "warm render cache / scan --no-render (<= 1.3)" "$(awk "BEGIN{print $(wall "$warm")/$(wall "$plain")}")" 1.3 le
+if [ -n "$render_ms" ]; then
+    goal "cold render cache / (renders + scan --no-render) (<= 1)" \
+        "$(awk "BEGIN{print $(wall "$cold")/($render_ms/1000 + $(wall "$plain"))}")" 1 le
+fi
+if [ -n "$one_file_figures" ]; then
+    goal "one-file scan, median ms (<= 20)" "$(awk "BEGIN{print $(wall "$one_file_figures")*1000}")" 20 le
+fi
+goal "2-thread speed-up, 1 thread / 2 threads (>= 1.8)" "$(awk "BEGIN{print $(wall "$one")/$(wall "$plain")}")" 1.8 ge
+goal "peak RSS / input size, scan --no-render x1 (<= 10)" "$(awk "BEGIN{print $base_rss*1024/$bytes}")" 10 le
+goal "x8 corpus time / x1 (<= 8.5)" "$(awk "BEGIN{print $(wall "$x8")/$base_wall}")" 8.5 le
+goal "x8 corpus peak RSS / x1 (<= 8.5)" "$(awk "BEGIN{print $(cut -d' ' -f3 <<<"$x8")/$base_rss}")" 8.5 le
