@@ -985,10 +985,23 @@ impl Scanner {
         // Which objects are applied together ([`crate::scope`]): cross-object rules see only the
         // objects of the scope of the object they review. A `gator verify` case lists its own.
         let mut scopes = crate::scope::Scopes::new(roots);
-        let document_keys: Vec<crate::scope::ScopeKey> = match basis {
+        let mut document_keys: Vec<crate::scope::ScopeKey> = match basis {
             Inventory::Scanned(_) => documents.iter().map(|d| scopes.key(&d.source)).collect(),
             Inventory::Listed(_) => vec![crate::scope::ScopeKey::Unplaced; documents.len()],
         };
+        let placed: Vec<Option<crate::scope::PlacedFile<'_>>> = documents
+            .iter()
+            .zip(&document_keys)
+            .map(|(document, key)| match key {
+                crate::scope::ScopeKey::Project(project) => Some(crate::scope::PlacedFile {
+                    components: crate::scope::below_project(project, &document.source)?,
+                    identities: crate::scope::identities(document),
+                }),
+                _ => None,
+            })
+            .collect();
+        let split_projects = crate::scope::split_colliding_projects(&mut document_keys, &placed);
+        drop(placed);
         let (document_scopes, scope_count) = crate::scope::number(&document_keys);
         let scope_count = scope_count.max(1);
         let mut object_scopes: Vec<usize> = Vec::new();
@@ -1048,6 +1061,29 @@ impl Scanner {
             for document in docs {
                 report.stats.context_objects += document.objects.len();
                 let key = scopes.key(&document.source);
+                // A context file of a project split by its collisions completes the part it is
+                // in, or every part when it is in none of them.
+                if let crate::scope::ScopeKey::Project(project) = &key
+                    && let Some(parts) = split_projects.get(project)
+                {
+                    let at = crate::scope::below_project(project, &document.source)
+                        .map(|components| project.join(components.iter().collect::<PathBuf>()));
+                    let within = parts
+                        .iter()
+                        .filter(|part| at.as_ref().is_some_and(|at| at.starts_with(part)))
+                        .max_by_key(|part| part.components().count());
+                    let chosen: Vec<&PathBuf> = match within {
+                        Some(part) => vec![part],
+                        None => parts.iter().collect(),
+                    };
+                    for part in chosen {
+                        let part_key = crate::scope::ScopeKey::Part(project.clone(), part.clone());
+                        if let Some(&scope) = scope_of_key.get(&part_key) {
+                            context[scope].extend(document.objects.iter());
+                        }
+                    }
+                    continue;
+                }
                 match scope_of_key.get(&key) {
                     Some(&scope) => context[scope].extend(document.objects.iter()),
                     None if matches!(key, crate::scope::ScopeKey::Render(_)) => {}

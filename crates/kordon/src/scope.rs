@@ -17,6 +17,14 @@
 //!   the top directory of the name they were given;
 //! - texts without a file (standard input, sources held in memory) share one scope.
 //!
+//! A project whose plain files define one object twice (the same group, kind, namespace and
+//! name in two files) cannot be applied as one: it is a collection of samples, of alternative
+//! installs or of environments. Such a project is split where the collisions are
+//! ([`split_colliding_projects`]): into its subdirectories, level by level, while a part still
+//! holds a collision; the files directly in a directory stay one part. So a sample is judged by
+//! its own Services and NetworkPolicies, not by another sample's, and `prod/` is not judged by
+//! `staging/`.
+//!
 //! Files read only as context (`--context`) are scoped the same way, so they complete the
 //! inventory of the scanned objects of their own project or render.
 
@@ -32,6 +40,9 @@ pub(crate) enum ScopeKey {
     Unplaced,
     /// Plain files of one project, by its directory.
     Project(PathBuf),
+    /// The plain files of one part of a project split by its collisions
+    /// ([`split_colliding_projects`]): the project and the part's directory or file.
+    Part(PathBuf, PathBuf),
     /// One render, by the name of its text (`<dir> (kustomize build)`).
     Render(String),
 }
@@ -108,6 +119,134 @@ impl Scopes {
         self.projects.insert(directory.to_path_buf(), found.clone());
         found
     }
+}
+
+/// One plain file of a project, as [`split_colliding_projects`] reads it.
+pub(crate) struct PlacedFile<'a> {
+    /// The file's path below its project, one entry per component (the file name last).
+    pub components: Vec<std::ffi::OsString>,
+    /// The identities of its objects: group, kind, namespace as written, name.
+    pub identities: Vec<(&'a str, &'a str, Option<&'a str>, &'a str)>,
+}
+
+/// The identities of a document's named objects, for [`PlacedFile::identities`].
+pub(crate) fn identities(
+    document: &crate::document::Document,
+) -> Vec<(&str, &str, Option<&str>, &str)> {
+    document
+        .objects
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o.group(),
+                o.kind.as_str(),
+                o.namespace.as_deref(),
+                o.name.as_deref()?,
+            ))
+        })
+        .collect()
+}
+
+/// The path of `source` below `project`, when it is below it.
+pub(crate) fn below_project(project: &Path, source: &Source) -> Option<Vec<std::ffi::OsString>> {
+    let path = source.path.as_deref()?;
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let relative = resolved
+        .strip_prefix(project)
+        .or_else(|_| path.strip_prefix(project))
+        .ok()?;
+    let components: Vec<std::ffi::OsString> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_os_string()),
+            _ => None,
+        })
+        .collect();
+    (!components.is_empty()).then_some(components)
+}
+
+/// Splits each project whose files define an object twice ([`ScopeKey::Part`]); `files[i]` is
+/// the file of `keys[i]`, `None` for a document that is not a plain file of its project.
+/// Returns the parts each split project became, for placing context files.
+pub(crate) fn split_colliding_projects(
+    keys: &mut [ScopeKey],
+    files: &[Option<PlacedFile<'_>>],
+) -> HashMap<PathBuf, Vec<PathBuf>> {
+    let mut by_project: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (index, key) in keys.iter().enumerate() {
+        if let (ScopeKey::Project(project), Some(_)) = (key, &files[index]) {
+            by_project.entry(project.clone()).or_default().push(index);
+        }
+    }
+    let mut split = HashMap::new();
+    for (project, members) in by_project {
+        let mut parts: Vec<(PathBuf, Vec<usize>)> = Vec::new();
+        partition(files, members, 0, &project, &mut parts);
+        if parts.len() < 2 {
+            continue;
+        }
+        for (part, indices) in &parts {
+            for &index in indices {
+                keys[index] = ScopeKey::Part(project.clone(), part.clone());
+            }
+        }
+        split.insert(project, parts.into_iter().map(|(part, _)| part).collect());
+    }
+    split
+}
+
+/// Divides `members` (files of one directory tree at `depth` below the project) into parts
+/// without collisions, appending `(part path, files)` to `parts`.
+fn partition(
+    files: &[Option<PlacedFile<'_>>],
+    members: Vec<usize>,
+    depth: usize,
+    path: &Path,
+    parts: &mut Vec<(PathBuf, Vec<usize>)>,
+) {
+    if !collides(files, &members) {
+        parts.push((path.to_path_buf(), members));
+        return;
+    }
+    let mut own: Vec<usize> = Vec::new();
+    let mut below: BTreeMap<std::ffi::OsString, Vec<usize>> = BTreeMap::new();
+    for index in members {
+        let Some(file) = &files[index] else { continue };
+        match file.components.get(depth) {
+            Some(directory) if file.components.len() > depth + 1 => {
+                below.entry(directory.clone()).or_default().push(index);
+            }
+            _ => own.push(index),
+        }
+    }
+    // A directory's own files stay together even when two of them define one object
+    // (`install.yaml` beside `namespace-install.yaml`): which files of a folder are applied
+    // together is not written anywhere, and most of them (a Deployment's file beside its
+    // Service's) belong together.
+    if !own.is_empty() {
+        parts.push((path.to_path_buf(), own));
+    }
+    for (directory, indices) in below {
+        partition(files, indices, depth + 1, &path.join(directory), parts);
+    }
+}
+
+/// Whether two of the files define an object of the same identity.
+fn collides(files: &[Option<PlacedFile<'_>>], members: &[usize]) -> bool {
+    let mut seen: HashMap<&(&str, &str, Option<&str>, &str), usize> = HashMap::new();
+    for &index in members {
+        let Some(file) = &files[index] else { continue };
+        for identity in &file.identities {
+            match seen.get(identity) {
+                Some(&other) if other != index => return true,
+                Some(_) => {}
+                None => {
+                    seen.insert(identity, index);
+                }
+            }
+        }
+    }
+    false
 }
 
 /// The first directory of a relative name (`deploy` of `deploy/app/pod.yaml`).
@@ -200,5 +339,50 @@ mod tests {
             ScopeKey::Unplaced,
         ];
         assert_eq!(number(&keys), (vec![2, 0, 1, 0], 3));
+    }
+
+    fn placed<'a>(path: &str, names: &[&'a str]) -> Option<PlacedFile<'a>> {
+        Some(PlacedFile {
+            components: path.split('/').map(Into::into).collect(),
+            identities: names
+                .iter()
+                .map(|n| ("apps", "Deployment", None, *n))
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn a_project_is_split_only_where_two_files_define_one_object() {
+        let project = PathBuf::from("/repo");
+        let files = vec![
+            placed("deploy/web.yaml", &["web"]),
+            placed("deploy/policies/deny.yaml", &["deny"]),
+            placed("samples/a/one.yaml", &["app"]),
+            placed("samples/a/two.yaml", &["app"]),
+            placed("samples/b/nested/app.yaml", &["app"]),
+            placed("root.yaml", &["root"]),
+        ];
+        let mut keys = vec![ScopeKey::Project(project.clone()); files.len()];
+        let parts = split_colliding_projects(&mut keys, &files);
+        let part = |p: &str| ScopeKey::Part(project.clone(), project.join(p));
+        assert_eq!(
+            keys,
+            [
+                // No collision under deploy/: it stays whole.
+                part("deploy"),
+                part("deploy"),
+                // A folder's own files stay together, though they collide.
+                part("samples/a"),
+                part("samples/a"),
+                part("samples/b"),
+                part(""),
+            ]
+        );
+        assert_eq!(parts[&project].len(), 4);
+        // Without a collision nothing is split.
+        let mut whole = vec![ScopeKey::Project(project.clone()); 2];
+        let distinct = [placed("a/x.yaml", &["x"]), placed("b/y.yaml", &["y"])];
+        assert!(split_colliding_projects(&mut whole, &distinct).is_empty());
+        assert_eq!(whole, vec![ScopeKey::Project(project); 2]);
     }
 }

@@ -99,3 +99,9 @@ fn each_directory_argument_without_a_marker_is_a_project() {
         cross_object_findings(&together, &base)
     ));
 }
+
+#[test]
+fn a_project_of_samples_that_define_one_object_twice_is_split_by_directory() {
+    let report = scan(&[testdata().join("samples")]);
+    insta::assert_snapshot!(cross_object_findings(&report, &testdata()));
+}

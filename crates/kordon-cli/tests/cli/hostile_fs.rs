@@ -268,8 +268,9 @@ fn the_output_does_not_depend_on_the_order_of_the_paths() {
     let (json_ba, sarif_ba) = scan_outputs(&[b, a]);
     assert!(json_ab == json_ba, "JSON differs with the paths swapped");
     assert!(sarif_ab == sarif_ba, "SARIF differs with the paths swapped");
-    // The inventory keeps the ServiceAccount of the later file name (b/), which leaves the
-    // token mounted: the Deployment is reported.
+    // a/ and b/ define one ServiceAccount twice, so the project is split into the two folders
+    // (README, inventory scopes): a/'s Deployment is judged by a/'s ServiceAccount, which turns the token
+    // off, whichever path comes first.
     let report: serde_json::Value = serde_json::from_str(&json_ab).expect("JSON");
     let automount: Vec<&str> = report["findings"]
         .as_array()
@@ -278,7 +279,7 @@ fn the_output_does_not_depend_on_the_order_of_the_paths() {
         .filter(|f| f["rule"] == "pod-service-account-token-automount")
         .filter_map(|f| f["object"]["name"].as_str())
         .collect();
-    assert_eq!(automount, ["web"]);
+    assert!(automount.is_empty(), "{automount:?}");
 }
 
 /// Runs `kordon scan --fix` on `file` in `dir` and returns the run.

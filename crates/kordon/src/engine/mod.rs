@@ -456,8 +456,10 @@ impl Evaluator {
         } else {
             inventories
         };
-        let per_scan: Vec<PerScanEngines> =
-            inventories.iter().map(|_| self.per_scan_engines()).collect();
+        let per_scan: Vec<PerScanEngines> = inventories
+            .iter()
+            .map(|_| self.per_scan_engines())
+            .collect();
         self.evaluate_with(targets, scope_of, inventories, &per_scan)
     }
 
