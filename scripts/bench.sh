@@ -35,8 +35,12 @@ trap 'rm -rf "$work"' EXIT
 # One measured run: prints "wall_s cpu_s rss_kb".
 # The command's own standard error is left in $work/stderr (GNU time's line last).
 measure() {
+    # Wall time from the shell's microsecond clock: GNU time's %e counts in 10 ms steps, too
+    # coarse for a one-file scan.
+    local started=$EPOCHREALTIME
     "$timer" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr" || true
-    tail -1 "$work/stderr" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
+    local ended=$EPOCHREALTIME
+    tail -1 "$work/stderr" | awk -v s="$started" -v e="$ended" '{ printf "%.4f %.2f %s\n", e - s, $2 + $3, $4 }'
 }
 
 # The median of $runs runs of a command (by wall time): prints "wall_s cpu_s rss_kb".

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::document::{
     Document, Object, ParseLimits, PathSegment, Position, ProblemKind, Source, Span, display_path,
 };
-use crate::engine::{Evaluator, Target, Violation, inventory};
+use crate::engine::{Evaluator, Target, Verdict, Violation, inventory};
 use crate::finding::{
     Applicability, Finding, Fix, Location, ObjectRef, PatchOp, Precision, RelatedLocation,
     fingerprint,
@@ -513,6 +513,9 @@ pub struct Scanner {
 
 /// What [`Scanner::gather`] read: sources (renders included), renders, problems.
 struct Gathered {
+    /// The plain files, parsed while the renders ran.
+    parsed: Vec<Document>,
+    /// The renders' outputs, still to parse.
     sources: Vec<Source>,
     renders: Vec<Rendered>,
     problems: Vec<Problem>,
@@ -629,7 +632,8 @@ impl Scanner {
         let started = Instant::now();
         let mut gathered = self.gather(paths, |_| true, |_| true);
         gathered.sources.extend(sources);
-        let mut report = self.scan_sources_rendered(gathered.sources, &gathered.renders, paths);
+        let mut report =
+            self.scan_sources_rendered(gathered.sources, gathered.parsed, &gathered.renders, paths);
         report.problems.extend(gathered.problems);
         report.stats.renders = gathered.renders.len();
         report.stats.renders_cached = gathered.renders.iter().filter(|r| r.cached).count();
@@ -691,10 +695,15 @@ impl Scanner {
             let renders = std::thread::Builder::new()
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, render);
+            // Parsed here too: the renders take longer than reading, so the plain files'
+            // parse costs the scan nothing.
             let read: Vec<_> = self.in_pool(|| {
                 files
                     .par_iter()
-                    .map(|f| read_source(f, &self.input))
+                    .map(|f| {
+                        read_source(f, &self.input)
+                            .map(|source| Document::parse(Arc::new(source), self.limits))
+                    })
                     .collect()
             });
             let rendered = match renders {
@@ -727,10 +736,10 @@ impl Scanner {
                 Err(problem) => problems.push(render_problem(problem)),
             }
         }
-        let mut sources = Vec::new();
+        let mut parsed = Vec::new();
         for result in read {
             match result {
-                Ok(source) => sources.push(source),
+                Ok(document) => parsed.push(document),
                 Err(p) => problems.push(Problem {
                     level: ProblemLevel::Error,
                     kind: p.kind,
@@ -741,8 +750,9 @@ impl Scanner {
                 }),
             }
         }
-        sources.extend(renders.iter().map(|r| r.source.clone()));
+        let sources = renders.iter().map(|r| r.source.clone()).collect();
         Gathered {
+            parsed,
             sources,
             renders,
             problems,
@@ -847,6 +857,7 @@ impl Scanner {
                 .map(|source| Document::parse(Arc::new(source), self.limits))
                 .collect()
         });
+        parsed.extend(gathered.parsed);
         for document in &parsed {
             problems.extend(
                 document
@@ -881,22 +892,25 @@ impl Scanner {
     /// Scans texts held in memory. A `helm template` render among them (recognised by its
     /// `# Source:` comments) has its findings related to their templates.
     pub fn scan_sources(&self, sources: Vec<Source>) -> ScanReport {
-        self.scan_sources_rendered(sources, &[], &[])
+        self.scan_sources_rendered(sources, Vec::new(), &[], &[])
     }
 
     /// `roots`: the paths asked for, which scope the plain files no project marker places
     /// ([`crate::scope`]).
+    /// `parsed`: documents parsed already (the plain files of a walk), scanned with `sources`.
     fn scan_sources_rendered(
         &self,
         sources: Vec<Source>,
+        parsed: Vec<Document>,
         renders: &[Rendered],
         roots: &[PathBuf],
     ) -> ScanReport {
         let started = Instant::now();
-        let total = sources.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let found = std::sync::atomic::AtomicUsize::new(0);
-        let documents: Vec<Document> = self.in_pool(|| {
+        let total = sources.len() + parsed.len();
+        let done = std::sync::atomic::AtomicUsize::new(parsed.len());
+        let found =
+            std::sync::atomic::AtomicUsize::new(parsed.iter().map(|d| d.objects.len()).sum());
+        let mut documents: Vec<Document> = self.in_pool(|| {
             sources
                 .into_par_iter()
                 .map(|source| {
@@ -919,6 +933,7 @@ impl Scanner {
                 })
                 .collect()
         });
+        documents.extend(parsed);
         let mut report = self.scan_in_context(documents, renders, roots);
         // A values fix is proven on a render of the edited chart, scanned by these rules.
         let rescan = |source: Source| {
@@ -994,7 +1009,7 @@ impl Scanner {
             .zip(&document_keys)
             .map(|(document, key)| match key {
                 crate::scope::ScopeKey::Project(project) => Some(crate::scope::PlacedFile {
-                    components: crate::scope::below_project(project, &document.source)?,
+                    components: scopes.below_project(project, &document.source)?,
                     identities: crate::scope::identities(document),
                 }),
                 _ => None,
@@ -1066,7 +1081,8 @@ impl Scanner {
                 if let crate::scope::ScopeKey::Project(project) = &key
                     && let Some(parts) = split_projects.get(project)
                 {
-                    let at = crate::scope::below_project(project, &document.source)
+                    let at = scopes
+                        .below_project(project, &document.source)
                         .map(|components| project.join(components.iter().collect::<PathBuf>()));
                     let within = parts
                         .iter()
@@ -1096,20 +1112,11 @@ impl Scanner {
             }
         }
         // Context first: where an object is both scanned and in context, the scanned one wins.
-        let known: Vec<Vec<&Object>> = context
-            .into_iter()
-            .enumerate()
-            .map(|(scope, mut known)| {
-                known.extend(
-                    plain
-                        .iter()
-                        .zip(&object_scopes)
-                        .filter(|(_, s)| **s == scope)
-                        .map(|(o, _)| *o),
-                );
-                known
-            })
-            .collect();
+        // One pass over the objects, not one per scope: a split project has hundreds of scopes.
+        let mut known = context;
+        for (object, &scope) in plain.iter().zip(&object_scopes) {
+            known[scope].push(*object);
+        }
         let inventories: Vec<regorus::Value> = match basis {
             Inventory::Listed(docs) => {
                 let listed: Vec<&Object> = docs.iter().flat_map(|d| d.objects.iter()).collect();
@@ -1228,23 +1235,25 @@ impl Scanner {
                 render_comments.insert(name, source_comments(&document.source.text));
             }
         }
-        for verdict in verdicts {
-            let rule = self.evaluator.rule(verdict.rule);
-            let generated_from = verdict
-                .object
-                .checked_sub(plain.len())
-                .map(|i| &generated[i]);
-            let object_index = generated_from.map_or(verdict.object, |(parent, _)| *parent);
-            let (document, object) = objects[object_index];
-            rules_seen.insert(verdict.rule);
-            report.stats.checks += 1;
-            match verdict.outcome {
-                Ok(violations) => {
-                    report.checks.push(Check {
-                        rule: Arc::from(rule.id()),
-                        object: object_index,
-                        violations: violations.len(),
-                    });
+        // Findings are made in parallel (locating fields, fixes, fingerprints), then taken in
+        // the verdicts' order.
+        let report_objects = &report.objects;
+        let made: Vec<(Verdict, usize, Vec<Finding>)> = self.in_pool(|| {
+            verdicts
+                .into_par_iter()
+                .map(|mut verdict| {
+                    let Ok(violations) = &mut verdict.outcome else {
+                        return (verdict, 0, Vec::new());
+                    };
+                    let violations = std::mem::take(violations);
+                    let count = violations.len();
+                    let rule = self.evaluator.rule(verdict.rule);
+                    let generated_from = verdict
+                        .object
+                        .checked_sub(plain.len())
+                        .map(|i| &generated[i]);
+                    let object_index = generated_from.map_or(verdict.object, |(parent, _)| *parent);
+                    let (document, object) = objects[object_index];
                     let mut found = Vec::with_capacity(violations.len());
                     for violation in violations {
                         let related = related_index.resolve(
@@ -1257,14 +1266,14 @@ impl Scanner {
                                 rule,
                                 document,
                                 generated,
-                                &report.objects[object_index],
+                                &report_objects[object_index],
                                 violation,
                             ),
                             None => make_finding(
                                 rule,
                                 document,
                                 object,
-                                &report.objects[object_index],
+                                &report_objects[object_index],
                                 render_comments
                                     .get(document.source.name.as_str())
                                     .map(Vec::as_slice),
@@ -1279,6 +1288,27 @@ impl Scanner {
                     if generated_from.is_none() {
                         found = merge_alias_copies(document, object, found);
                     }
+                    (verdict, count, found)
+                })
+                .collect()
+        });
+        for (verdict, violations, found) in made {
+            let rule = self.evaluator.rule(verdict.rule);
+            let generated_from = verdict
+                .object
+                .checked_sub(plain.len())
+                .map(|i| &generated[i]);
+            let object_index = generated_from.map_or(verdict.object, |(parent, _)| *parent);
+            let (document, object) = objects[object_index];
+            rules_seen.insert(verdict.rule);
+            report.stats.checks += 1;
+            match verdict.outcome {
+                Ok(_) => {
+                    report.checks.push(Check {
+                        rule: Arc::from(rule.id()),
+                        object: object_index,
+                        violations,
+                    });
                     report.findings.extend(found);
                 }
                 Err(message) => {

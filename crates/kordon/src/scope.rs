@@ -56,6 +56,9 @@ pub(crate) struct Scopes {
     roots: Vec<PathBuf>,
     /// The project of each directory already looked up.
     projects: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each directory of a source as the file system resolves it: one lookup per directory,
+    /// not per file.
+    directories: HashMap<PathBuf, PathBuf>,
 }
 
 impl Scopes {
@@ -76,7 +79,49 @@ impl Scopes {
         Scopes {
             roots,
             projects: HashMap::new(),
+            directories: HashMap::new(),
         }
+    }
+
+    /// `path` with its directory resolved (symbolic links, `..`); as given when that fails.
+    fn resolve(&mut self, path: &Path) -> PathBuf {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        let directory = self
+            .directories
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| {
+                std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf())
+            });
+        directory.join(name)
+    }
+
+    /// The path of `source` below `project`, one entry per component, when it is below it.
+    pub(crate) fn below_project(
+        &mut self,
+        project: &Path,
+        source: &Source,
+    ) -> Option<Vec<std::ffi::OsString>> {
+        let path = source.path.as_deref()?;
+        let resolved = self.resolve(path);
+        let relative = resolved
+            .strip_prefix(project)
+            .or_else(|_| path.strip_prefix(project))
+            .ok()?;
+        let components: Vec<std::ffi::OsString> = relative
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => Some(part.to_os_string()),
+                _ => None,
+            })
+            .collect();
+        (!components.is_empty()).then_some(components)
     }
 
     /// The scope `source` is deployed in.
@@ -87,7 +132,7 @@ impl Scopes {
         let Some(path) = source.path.as_deref() else {
             return ScopeKey::Unplaced;
         };
-        let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let resolved = self.resolve(path);
         let directory = resolved.parent().unwrap_or(Path::new("")).to_path_buf();
         if let Some(project) = self.marked_project(&directory) {
             return ScopeKey::Project(project);
@@ -145,24 +190,6 @@ pub(crate) fn identities(
             ))
         })
         .collect()
-}
-
-/// The path of `source` below `project`, when it is below it.
-pub(crate) fn below_project(project: &Path, source: &Source) -> Option<Vec<std::ffi::OsString>> {
-    let path = source.path.as_deref()?;
-    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let relative = resolved
-        .strip_prefix(project)
-        .or_else(|_| path.strip_prefix(project))
-        .ok()?;
-    let components: Vec<std::ffi::OsString> = relative
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(part) => Some(part.to_os_string()),
-            _ => None,
-        })
-        .collect();
-    (!components.is_empty()).then_some(components)
 }
 
 /// Splits each project whose files define an object twice ([`ScopeKey::Part`]); `files[i]` is

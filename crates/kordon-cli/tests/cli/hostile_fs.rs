@@ -576,3 +576,34 @@ fn a_chart_with_a_link_out_of_it_is_not_rendered() {
     assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
     insta::assert_debug_snapshot!(problem_lines(&run, dir.path()));
 }
+
+#[test]
+fn a_folder_with_nothing_to_scan_says_so_without_failing() {
+    // A docs folder, and a repository whose only manifest is .gitignore'd: neither passes as a
+    // clean "0 findings in 0 files" without a word, and neither is an error.
+    let dir = tree(&[
+        ("docs/README.md", "# How to deploy\n"),
+        ("ignored/.gitignore", "pod.yaml\n"),
+        ("ignored/pod.yaml", PRIVILEGED_POD),
+        ("repo/pod.yaml", PRIVILEGED_POD),
+    ]);
+    let run = kordon_within(
+        dir.path(),
+        &["scan", "docs", "ignored", "repo", "-f", "json"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        problem_lines(&run, dir.path()),
+        [
+            "warning skipped docs: nothing to scan in this folder: no .yaml, .yml or .json file, Kustomization, packaged chart or kubelet unit; hidden, vendored and .gitignore'd files are not read (--no-ignore-files reads them)",
+            "warning skipped ignored: nothing to scan in this folder: no .yaml, .yml or .json file, Kustomization, packaged chart or kubelet unit; hidden, vendored and .gitignore'd files are not read (--no-ignore-files reads them)",
+        ]
+    );
+    let empty = kordon_within(
+        dir.path(),
+        &["scan", "docs", "-f", "json"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(empty.code, 0, "{empty:?}");
+}

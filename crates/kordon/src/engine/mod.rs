@@ -104,13 +104,17 @@ struct PreparedRule {
     /// The shared engine ([`Evaluator::groups`]) the rule is compiled into, if any.
     group: Option<usize>,
     /// The rule's own engine: for rules outside any group, or when the group failed to compile.
-    engine: OnceLock<Result<regorus::Engine, String>>,
+    engine: EngineCell,
 }
+
+/// A compiled engine, built when first needed. Boxed: an engine is large and a scan holds a
+/// cell per rule for each of its inventory scopes, most of which never build one.
+type EngineCell = OnceLock<Box<Result<regorus::Engine, String>>>;
 
 /// Engines of the rules that read the inventory, for one evaluation.
 struct PerScanEngines {
-    rules: Vec<OnceLock<Result<regorus::Engine, String>>>,
-    groups: Vec<OnceLock<Result<regorus::Engine, String>>>,
+    rules: Vec<EngineCell>,
+    groups: Vec<EngineCell>,
     /// The VM programs of the groups in `groups`, with this scan's inventory as their data.
     programs: Vec<OnceLock<Option<VmProgram>>>,
     /// The built-in rules' program with this scan's inventory and inventory views.
@@ -135,7 +139,7 @@ struct Task {
 /// Rules compiled into one engine.
 struct EngineGroup {
     members: Vec<usize>,
-    engine: OnceLock<Result<regorus::Engine, String>>,
+    engine: EngineCell,
     /// The group compiled to regorus's bytecode VM, when it compiles ([`compile_to_vm`]).
     program: OnceLock<Option<VmProgram>>,
 }
@@ -362,7 +366,7 @@ impl Evaluator {
                 .collect()
         };
         if prepared.rule.meta.inventory {
-            let engine = per_scan.groups[group_index].get()?.as_ref().ok()?;
+            let engine = (**per_scan.groups[group_index].get()?).as_ref().ok()?;
             return per_scan.programs[group_index]
                 .get_or_init(|| {
                     let members = group.members.iter().map(|&m| self.rules[m].rule.as_ref());
@@ -374,7 +378,7 @@ impl Evaluator {
                 })
                 .as_ref();
         }
-        let engine = group.engine.get()?.as_ref().ok()?;
+        let engine = (**group.engine.get()?).as_ref().ok()?;
         group
             .program
             .get_or_init(|| compile_to_vm(engine, &queries()))
@@ -400,13 +404,13 @@ impl Evaluator {
             } else {
                 &group.engine
             };
-            let shared = cell.get_or_init(|| {
+            let shared: &Result<regorus::Engine, String> = cell.get_or_init(|| {
                 let members: Vec<&Rule> = group
                     .members
                     .iter()
                     .map(|&m| self.rules[m].rule.as_ref())
                     .collect();
-                build_group_engine(&members, inventory, self.timeout)
+                Box::new(build_group_engine(&members, inventory, self.timeout))
             });
             if shared.is_ok() {
                 return shared;
@@ -417,7 +421,7 @@ impl Evaluator {
         } else {
             &prepared.engine
         };
-        cell.get_or_init(|| build_engine(&prepared.rule, inventory, self.timeout))
+        cell.get_or_init(|| Box::new(build_engine(&prepared.rule, inventory, self.timeout)))
     }
 
     /// Evaluates every applicable rule on every object. `inventory` is `data.inventory` for rules

@@ -138,6 +138,7 @@ fn walk(
                     .to_str()
                     .is_some_and(|n| VENDORED.contains(&n)))
         });
+        let (files_before, problems_before) = (files.len(), problems.len());
         for entry in builder.build() {
             match entry {
                 Ok(entry) => {
@@ -183,6 +184,23 @@ fn walk(
                     });
                 }
             }
+        }
+        // A folder that yields nothing would otherwise pass as a clean scan ("0 findings in 0
+        // files"): the wrong folder named, or its manifests ignored.
+        if files.len() == files_before && problems.len() == problems_before {
+            let left_out = if respect_ignores {
+                "; hidden, vendored and .gitignore'd files are not read (--no-ignore-files reads them)"
+            } else {
+                ""
+            };
+            problems.push(InputProblem {
+                name: display_name(root),
+                kind: ProblemKind::Skipped,
+                message: format!(
+                    "nothing to scan in this folder: no .yaml, .yml or .json file, Kustomization, packaged chart or kubelet unit{left_out}"
+                ),
+                position: None,
+            });
         }
     }
     problems.append(
