@@ -1238,6 +1238,12 @@ impl Scanner {
         // Findings are made in parallel (locating fields, fixes, fingerprints), then taken in
         // the verdicts' order.
         let report_objects = &report.objects;
+        // The generated object a target is, if any, and the index of the object it stands for.
+        let target_of = |target: usize| {
+            let generated_from = target.checked_sub(plain.len()).map(|i| &generated[i]);
+            let object_index = generated_from.map_or(target, |(parent, _)| *parent);
+            (generated_from, object_index)
+        };
         let made: Vec<(Verdict, usize, Vec<Finding>)> = self.in_pool(|| {
             verdicts
                 .into_par_iter()
@@ -1248,11 +1254,7 @@ impl Scanner {
                     let violations = std::mem::take(violations);
                     let count = violations.len();
                     let rule = self.evaluator.rule(verdict.rule);
-                    let generated_from = verdict
-                        .object
-                        .checked_sub(plain.len())
-                        .map(|i| &generated[i]);
-                    let object_index = generated_from.map_or(verdict.object, |(parent, _)| *parent);
+                    let (generated_from, object_index) = target_of(verdict.object);
                     let (document, object) = objects[object_index];
                     let mut found = Vec::with_capacity(violations.len());
                     for violation in violations {
@@ -1294,11 +1296,7 @@ impl Scanner {
         });
         for (verdict, violations, found) in made {
             let rule = self.evaluator.rule(verdict.rule);
-            let generated_from = verdict
-                .object
-                .checked_sub(plain.len())
-                .map(|i| &generated[i]);
-            let object_index = generated_from.map_or(verdict.object, |(parent, _)| *parent);
+            let (generated_from, object_index) = target_of(verdict.object);
             let (document, object) = objects[object_index];
             rules_seen.insert(verdict.rule);
             report.stats.checks += 1;
