@@ -437,6 +437,8 @@ fn render_options(
             unrestricted_loads,
             allow_remote,
             helm_command: args.helm_bin.clone(),
+            helm_api_versions: args.api_versions.clone(),
+            helm_kube_version: args.kube_version.clone(),
         },
         cache_dir: if args.no_render_cache || config_render_cache == Some(false) {
             None

@@ -1745,3 +1745,46 @@ fn a_probe_the_schema_refuses_costs_no_other_key_its_link() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn api_and_kube_versions_reach_the_helm_a_kustomization_runs() {
+    // The chart writes its privileged DaemonSet only for a cluster that serves
+    // telemetry.example.com/v1 and runs Kubernetes >= 1.30; helm's defaults have neither.
+    let (Some(helm), Some(kubectl)) = (real_helm(), test_kubectl()) else {
+        return;
+    };
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "testdata/kustomize-capabilities",
+            "--kustomize-bin",
+            kubectl.to_str().expect("UTF-8 path"),
+            "--no-render-cache",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let run = kordon_with_path(
+            &repo_root(),
+            path_without_helm(),
+            &with_helm(&helm, &args),
+            None,
+        );
+        let json = json(&run);
+        (run.code, rule_locations(&json, &["privileged-container"]))
+    };
+    let (code, plain) = scan(&[]);
+    assert_eq!(
+        (code, plain.as_str()),
+        (0, ""),
+        "no capabilities, no DaemonSet"
+    );
+    let (code, found) = scan(&[
+        "--api-versions",
+        "telemetry.example.com/v1",
+        "--kube-version",
+        "1.31.0",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(found);
+}

@@ -39,6 +39,11 @@ pub struct KustomizeOptions {
     /// The helm that inflates a kustomization's `helmCharts:` (kustomize's `--helm-command`).
     /// Default: `helm` on `PATH`.
     pub helm_command: Option<PathBuf>,
+    /// The API versions helm reports to `helmCharts:` templates (`.Capabilities.APIVersions`,
+    /// kustomize's `--helm-api-versions`), beside each entry's own `apiVersions`.
+    pub helm_api_versions: Vec<String>,
+    /// The Kubernetes version helm reports to them (kustomize's `--helm-kube-version`).
+    pub helm_kube_version: Option<String>,
 }
 
 /// The kustomization file of a directory, if it is one.
@@ -320,7 +325,7 @@ impl Tool {
         &self,
         dir: &Path,
         unrestricted: bool,
-        helm: Option<&Path>,
+        helm: Option<(&Path, &[OsString])>,
     ) -> (PathBuf, Vec<OsString>) {
         let (bin, mut args): (&PathBuf, Vec<OsString>) = match self {
             Tool::Kubectl(bin) => (bin, vec!["kustomize".into()]),
@@ -329,10 +334,11 @@ impl Tool {
         if unrestricted {
             args.push(UNRESTRICTED_LOADS.into());
         }
-        if let Some(helm) = helm {
+        if let Some((helm, capabilities)) = helm {
             args.push("--enable-helm".into());
             args.push("--helm-command".into());
             args.push(helm.as_os_str().to_owned());
+            args.extend(capabilities.iter().cloned());
         }
         args.push(dir.as_os_str().to_owned());
         (bin.clone(), args)
@@ -346,7 +352,11 @@ fn run(
     network: Network,
     helm: Option<&HelmCommand>,
 ) -> std::io::Result<std::process::Output> {
-    let (bin, args) = tool.args(dir, unrestricted, helm.map(|h| h.command.as_path()));
+    let (bin, args) = tool.args(
+        dir,
+        unrestricted,
+        helm.map(|h| (h.command.as_path(), h.capabilities.as_slice())),
+    );
     let home = sandbox::renderer_home()?;
     sandbox::renderer_command(&bin, home.path(), network)
         .args(args)
@@ -354,7 +364,11 @@ fn run(
 }
 
 fn shown(tool: &Tool, dir: &Path, unrestricted: bool, helm: Option<&HelmCommand>) -> String {
-    let (bin, args) = tool.args(dir, unrestricted, helm.map(|h| h.shown.as_path()));
+    let (bin, args) = tool.args(
+        dir,
+        unrestricted,
+        helm.map(|h| (h.shown.as_path(), h.capabilities.as_slice())),
+    );
     format!(
         "{} {}",
         bin.display(),
@@ -497,7 +511,19 @@ pub fn build(dir: &Path, component: bool, options: &KustomizeOptions) -> Result<
     let helm = if super::kustomize_helm::used_charts(dir).is_empty() {
         None
     } else {
-        Some(HelmCommand::new(options.helm_command.as_deref())?)
+        let mut helm = HelmCommand::new(options.helm_command.as_deref())?;
+        helm.capabilities = options
+            .helm_api_versions
+            .iter()
+            .map(|api_version| format!("--helm-api-versions={api_version}").into())
+            .chain(
+                options
+                    .helm_kube_version
+                    .iter()
+                    .map(|version| format!("--helm-kube-version={version}").into()),
+            )
+            .collect();
+        Some(helm)
     };
     let mut build = build_with(
         dir,

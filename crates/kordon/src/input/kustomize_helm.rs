@@ -116,6 +116,8 @@ pub(crate) struct HelmCommand {
     pub(crate) shown: PathBuf,
     /// Where the stand-in keeps the renders; `None` without a stand-in.
     kept: Option<tempfile::TempDir>,
+    /// kustomize's flags for helm's capabilities (`--helm-api-versions`, `--helm-kube-version`).
+    pub(crate) capabilities: Vec<std::ffi::OsString>,
 }
 
 impl HelmCommand {
@@ -155,12 +157,14 @@ impl HelmCommand {
                 command,
                 shown: shown.clone(),
                 kept: Some(kept),
+                capabilities: Vec::new(),
             })
             .or_else(|_| {
                 Ok(HelmCommand {
                     command: real,
                     shown,
                     kept: None,
+                    capabilities: Vec::new(),
                 })
             })
     }

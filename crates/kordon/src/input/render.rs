@@ -825,6 +825,14 @@ pub fn render_kustomization(
     if kustomize_options.helm_command.is_none() {
         kustomize_options.helm_command = options.helm.binary.clone();
     }
+    // So do `--api-versions` and `--kube-version`: a chart's capabilities do not depend on who
+    // runs helm.
+    if kustomize_options.helm_api_versions.is_empty() {
+        kustomize_options.helm_api_versions = options.helm.api_versions.clone();
+    }
+    if kustomize_options.helm_kube_version.is_none() {
+        kustomize_options.helm_kube_version = options.helm.kube_version.clone();
+    }
     if !kustomize_options.allow_remote
         && let Some((file, chart)) = super::kustomize_helm::charts_to_pull(&dir).first()
     {

@@ -240,6 +240,14 @@ pub(crate) fn kustomize_key(
     // A build that inflates Helm charts runs helm too.
     if !super::kustomize_helm::used_charts(dir).is_empty() {
         key.binary(options.helm_command.as_deref().unwrap_or(Path::new("helm")));
+        for api_version in &options.helm_api_versions {
+            key.part(b"api-version");
+            key.part(api_version.as_bytes());
+        }
+        if let Some(version) = &options.helm_kube_version {
+            key.part(b"kube-version");
+            key.part(version.as_bytes());
+        }
     }
     // The kustomization, and every local folder it uses, transitively: with kustomize's
     // `root-only` restrictor each reads files in or below its own folder only.
