@@ -121,11 +121,16 @@ fn yaml_1_1_line_break(chunk: &str, base: usize, json_stream: bool) -> Option<Sy
     if json_stream {
         return None;
     }
-    let (at, name) = chunk.char_indices().find_map(|(at, c)| match c {
-        '\u{85}' => Some((at, "U+0085 NEXT LINE (NEL)")),
-        '\u{2028}' => Some((at, "U+2028 LINE SEPARATOR")),
-        '\u{2029}' => Some((at, "U+2029 PARAGRAPH SEPARATOR")),
-        _ => None,
+    // Their UTF-8 forms start with 0xC2 (NEL) or 0xE2 (the separators): only those bytes are
+    // looked at, not every character of every file.
+    let bytes = chunk.as_bytes();
+    let (at, name) = memchr::memchr2_iter(0xC2, 0xE2, bytes).find_map(|at| {
+        match bytes.get(at..(at + 3).min(bytes.len()))? {
+            [0xC2, 0x85, ..] => Some((at, "U+0085 NEXT LINE (NEL)")),
+            [0xE2, 0x80, 0xA8] => Some((at, "U+2028 LINE SEPARATOR")),
+            [0xE2, 0x80, 0xA9] => Some((at, "U+2029 PARAGRAPH SEPARATOR")),
+            _ => None,
+        }
     })?;
     Some(SyntaxError {
         message: format!(
@@ -195,10 +200,7 @@ fn abbreviate(text: &str) -> String {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|p| p + from)
+    memchr::memchr(b'\n', &bytes[from..]).map(|p| p + from)
 }
 
 /// Converts the parser's character offsets within a chunk into absolute byte offsets.
