@@ -300,6 +300,15 @@ impl Evaluator {
             .as_ref()
     }
 
+    /// Whether a rule on the built-in rules' program reads the inventory: its program then
+    /// holds a scope's inventory, so its reviews are split by scope.
+    fn bundle_reads_inventory(&self) -> bool {
+        self.rules
+            .iter()
+            .zip(&self.in_bundle)
+            .any(|(prepared, &in_bundle)| in_bundle && prepared.rule.meta.inventory)
+    }
+
     /// The built-in rules' program with this scan's inventory as data, starting every
     /// evaluation from the inventory views it computed once (when they read no input).
     fn bundle_program<'s>(
@@ -311,11 +320,7 @@ impl Evaluator {
         per_scan
             .bundle
             .get_or_init(|| {
-                let reads_inventory = self
-                    .rules
-                    .iter()
-                    .zip(&self.in_bundle)
-                    .any(|(prepared, &in_bundle)| in_bundle && prepared.rule.meta.inventory);
+                let reads_inventory = self.bundle_reads_inventory();
                 let data = if reads_inventory {
                     inventory_data(inventory)
                 } else {
@@ -552,11 +557,7 @@ impl Evaluator {
         // The rules of each group evaluated on the VM, and the targets any of them reviews.
         let mut on_vm_groups: std::collections::BTreeMap<usize, (Vec<usize>, Vec<usize>)> =
             std::collections::BTreeMap::new();
-        let bundle_reads_inventory = self
-            .rules
-            .iter()
-            .zip(&self.in_bundle)
-            .any(|(prepared, &in_bundle)| in_bundle && prepared.rule.meta.inventory);
+        let bundle_reads_inventory = self.bundle_reads_inventory();
         // The same for the built-in rules on their program: no compilation to repay, so
         // whatever the number of objects.
         let bundle_ready = cfg!(kordon_patched_regorus)
